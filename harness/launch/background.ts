@@ -1,0 +1,8 @@
+import { defineLaunchMode } from './types.js';
+
+export default defineLaunchMode({
+  name: 'background',
+  summary: "'cmd &': a background job of the login shell",
+  holdsTerminal: false,
+  line: probe => `${probe} &`,
+});

@@ -1,0 +1,8 @@
+import { defineLaunchMode } from './types.js';
+
+export default defineLaunchMode({
+  name: 'disown',
+  summary: "'cmd & disown': removed from the shell's job table, so bash does not resend SIGHUP to it",
+  holdsTerminal: false,
+  line: probe => `${probe} & disown`,
+});

@@ -1,0 +1,8 @@
+import { defineLaunchMode } from './types.js';
+
+export default defineLaunchMode({
+  name: 'foreground',
+  summary: 'run in the foreground: the job holds the terminal',
+  holdsTerminal: true,
+  line: probe => probe,
+});

@@ -1,0 +1,8 @@
+import { defineLaunchMode } from './types.js';
+
+export default defineLaunchMode({
+  name: 'nohup',
+  summary: "'nohup cmd &': SIGHUP ignored; stdout goes to ~/nohup.out only if it was a terminal",
+  holdsTerminal: false,
+  line: probe => `nohup ${probe} &`,
+});

@@ -1,0 +1,20 @@
+import { makeRegistry } from '../registry.js';
+import background from './background.js';
+import disown from './disown.js';
+import foreground from './foreground.js';
+import nohup from './nohup.js';
+import screen from './screen.js';
+import setsid from './setsid.js';
+import systemdRunUser from './systemd-run-user.js';
+import tmux from './tmux.js';
+
+export const launches = makeRegistry('launch mode', [
+  foreground,
+  background,
+  disown,
+  nohup,
+  setsid,
+  tmux,
+  screen,
+  systemdRunUser,
+]);

@@ -1,0 +1,8 @@
+import { defineLaunchMode } from './types.js';
+
+export default defineLaunchMode({
+  name: 'setsid',
+  summary: "'setsid cmd': a new session without a controlling terminal (setsid forks when needed)",
+  holdsTerminal: false,
+  line: probe => `setsid ${probe}`,
+});

@@ -1,0 +1,78 @@
+import readline from 'node:readline';
+import type { StartedTarget } from '../target/container.js';
+import { AGENT } from '../target/container.js';
+
+export type WatchEvent =
+  | { t: number; e: 'gone'; pid: number; how: string }
+  | { t: number; e: 'log'; line: string }
+  | { t: number; e: 'watching'; pid: number }
+  | { t: number; e: 'tick' };
+
+/**
+ * The harness's eyes inside the target: a `docker exec` running containers/agent/watch, which
+ * streams process deaths and the probe's log with monotonic timestamps (the container shares the
+ * host's monotonic clock, so they compare directly with the harness's own times).
+ */
+export class Watcher {
+  private readonly events: WatchEvent[] = [];
+  private readonly listeners = new Set<() => void>();
+  private closed = false;
+  private readonly proc;
+
+  constructor(target: StartedTarget, logFile: string, maxSeconds: number) {
+    this.proc = target.spawnExec([`${AGENT}/watch`, logFile, String(maxSeconds)]);
+    this.proc.stderr.resume();
+    readline.createInterface({ input: this.proc.stdout }).on('line', l => {
+      try {
+        this.events.push(JSON.parse(l) as WatchEvent);
+      } catch {
+        return;
+      }
+      this.notify();
+    });
+    this.proc.on('close', () => {
+      this.closed = true;
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  get all(): readonly WatchEvent[] {
+    return this.events;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  watch(pid: number, startTime: string): void {
+    this.proc.stdin.write(`${pid}:${startTime}\n`);
+  }
+
+  /** Resolves with the first event (from index `from`) matching, or null at the deadline. */
+  async until<T extends WatchEvent>(pred: (e: WatchEvent) => e is T, deadlineMono: number, now: () => number, from?: number): Promise<T | null>;
+  async until(pred: (e: WatchEvent) => boolean, deadlineMono: number, now: () => number, from?: number): Promise<WatchEvent | null>;
+  async until(pred: (e: WatchEvent) => boolean, deadlineMono: number, now: () => number, from = 0): Promise<WatchEvent | null> {
+    return new Promise(resolve => {
+      const check = () => {
+        const hit = this.events.slice(from).find(pred);
+        if (hit || this.closed || now() >= deadlineMono) finish(hit ?? null);
+      };
+      const timer = setTimeout(check, Math.max(0, deadlineMono - now()));
+      const finish = (v: WatchEvent | null) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve(v);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
+}

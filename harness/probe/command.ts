@@ -1,0 +1,17 @@
+import type { Workload } from '../results.js';
+
+/** Where the probe is installed in every target image (containers/agent/probe). */
+export const PROBE_BIN = '/usr/local/lib/hangup-lab/probe';
+
+/** The probe's log lives in the cell user's home, where the user can write under every launch mode. */
+export function probeLogPath(user: string): string {
+  return `/home/${user}/probe.log`;
+}
+
+/**
+ * The command line a person would type to start the probe. Kept short and shell-neutral: every
+ * launch mode wraps exactly this string.
+ */
+export function probeCommand(user: string, workload: Workload): string {
+  return `${PROBE_BIN} ${probeLogPath(user)} ${workload}`;
+}

@@ -1,0 +1,89 @@
+import type { CaughtSignal, Verdict } from '../results.js';
+
+/** What was observed of one cell, all times in ms relative to the sever. */
+export interface Observation {
+  probePid: number | null;
+  /** when the watcher saw the probe's pid vanish; null if it was alive when the window closed */
+  probeDeathMs: number | null;
+  signalsCaught: CaughtSignal[];
+  /** the probe logged a normal exit */
+  exitLogged: boolean;
+  /** when the per-session sshd process ended; null if it was still running */
+  sessionEndedMs: number | null;
+  /** the last heartbeat, to tell "alive" from "alive but stuck" */
+  lastHeartbeatMs: number | null;
+  watchedMs: number;
+}
+
+export interface Judgement {
+  verdict: Verdict;
+  reason: string;
+  signal: string | null;
+  signalEvidence: 'caught' | 'inferred' | null;
+  signalSender: { pid: number | null; comm: string | null; code: number | null } | null;
+}
+
+const SI_USER = 0;
+const SI_KERNEL = 128;
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Who sent it, in words, from the kernel's siginfo as the probe recorded it. */
+export function describeSender(s: CaughtSignal, probePid: number | null): string {
+  if (s.code === SI_KERNEL) return 'the kernel (terminal hangup)';
+  if (s.senderPid !== null && s.senderPid === probePid) return 'its own failed write (the reader is gone)';
+  if (s.code === SI_USER && s.senderPid) return `${s.senderComm ?? '?'} (pid ${s.senderPid})`;
+  return `si_code ${s.code ?? '?'}`;
+}
+
+/**
+ * The verdict of a cell from what was observed, never from what was expected. A probe that is gone
+ * is never "survived"; a probe that is alive while the server still holds the session has survived
+ * nothing yet.
+ */
+export function judge(o: Observation): Judgement {
+  const none = { signal: null, signalEvidence: null, signalSender: null } as const;
+  if (o.probePid === null) {
+    return { verdict: 'inconclusive', reason: 'the probe was never seen running', ...none };
+  }
+  if (o.probeDeathMs !== null) {
+    if (o.exitLogged) {
+      return { verdict: 'exited', reason: `the probe exited by itself ${secs(o.probeDeathMs)} after the sever`, ...none };
+    }
+    // The handler logs, restores the default action and re-raises: the last fatal signal logged
+    // before the death is the one it died of (CONT is only logged, never fatal).
+    const fatal = o.signalsCaught.filter(s => s.signal !== 'SIGCONT' && s.atMs <= o.probeDeathMs! + 50).at(-1);
+    if (fatal) {
+      return {
+        verdict: 'killed',
+        reason: `${fatal.signal} from ${describeSender(fatal, o.probePid)}, dead ${secs(o.probeDeathMs)} after the sever`,
+        signal: fatal.signal,
+        signalEvidence: 'caught',
+        signalSender: { pid: fatal.senderPid, comm: fatal.senderComm, code: fatal.code },
+      };
+    }
+    return {
+      verdict: 'killed',
+      reason: `vanished ${secs(o.probeDeathMs)} after the sever without logging a signal: an uncatchable one (SIGKILL)`,
+      signal: 'SIGKILL',
+      signalEvidence: 'inferred',
+      signalSender: null,
+    };
+  }
+  const stuck =
+    o.lastHeartbeatMs !== null && o.watchedMs - o.lastHeartbeatMs > 2000
+      ? `, but its heartbeat stopped ${secs(o.lastHeartbeatMs)} after the sever (blocked)`
+      : '';
+  if (o.sessionEndedMs === null) {
+    return {
+      verdict: 'session-open',
+      reason: `sshd had not ended the session ${secs(o.watchedMs)} after the sever; the probe was alive${stuck}`,
+      ...none,
+    };
+  }
+  return {
+    verdict: 'survived',
+    reason: `alive ${secs(o.watchedMs - o.sessionEndedMs)} after sshd ended the session${stuck}`,
+    ...none,
+  };
+}

@@ -1,0 +1,25 @@
+import { SshClient } from './ssh-client.js';
+import { defineSessionKind } from './types.js';
+
+// The prompt the target's .bashrc sets (containers/agent/bashrc-append). It is printed by the
+// shell, never echoed from typed text, so seeing it means bash is reading the next line; typing
+// before that can lose the line (measured: type-ahead was sometimes dropped).
+const PROMPT = /\[hl-ready\][$#] /;
+
+export default defineSessionKind({
+  name: 'pty',
+  summary: 'ssh -tt: the real OpenSSH client in a pseudo-terminal, an interactive login shell, lines typed',
+  remotePty: true,
+  async start(ep, launchLine, holdsTerminal) {
+    const client = new SshClient(ep, ['-tt']);
+    const ready = await client.waitFor(PROMPT, 'the login shell prompt', 20_000);
+    client.type(launchLine);
+    if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', 15_000, ready);
+    return {
+      client,
+      async logout() {
+        client.type('exit');
+      },
+    };
+  },
+});

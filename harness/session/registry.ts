@@ -1,0 +1,5 @@
+import { makeRegistry } from '../registry.js';
+import exec from './exec.js';
+import pty from './pty.js';
+
+export const sessions = makeRegistry('session', [pty, exec]);

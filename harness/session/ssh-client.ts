@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import pty from 'node-pty';
+import { constants as osConstants } from 'node:os';
+
+export interface ClientEndpoint {
+  host: string;
+  user: string;
+  keyFile: string;
+  knownHostsFile: string;
+  hostKeyAlias: string;
+}
+
+export interface ClientExit {
+  /** monotonic ms (process.hrtime) when the client exited */
+  atMono: number;
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export function monoMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+const SIGNAL_NAMES = Object.fromEntries(Object.entries(osConstants.signals).map(([name, n]) => [n, name]));
+
+/**
+ * The real OpenSSH client, in a pseudo-terminal as a person would run it. The options pin the
+ * target's host key and ignore the user's ~/.ssh/config (-F /dev/null), so nothing on this
+ * machine can change what is measured.
+ */
+export class SshClient {
+  private readonly proc: pty.IPty;
+  private output = '';
+  private readonly waiters = new Set<() => void>();
+  readonly exited: Promise<ClientExit>;
+
+  constructor(ep: ClientEndpoint, options: string[], command?: string) {
+    const args = [
+      '-F', '/dev/null',
+      '-i', ep.keyFile,
+      '-o', 'IdentitiesOnly=yes',
+      '-o', 'BatchMode=yes',
+      '-o', `UserKnownHostsFile=${ep.knownHostsFile}`,
+      '-o', 'StrictHostKeyChecking=yes',
+      '-o', `HostKeyAlias=${ep.hostKeyAlias}`,
+      '-o', 'ConnectTimeout=15',
+      '-o', 'ServerAliveInterval=0',
+      ...options,
+      `${ep.user}@${ep.host}`,
+      ...(command === undefined ? [] : [command]),
+    ];
+    this.proc = pty.spawn('ssh', args, {
+      name: 'xterm-256color',
+      cols: 160,
+      rows: 40,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    });
+    this.proc.onData(d => {
+      this.output += d;
+      for (const w of this.waiters) w();
+    });
+    this.exited = new Promise(resolve => {
+      this.proc.onExit(({ exitCode, signal }) => {
+        const atMono = monoMs();
+        for (const w of this.waiters) w();
+        // node-pty reports a signal death as exitCode 0 + signal n.
+        resolve({ atMono, exitCode: signal ? null : exitCode, signal: signal ? (SIGNAL_NAMES[signal] ?? String(signal)) : null });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  get text(): string {
+    return this.output;
+  }
+
+  /** Type a line as a terminal sends it (carriage return, not newline). */
+  type(line: string): void {
+    this.proc.write(line + '\r');
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    try {
+      process.kill(this.proc.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /**
+   * Wait until the output after `from` (an offset in text) matches; rejects with what was awaited
+   * when the time is up or the client exits first. Used for setup only (prompts), never verdicts.
+   */
+  async waitFor(re: RegExp, what: string, timeoutMs: number, from = 0): Promise<number> {
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(this.output.slice(from));
+        if (m) return finish(undefined, from + m.index + m[0].length);
+        if (exited) finish(new Error(`ssh client exited while waiting for ${what}; it printed: ${tail(this.output)}`));
+      };
+      const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; client printed: ${tail(this.output)}`)), timeoutMs);
+      const finish = (err: Error | undefined, at = 0) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        if (err) reject(err);
+        else resolve(at);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** The client's last meaningful lines (e.g. "Connection to … closed by remote host."). */
+  lastLines(n = 3): string[] {
+    return stripAnsi(this.output)
+      .split(/\r?\n|\r/)
+      .map(l => l.trim())
+      .filter(l => l && !/^hangup-lab probe heartbeat \d+$/.test(l))
+      .slice(-n);
+  }
+
+  /**
+   * The client's own TCP endpoint, read from this host's /proc (our child, so no privileges
+   * needed): the drop sever needs the exact 4-tuple of this one connection.
+   */
+  localEndpoint(remotePort = 22): { ip: string; port: number } | null {
+    return findTcpEndpoint(this.proc.pid, remotePort);
+  }
+}
+
+export function findTcpEndpoint(pid: number, remotePort: number): { ip: string; port: number } | null {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(
+      fs.readdirSync(`/proc/${pid}/fd`).flatMap(fd => {
+        try {
+          const m = fs.readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+          return m ? [m[1]!] : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  } catch {
+    return null;
+  }
+  const table = fs.readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
+  return parseProcNetTcp(table).find(e => inodes.has(e.inode) && e.remotePort === remotePort)?.local ?? null;
+}
+
+/** Parse /proc/net/tcp (IPv4): addresses are little-endian hex on x86. */
+export function parseProcNetTcp(table: string): { local: { ip: string; port: number }; remotePort: number; inode: string }[] {
+  return table
+    .split('\n')
+    .slice(1)
+    .map(l => l.trim().split(/\s+/))
+    .filter(f => f.length > 9)
+    .map(f => {
+      const [lip, lport] = f[1]!.split(':') as [string, string];
+      const [, rport] = f[2]!.split(':') as [string, string];
+      return { local: { ip: hexToIp(lip), port: parseInt(lport, 16) }, remotePort: parseInt(rport, 16), inode: f[9]! };
+    });
+}
+
+function hexToIp(hex: string): string {
+  const n = parseInt(hex, 16);
+  return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
+}
+
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]/g, '');
+}
+
+function tail(s: string): string {
+  return JSON.stringify(stripAnsi(s).slice(-300));
+}

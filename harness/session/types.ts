@@ -1,0 +1,23 @@
+import type { ClientEndpoint, SshClient } from './ssh-client.js';
+
+export interface OpenSession {
+  readonly client: SshClient;
+  /** End the session the way a person does; exec sessions end when their command returns. */
+  logout(): Promise<void>;
+}
+
+export interface SessionKind {
+  name: string;
+  summary: string;
+  /** whether sshd allocates a pseudo-terminal on the server side */
+  remotePty: boolean;
+  /**
+   * Open the session and start `launchLine` in it. Resolves once the line has been accepted: for a
+   * shell, when its prompt returns (or at once when the line keeps the terminal).
+   */
+  start(ep: ClientEndpoint, launchLine: string, holdsTerminal: boolean): Promise<OpenSession>;
+}
+
+export function defineSessionKind(k: SessionKind): SessionKind {
+  return k;
+}

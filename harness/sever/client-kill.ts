@@ -1,0 +1,13 @@
+import { defineSeverMethod } from './types.js';
+
+export default defineSeverMethod({
+  name: 'client-kill',
+  summary: 'the local ssh client is SIGKILLed; its kernel closes the socket (FIN), as when a terminal window is killed',
+  layer: 'process',
+  needsLiveSession: true,
+  supports: () => true,
+  async apply({ session }) {
+    session.client.kill('SIGKILL');
+  },
+  async heal() {},
+});

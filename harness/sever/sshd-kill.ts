@@ -1,0 +1,15 @@
+import { defineSeverMethod } from './types.js';
+
+export default defineSeverMethod({
+  name: 'sshd-kill',
+  summary: "the per-session sshd process (sshd: user@pts/N, or sshd-session on OpenSSH >= 9.8) is SIGKILLed on the server",
+  layer: 'process',
+  needsLiveSession: true,
+  supports: () => true,
+  async apply({ target, sshdSession }) {
+    if (!sshdSession) throw new Error('no per-session sshd process was found to kill');
+    const r = await target.sh(`kill -KILL ${sshdSession.pid}`);
+    if (r.exitCode !== 0) throw new Error(`kill -KILL ${sshdSession.pid} failed: ${r.stderr.trim()}`);
+  },
+  async heal() {},
+});

@@ -1,0 +1,201 @@
+import net from 'node:net';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import pRetry from 'p-retry';
+import { BadInputError, InfrastructureError } from '../errors.js';
+import type { TargetFingerprint } from '../results.js';
+import { explainSshdTestFailure, renderSshdDropIn, type SshdSettings } from './sshd-config.js';
+import type { TargetSpec } from './targets.js';
+
+export const AGENT = '/usr/local/lib/hangup-lab';
+const DROP_IN = '/etc/ssh/sshd_config.d/50-hangup-lab.conf';
+
+/** Labels on everything the harness creates, so a later run can sweep what a killed run left. */
+export function runLabels(runId: string): Record<string, string> {
+  return { 'hangup-lab': '1', 'hangup-lab.run': runId, 'hangup-lab.pid': String(process.pid) };
+}
+
+export interface TargetOptions {
+  spec: TargetSpec;
+  image: string;
+  runId: string;
+  sshd: SshdSettings;
+  /** kernel sysctls for the container's network namespace (settable only at creation) */
+  sysctls: Record<string, string>;
+  /** where the scenario came from, for error messages that name the field */
+  scenarioFile: string;
+}
+
+/**
+ * systemd as PID 1 without --privileged (which fails on these hosts): the capabilities and mounts
+ * measured to be enough. NET_ADMIN is for the iptables rules of the drop sever; SYS_ADMIN and the
+ * unconfined profiles are what systemd needs to set up cgroups and namespaces for units.
+ */
+class SshdContainer extends GenericContainer {
+  constructor(o: TargetOptions) {
+    super(o.image);
+    this.withLabels({ ...runLabels(o.runId), 'hangup-lab.target': o.spec.name })
+      .withAddedCapabilities('SYS_ADMIN', 'NET_ADMIN')
+      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
+      .withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
+      .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' }])
+      .withExposedPorts(22)
+      .withWaitStrategy(Wait.forSuccessfulCommand('systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ssh'))
+      .withStartupTimeout(90_000);
+    // Published for humans who want to look inside, on loopback only; the harness itself talks to
+    // the container's bridge address so no userland proxy sits between client and sshd.
+    this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    if (Object.keys(o.sysctls).length) this.hostConfig.Sysctls = { ...o.sysctls };
+  }
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running target: systemd + logind + sshd configured from the scenario, reachable directly. */
+export class StartedTarget implements AsyncDisposable {
+  private constructor(
+    readonly spec: TargetSpec,
+    readonly image: string,
+    private readonly container: StartedTestContainer,
+    readonly ip: string,
+    readonly hostKey: string,
+  ) {}
+
+  get id(): string {
+    return this.container.getId();
+  }
+
+  get hostKeyAlias(): string {
+    return `hangup-lab-${this.id.slice(0, 12)}`;
+  }
+
+  static async start(o: TargetOptions): Promise<StartedTarget> {
+    let container: StartedTestContainer;
+    try {
+      container = await new SshdContainer(o).start();
+    } catch (e) {
+      throw new InfrastructureError(
+        `target ${o.spec.name}: container did not start (${(e as Error).message.split('\n')[0]}); run \`npx hangup-lab doctor\`-style checks: docker info, free disk, SYS_ADMIN/NET_ADMIN capabilities`,
+      );
+    }
+    const ip = container.getIpAddress('bridge');
+    const partial = new StartedTarget(o.spec, o.image, container, ip, '');
+    try {
+      await partial.configureSshd(o);
+      const key = await partial.sh(`cat /etc/ssh/ssh_host_ed25519_key.pub`);
+      const target = new StartedTarget(o.spec, o.image, container, ip, key.stdout.trim().split(/\s+/).slice(0, 2).join(' '));
+      await target.waitForBanner();
+      return target;
+    } catch (e) {
+      await container.stop({ remove: true, timeout: 0 }).catch(() => {});
+      throw e;
+    }
+  }
+
+  private async configureSshd(o: TargetOptions): Promise<void> {
+    const dropIn = renderSshdDropIn(o.sshd);
+    await this.container.copyContentToContainer([{ content: dropIn.text, target: DROP_IN, mode: 0o644 }]);
+    const test = await this.sh('sshd -t 2>&1');
+    if (test.exitCode !== 0) {
+      const { origin, problem } = explainSshdTestFailure(test.stdout + test.stderr, dropIn, DROP_IN);
+      const version = (await this.sh('ssh -V 2>&1')).stdout.trim();
+      throw new BadInputError(
+        `${o.scenarioFile}: ${origin}: sshd -t on ${o.spec.name} (${version}) rejects "${problem}"; fix or remove that option`,
+      );
+    }
+    const restart = await this.sh('systemctl restart ssh 2>&1');
+    if (restart.exitCode !== 0) throw new InfrastructureError(`target ${o.spec.name}: systemctl restart ssh failed: ${restart.stdout.trim()}`);
+  }
+
+  /** Ready means sshd answers with its banner on the address the clients use (not "port open"). */
+  private async waitForBanner(): Promise<void> {
+    await pRetry(() => readBanner(this.ip, 22, 2000), { retries: 40, minTimeout: 100, maxTimeout: 250, factor: 1 });
+  }
+
+  async exec(cmd: string[], opts: { user?: string } = {}): Promise<ExecResult> {
+    const r = await this.container.exec(cmd, opts.user ? { user: opts.user } : {});
+    return { exitCode: r.exitCode, stdout: r.stdout ?? r.output, stderr: r.stderr ?? '' };
+  }
+
+  sh(script: string): Promise<ExecResult> {
+    return this.exec(['sh', '-c', script]);
+  }
+
+  /** A long-running `docker exec -i` whose stdout the caller streams (the watcher). */
+  spawnExec(cmd: string[]): ChildProcessWithoutNullStreams {
+    return spawn('docker', ['exec', '-i', this.id, ...cmd], { stdio: 'pipe' });
+  }
+
+  /**
+   * One unprivileged login user per cell: user@.service, linger, the tmux socket and screen's
+   * directory are per user, so cells side by side must not share one.
+   */
+  async addUsers(users: string[], publicKey: string): Promise<void> {
+    const script = users
+      .map(
+        u => `useradd -m -s /bin/bash ${u} && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
+          `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys && chown ${u}:${u} /home/${u}/.ssh/authorized_keys && ` +
+          `chmod 600 /home/${u}/.ssh/authorized_keys && cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc`,
+      )
+      .join(' && ');
+    const r = await this.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; ${script}`]);
+    if (r.exitCode !== 0) throw new InfrastructureError(`target ${this.spec.name}: creating login users failed: ${r.stderr || r.stdout}`);
+  }
+
+  async fingerprint(networkPath: string, client: string): Promise<TargetFingerprint> {
+    const r = await this.sh(
+      `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
+        `echo "killmode=$(systemctl show ssh -p KillMode --value)";` +
+        `for p in KillUserProcesses KillExcludeUsers UserStopDelayUSec; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
+        `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.kernel=$(uname -r)";` +
+        `for s in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes tcp_retries2; do echo "sysctl.net.ipv4.$s=$(cat /proc/sys/net/ipv4/$s)"; done`,
+    );
+    const kv = Object.fromEntries(
+      r.stdout
+        .split('\n')
+        .filter(l => l.includes('='))
+        .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]),
+    );
+    const pick = (prefix: string) =>
+      Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return {
+      name: this.spec.name,
+      image: this.image,
+      openssh: kv.openssh ?? '?',
+      sshdEffective: pick('sshd.'),
+      sshKillMode: kv.killmode ?? '?',
+      logind: pick('logind.'),
+      versions: pick('v.'),
+      sysctls: pick('sysctl.'),
+      networkPath,
+      client,
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.container.stop({ remove: true, timeout: 0 }).catch(() => {});
+  }
+}
+
+function readBanner(host: string, port: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host, port });
+    let buf = '';
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      s.destroy();
+      if (err) reject(err);
+      else resolve(buf);
+    };
+    const timer = setTimeout(() => done(new Error(`no SSH banner from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+    s.on('data', d => {
+      buf += d.toString('latin1');
+      if (buf.includes('\n')) done(buf.startsWith('SSH-2.0-') ? undefined : new Error(`unexpected banner ${JSON.stringify(buf)}`));
+    });
+    s.on('error', e => done(e));
+  });
+}

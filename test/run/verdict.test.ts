@@ -1,0 +1,191 @@
+import t from 'tap';
+import { describeSender, judge, type Observation } from '../../harness/run/verdict.js';
+import type { CaughtSignal, Verdict } from '../../harness/results.js';
+
+const PROBE = 190;
+
+function obs(o: Partial<Observation> = {}): Observation {
+  return {
+    probePid: PROBE,
+    probeDeathMs: null,
+    signalsCaught: [],
+    exitLogged: false,
+    sessionEndedMs: null,
+    lastHeartbeatMs: null,
+    watchedMs: 15_000,
+    ...o,
+  };
+}
+
+function sig(signal: string, atMs: number, code: number | null, senderPid: number | null, senderComm: string | null): CaughtSignal {
+  return { signal, atMs, code, senderPid, senderComm };
+}
+
+t.test('a caught SIGHUP from a process: killed, with the sender', async t => {
+  const j = judge(obs({ probeDeathMs: 400, sessionEndedMs: 300, signalsCaught: [sig('SIGHUP', 350, 0, 181, 'bash')] }));
+  t.same(j, {
+    verdict: 'killed',
+    reason: 'SIGHUP from bash (pid 181), dead 0.40 s after the sever',
+    signal: 'SIGHUP',
+    signalEvidence: 'caught',
+    signalSender: { pid: 181, comm: 'bash', code: 0 },
+  });
+});
+
+t.test('a caught SIGHUP with SI_KERNEL: the sender is the kernel (terminal hangup)', async t => {
+  const j = judge(obs({ probeDeathMs: 120, signalsCaught: [sig('SIGHUP', 100, 128, null, null)] }));
+  t.equal(j.verdict, 'killed');
+  t.equal(j.signal, 'SIGHUP');
+  t.match(j.reason, 'the kernel (terminal hangup)');
+  t.same(j.signalSender, { pid: null, comm: null, code: 128 });
+});
+
+t.test('the last fatal signal before the death is the one it died of', async t => {
+  const j = judge(
+    obs({
+      probeDeathMs: 1000,
+      signalsCaught: [sig('SIGHUP', 100, 128, null, null), sig('SIGTERM', 900, 0, 1, 'systemd'), sig('SIGCONT', 950, null, null, null)],
+    }),
+  );
+  t.equal(j.signal, 'SIGTERM');
+  t.match(j.reason, 'SIGTERM from systemd (pid 1)');
+});
+
+t.test('a signal logged up to 50 ms after the observed death still counts', async t => {
+  const j = judge(obs({ probeDeathMs: 1000, signalsCaught: [sig('SIGTERM', 1050, 0, 1, 'systemd')] }));
+  t.equal(j.signalEvidence, 'caught');
+  t.equal(j.signal, 'SIGTERM');
+});
+
+t.test('a signal logged well after the death is not taken as its cause', async t => {
+  const j = judge(obs({ probeDeathMs: 1000, signalsCaught: [sig('SIGTERM', 1051, 0, 1, 'systemd')] }));
+  t.equal(j.signal, 'SIGKILL');
+  t.equal(j.signalEvidence, 'inferred');
+});
+
+t.test('vanished without a logged signal: killed by SIGKILL, inferred', async t => {
+  const j = judge(obs({ probeDeathMs: 10_450, sessionEndedMs: 300 }));
+  t.same(j, {
+    verdict: 'killed',
+    reason: 'vanished 10.45 s after the sever without logging a signal: an uncatchable one (SIGKILL)',
+    signal: 'SIGKILL',
+    signalEvidence: 'inferred',
+    signalSender: null,
+  });
+});
+
+t.test('SIGCONT alone is never taken as fatal', async t => {
+  const j = judge(obs({ probeDeathMs: 500, signalsCaught: [sig('SIGCONT', 400, null, null, null)] }));
+  t.equal(j.signal, 'SIGKILL');
+  t.equal(j.signalEvidence, 'inferred');
+});
+
+t.test('a logged exit: exited, with no signal', async t => {
+  const j = judge(obs({ probeDeathMs: 2000, exitLogged: true }));
+  t.same(j, {
+    verdict: 'exited',
+    reason: 'the probe exited by itself 2.00 s after the sever',
+    signal: null,
+    signalEvidence: null,
+    signalSender: null,
+  });
+});
+
+t.test('alive after the session ended: survived', async t => {
+  const j = judge(obs({ sessionEndedMs: 3000, lastHeartbeatMs: 17_900, watchedMs: 18_000 }));
+  t.same(j, {
+    verdict: 'survived',
+    reason: 'alive 15.00 s after sshd ended the session',
+    signal: null,
+    signalEvidence: null,
+    signalSender: null,
+  });
+});
+
+t.test('alive while sshd still holds the session: session-open', async t => {
+  const j = judge(obs({ sessionEndedMs: null, lastHeartbeatMs: 10_900, watchedMs: 11_000 }));
+  t.equal(j.verdict, 'session-open');
+  t.equal(j.reason, 'sshd had not ended the session 11.00 s after the sever; the probe was alive');
+  t.equal(j.signal, null);
+});
+
+t.test('the probe never seen running: inconclusive, whatever else was observed', async t => {
+  const j = judge(obs({ probePid: null, probeDeathMs: 100, signalsCaught: [sig('SIGHUP', 50, 0, 1, 'x')] }));
+  t.same(j, {
+    verdict: 'inconclusive',
+    reason: 'the probe was never seen running',
+    signal: null,
+    signalEvidence: null,
+    signalSender: null,
+  });
+});
+
+t.test('a stale heartbeat is named in a survived reason', async t => {
+  const j = judge(obs({ sessionEndedMs: 3000, lastHeartbeatMs: 1200, watchedMs: 18_000 }));
+  t.equal(j.verdict, 'survived');
+  t.match(j.reason, 'but its heartbeat stopped 1.20 s after the sever (blocked)');
+});
+
+t.test('a stale heartbeat is named in a session-open reason', async t => {
+  const j = judge(obs({ lastHeartbeatMs: 500, watchedMs: 11_000 }));
+  t.equal(j.verdict, 'session-open');
+  t.match(j.reason, 'heartbeat stopped 0.50 s after the sever (blocked)');
+});
+
+t.test('a heartbeat within 2 s of the end of the window is not stale', async t => {
+  const j = judge(obs({ sessionEndedMs: 3000, lastHeartbeatMs: 16_000, watchedMs: 18_000 }));
+  t.notMatch(j.reason, 'heartbeat');
+});
+
+t.test('a probe that is gone is never survived (random observations)', async t => {
+  // A small deterministic PRNG (mulberry32), so a failure is reproducible.
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(rand() * n);
+  const maybe = <T>(v: T): T | null => (rand() < 0.3 ? null : v);
+  const names = ['SIGHUP', 'SIGTERM', 'SIGCONT', 'SIGPIPE', 'SIGINT'];
+  const seen = new Set<Verdict>();
+  for (let i = 0; i < 2000; i++) {
+    const o: Observation = {
+      probePid: maybe(100 + int(1000)),
+      probeDeathMs: int(30_000) - 1000,
+      signalsCaught: Array.from({ length: int(4) }, () =>
+        sig(names[int(names.length)]!, int(30_000) - 1000, maybe([0, 128, 1, -6][int(4)]!), maybe(int(500)), maybe('bash')),
+      ),
+      exitLogged: rand() < 0.2,
+      sessionEndedMs: maybe(int(20_000)),
+      lastHeartbeatMs: maybe(int(30_000) - 1000),
+      watchedMs: int(40_000),
+    };
+    const j = judge(o);
+    seen.add(j.verdict);
+    if (j.verdict === 'survived' || j.verdict === 'session-open') {
+      t.fail(`a dead probe was judged ${j.verdict}`, { observation: o });
+      break;
+    }
+    if (o.probePid !== null && !['killed', 'exited'].includes(j.verdict)) {
+      t.fail(`a seen, dead probe was judged ${j.verdict}`, { observation: o });
+      break;
+    }
+  }
+  t.same([...seen].sort(), ['exited', 'inconclusive', 'killed'], 'every reachable verdict for a dead probe was generated');
+});
+
+t.test('describeSender: a failed write of its own (sender is the probe itself)', async t => {
+  t.equal(describeSender(sig('SIGPIPE', 10, 0, PROBE, 'probe'), PROBE), 'its own failed write (the reader is gone)');
+});
+
+t.test('describeSender: kill(2) from another process names its comm and pid', async t => {
+  t.equal(describeSender(sig('SIGTERM', 10, 0, 1, 'systemd'), PROBE), 'systemd (pid 1)');
+  t.equal(describeSender(sig('SIGTERM', 10, 0, 77, null), PROBE), '? (pid 77)');
+});
+
+t.test('describeSender: any other si_code is reported as a number', async t => {
+  t.equal(describeSender(sig('SIGHUP', 10, -6, null, null), PROBE), 'si_code -6');
+  t.equal(describeSender(sig('SIGHUP', 10, null, null, null), PROBE), 'si_code ?');
+});
