@@ -86,7 +86,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
               networkPath: NETWORK_PATH,
             });
             done++;
-            opts.say(`[${done}/${cells.length}] ${label(cell)}: ${r.verdict}${r.signal ? ` ${r.signal}` : ''}`);
+            opts.say(`[${done}/${cells.length}] ${label(cell)}: ${r.verdict}${r.signal ? ` ${r.signal}` : ''}${r.verdict === 'inconclusive' ? ` (${r.reason})` : ''}`);
             return r;
           });
           return { fingerprint, results };

@@ -116,7 +116,7 @@ function fromParsed(file: string, raw: unknown): Scenario {
   ] as const) {
     list.forEach((p, i) =>
       Object.entries(p).forEach(([axis, v]) => {
-        if (!(axis in known)) throw new BadInputError(`${file}: ${name}[${i}]: ${unknownName('axis', axis, Object.keys(known))}`);
+        if (!Object.hasOwn(known, axis)) throw new BadInputError(`${file}: ${name}[${i}]: ${unknownName('axis', axis, Object.keys(known))}`);
         if (!known[axis as keyof Axes].includes(v))
           throw new BadInputError(`${file}: ${name}[${i}].${axis}: ${unknownName(axis, v, known[axis as keyof Axes])}`);
       }),

@@ -33,7 +33,7 @@ const scenario: Scenario = {
 
 const result = await runMatrix(scenario, { say: () => {}, version: 'test' });
 const get = (name: keyof typeof cells): CellResult => {
-  const [session, launch, workload, sever] = cells[name];
+  const [session, launch, workload, sever] = cells[name]!;
   const c = result.cells.find(c => c.session === session && c.launch === launch && c.workload === workload && c.sever === sever);
   if (!c) throw new Error(`cell ${name} missing`);
   return c;

@@ -28,7 +28,8 @@ function loadError(t: Test, file: string): BadInputError {
   } catch (error) {
     t.type(error, BadInputError);
     t.equal((error as BadInputError).exitCode, ExitCode.badInput);
-    t.ok((error as Error).message.startsWith(`${file}: `), 'the message starts with the file path');
+    const message = (error as Error).message;
+    t.equal(message.slice(0, file.length + 1), `${file}:`, 'the message starts with the file path');
     return error as BadInputError;
   }
   t.fail('loadScenario did not throw');
@@ -112,12 +113,22 @@ t.test('a missing file is bad input that names the path', async t => {
   t.match(e.message, /cannot read the scenario file \(ENOENT\)/);
 });
 
-t.test('malformed YAML is bad input that names the file', async t => {
+t.test('malformed YAML is bad input that names the file, line and column', async t => {
   const file = scenarioFile(t, 'name: t\naxes: [pty, exec\n');
   const e = loadError(t, file);
-  t.match(e.message, /not valid YAML: /);
-  // NOTE: the message should also carry line:col (e.g. "scenario.yaml:3:1: ..."), but it does not:
-  // load.ts parses with prettyErrors: false, which leaves err.linePos undefined. Reported as a bug.
+  t.match(e.message, `${file}:3:1: not valid YAML: `);
+});
+
+t.test('a YAML error on the first line reports line 1 and its column', async t => {
+  const file = scenarioFile(t, 'name: t: x\n');
+  const message = loadError(t, file).message;
+  t.ok(message.startsWith(`${file}:1:`), 'line 1 right after the file name');
+  t.match(message, /:1:\d+: not valid YAML: /);
+});
+
+t.test('a YAML error message is one line', async t => {
+  const e = loadError(t, scenarioFile(t, 'name: t\naxes: [pty, exec\n'));
+  t.notMatch(e.message, '\n');
 });
 
 t.test('an unknown launch mode names its index and suggests the closest', async t => {

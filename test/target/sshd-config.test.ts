@@ -68,6 +68,12 @@ t.test('an sshd -t error on a line maps back to the scenario field of that line'
   t.same(r, { origin: 'sshd.extra[0]', problem: 'Foo bar: Bad configuration option: Foo' });
 });
 
+t.test('the "file: line N:" form sshd uses for unknown keywords maps back the same way', async t => {
+  const dropIn = renderSshdDropIn(settings);
+  const out = `${FILE}: line 5: Bad configuration option: Foo\n${FILE}: terminating, 1 bad configuration options\n`;
+  t.same(explainSshdTestFailure(out, dropIn, FILE), { origin: 'sshd.extra[0]', problem: 'Foo bar: Bad configuration option: Foo' });
+});
+
 t.test('an error on a value line maps to the matching sshd field', async t => {
   const dropIn = renderSshdDropIn(settings);
   const r = explainSshdTestFailure(`${FILE} line 2: integer value invalid.\n`, dropIn, FILE);
