@@ -85,14 +85,14 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
     // nothing to act on. That is a property of the combination, observed, not assumed.
     const sessionOver = !sshd;
     if (sessionOver && sever.needsLiveSession) {
-      return ({
+      return {
         ...base,
         verdict: 'not-applicable',
         reason: 'the command returned and sshd ended the session before the sever: there was no connection left to sever',
-      });
+      };
     }
     if (!session.remotePty && sever.name === 'logout' && sshd && !commandReturned(before, sshd)) {
-      return ({ ...base, verdict: 'not-applicable', reason: 'the command had not returned, so there was no logout' });
+      return { ...base, verdict: 'not-applicable', reason: 'the command had not returned, so there was no logout' };
     }
 
     severCtx = { cell, target: ctx.target, session: open, sshdSession: sshd, state: {} };
@@ -148,6 +148,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
     const heartbeats = probeLog.filter(l => l.kind === 'hb');
     const obs = {
       probePid,
+      probeInAfterSnapshot: base.after.some(p => p.pid === probePid && p.startTime === probeProc.startTime && p.state !== 'Z'),
       probeDeathMs: deathEv ? rel(deathEv.t) : null,
       signalsCaught,
       exitLogged: probeLog.some(l => l.kind === 'exit'),
@@ -165,7 +166,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
       ...probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), event: `probe's stdout write failed: ${l.error}` }] : [])),
       ...(obs.probeDeathMs !== null ? [{ atMs: obs.probeDeathMs, event: 'probe died' }] : []),
     ].sort((a, b) => a.atMs - b.atMs);
-    return ({
+    return {
       ...base,
       ...judge(obs),
       deathMs: obs.probeDeathMs,
@@ -180,10 +181,10 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
       },
       timeline,
       window: { watchedMs, endedBecause },
-    });
+    };
   } catch (e) {
     const msg = e instanceof CellAbort ? e.message : `harness error: ${(e as Error).message}`;
-    return ({ ...base, verdict: 'inconclusive', reason: msg });
+    return { ...base, verdict: 'inconclusive', reason: msg };
   } finally {
     if (severCtx) await sever.heal(severCtx).catch(() => {});
     open?.client.kill('SIGKILL');

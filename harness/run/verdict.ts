@@ -8,6 +8,11 @@ export interface Observation {
   signalsCaught: CaughtSignal[];
   /** the probe logged a normal exit */
   exitLogged: boolean;
+  /**
+   * Whether the independent "after" snapshot (read from /proc when the window closed) still lists
+   * the probe. It must agree with the watcher; if not, the cell is not judged.
+   */
+  probeInAfterSnapshot: boolean;
   /** when the per-session sshd process ended; null if it was still running */
   sessionEndedMs: number | null;
   /** the last heartbeat, to tell "alive" from "alive but stuck" */
@@ -45,6 +50,18 @@ export function judge(o: Observation): Judgement {
   const none = { signal: null, signalEvidence: null, signalSender: null } as const;
   if (o.probePid === null) {
     return { verdict: 'inconclusive', reason: 'the probe was never seen running', ...none };
+  }
+  // Two witnesses, the watcher's event stream and the final /proc snapshot, must agree on whether
+  // the probe is alive: a false "survived" is the worst defect this tool could have.
+  if ((o.probeDeathMs === null) !== o.probeInAfterSnapshot) {
+    return {
+      verdict: 'inconclusive',
+      reason:
+        o.probeDeathMs === null
+          ? 'the watcher saw no death, but the final snapshot no longer lists the probe'
+          : `the watcher saw the probe die ${secs(o.probeDeathMs)} after the sever, but the final snapshot still lists it`,
+      ...none,
+    };
   }
   if (o.probeDeathMs !== null) {
     if (o.exitLogged) {

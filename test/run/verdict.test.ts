@@ -14,6 +14,8 @@ function obs(o: Partial<Observation> = {}): Observation {
     lastHeartbeatMs: null,
     watchedMs: 15_000,
     ...o,
+    // Consistent with the watcher unless a test says otherwise.
+    probeInAfterSnapshot: o.probeInAfterSnapshot ?? (o.probeDeathMs ?? null) === null,
   };
 }
 
@@ -161,6 +163,8 @@ t.test('a probe that is gone is never survived (random observations)', async t =
       sessionEndedMs: maybe(int(20_000)),
       lastHeartbeatMs: maybe(int(30_000) - 1000),
       watchedMs: int(40_000),
+      // Even when the two witnesses disagree, a dead probe must not come out alive.
+      probeInAfterSnapshot: rand() < 0.5,
     };
     const j = judge(o);
     seen.add(j.verdict);
@@ -168,7 +172,7 @@ t.test('a probe that is gone is never survived (random observations)', async t =
       t.fail(`a dead probe was judged ${j.verdict}`, { observation: o });
       break;
     }
-    if (o.probePid !== null && !['killed', 'exited'].includes(j.verdict)) {
+    if (o.probePid !== null && !o.probeInAfterSnapshot && !['killed', 'exited'].includes(j.verdict)) {
       t.fail(`a seen, dead probe was judged ${j.verdict}`, { observation: o });
       break;
     }
@@ -188,4 +192,13 @@ t.test('describeSender: kill(2) from another process names its comm and pid', as
 t.test('describeSender: any other si_code is reported as a number', async t => {
   t.equal(describeSender(sig('SIGHUP', 10, -6, null, null), PROBE), 'si_code -6');
   t.equal(describeSender(sig('SIGHUP', 10, null, null, null), PROBE), 'si_code ?');
+});
+
+t.test('watcher and final snapshot disagree: inconclusive, never survived', async t => {
+  const missing = judge(obs({ sessionEndedMs: 300, probeInAfterSnapshot: false }));
+  t.equal(missing.verdict, 'inconclusive');
+  t.match(missing.reason, /final snapshot no longer lists the probe/);
+  const lingering = judge(obs({ probeDeathMs: 500, signalsCaught: [sig('SIGHUP', 480, 0, 2, 'bash')], probeInAfterSnapshot: true }));
+  t.equal(lingering.verdict, 'inconclusive');
+  t.match(lingering.reason, /still lists it/);
 });
