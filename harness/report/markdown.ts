@@ -1,4 +1,5 @@
 import { VERDICTS, type CellResult, type RunResult, type TargetFingerprint } from '../results.js';
+import { describeSender } from '../observe/sender.js';
 import {
   VERDICT_LEGEND,
   cellLabel,
@@ -59,20 +60,8 @@ function legend(): string[] {
   return VERDICTS.map((v) => `- **${v}**: ${VERDICT_LEGEND[v]}`);
 }
 
-// siginfo si_code tells a deliberate kill(2) from the kernel's own tty hangup.
-const SI_CODES: Record<number, string> = { 0: 'via kill(2)', 128: 'from the kernel' };
-
-function senderName(pid: number | null, comm: string | null): string | null {
-  if (comm !== null) return pid === null ? comm : `${comm} (pid ${pid})`;
-  return pid === null ? null : `pid ${pid}`;
-}
-
 function sender(cell: CellResult): string {
-  const s = cell.signalSender;
-  if (!s) return '';
-  const who = senderName(s.pid, s.comm);
-  const how = s.code === null ? null : (SI_CODES[s.code] ?? `si_code ${s.code}`);
-  return [who === null ? null : `from ${who}`, how].filter((p) => p !== null).map((p) => ` ${p}`).join('');
+  return cell.signalSender ? ` from ${describeSender(cell.signalSender, cell.probe.pid)}` : '';
 }
 
 function clientExit(cell: CellResult): string {

@@ -1,4 +1,10 @@
+import { describeSender as describe } from '../observe/sender.js';
 import type { CaughtSignal, Verdict } from '../results.js';
+
+/** Who sent a caught signal, in words (see observe/sender.ts). */
+export function describeSender(s: CaughtSignal, probePid: number | null): string {
+  return describe({ pid: s.senderPid, comm: s.senderComm, code: s.code }, probePid);
+}
 
 /** What was observed of one cell, all times in ms relative to the sever. */
 export interface Observation {
@@ -28,18 +34,7 @@ export interface Judgement {
   signalSender: { pid: number | null; comm: string | null; code: number | null } | null;
 }
 
-const SI_USER = 0;
-const SI_KERNEL = 128;
-
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-/** Who sent it, in words, from the kernel's siginfo as the probe recorded it. */
-export function describeSender(s: CaughtSignal, probePid: number | null): string {
-  if (s.code === SI_KERNEL) return 'the kernel (terminal hangup)';
-  if (s.senderPid !== null && s.senderPid === probePid) return 'its own failed write (the reader is gone)';
-  if (s.code === SI_USER && s.senderPid) return `${s.senderComm ?? '?'} (pid ${s.senderPid})`;
-  return `si_code ${s.code ?? '?'}`;
-}
 
 /**
  * The verdict of a cell from what was observed, never from what was expected. A probe that is gone

@@ -72,7 +72,7 @@ t.test('details give reasons and the kill evidence, in matrix order', async (t) 
   const bullets = details.split('\n').filter((l) => l.startsWith('- '));
   t.same(bullets, [
     '- **pty / foreground / quiet × logout**: not-applicable: logout needs the shell prompt, and a foreground job holds it',
-    '- **pty / foreground / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2041) via kill(2); ' +
+    '- **pty / foreground / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2041); ' +
       'session ended +0.02 s, probe died +0.04 s, client exited +0.00 s (signal SIGKILL)',
     '- **exec / foreground / quiet × logout**: not-applicable: an exec session has no interactive shell | nothing to log out of',
     '- **exec / foreground / quiet × client-kill**: session-open: sshd-session (pid 2107) was still running when the 30 s window closed',
@@ -89,7 +89,7 @@ t.test('kill details cope with an unknown sender and a client still running', as
   killed.client = { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] };
   t.match(
     markdown.render(result),
-    'killed by SIGHUP (caught) from the kernel; session ended not seen, probe died +0.04 s, client still running',
+    'killed by SIGHUP (caught) from the kernel (terminal hangup); session ended not seen, probe died +0.04 s, client still running',
   );
 });
 
