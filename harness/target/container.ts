@@ -79,7 +79,7 @@ export class StartedTarget implements AsyncDisposable {
       container = await new SshdContainer(o).start();
     } catch (e) {
       throw new InfrastructureError(
-        `target ${o.spec.name}: container did not start (${(e as Error).message.split('\n')[0]}); run \`npx hangup-lab doctor\`-style checks: docker info, free disk, SYS_ADMIN/NET_ADMIN capabilities`,
+        `target ${o.spec.name}: container did not start (${(e as Error).message.split('\n')[0]}); check \`docker info\`, free disk space, and that the engine may grant SYS_ADMIN and NET_ADMIN`,
       );
     }
     const ip = container.getIpAddress('bridge');

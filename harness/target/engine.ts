@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { InfrastructureError } from '../errors.js';
 import { CONTAINERS_DIR } from '../paths.js';
