@@ -2,18 +2,46 @@
 // (terminal, Markdown, …) is a pure function of it. Field names are public: users and CI read them.
 // Bump schemaVersion on any incompatible change.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type Workload = 'chatty' | 'quiet';
 
-/** A cell is plain JSON of axis values; its id is a hash of them (matrix/cell-id.ts). */
+export type UserKind = 'lab' | 'root';
+export type OnOff = 'on' | 'off';
+export type YesNo = 'yes' | 'no';
+
+/**
+ * A cell is plain JSON of axis values; its id is a hash of them (matrix/cell-id.ts). Every axis has
+ * a value in every cell, also when the scenario left it at its default, so a cell is self-describing.
+ */
 export interface Cell {
   id: string;
+  /** hash of the axis values without `rep`: the repetitions of one case share it */
+  caseId: string;
   target: string;
+  /** who logs in: an unprivileged user of the cell's own (`lab`), or root */
+  user: UserKind;
   session: string;
   launch: string;
   workload: Workload;
+  /** the sever method, with its parameter if it takes one ("sleep:20", "nat-expiry:10") */
   sever: string;
+  /** sshd ClientAliveInterval/ClientAliveCountMax as "I/C", or "off" (interval 0) */
+  clientAlive: string;
+  /** the ssh client's ServerAliveInterval/ServerAliveCountMax as "I/C", or "off" */
+  serverAlive: string;
+  /** sshd TCPKeepAlive */
+  tcpKeepAlive: YesNo;
+  /** kernel TCP sysctls of the target's network namespace: "default" or "tcp_retries2=3,…" */
+  kernel: string;
+  /** logind KillUserProcesses */
+  killUserProcesses: YesNo;
+  /** `loginctl enable-linger` for the login user before the session */
+  linger: OnOff;
+  /** bash `shopt -s huponexit` in the login user's ~/.bashrc */
+  huponexit: OnOff;
+  /** repetition number (1…N); detection-latency cases run several times */
+  rep: number;
 }
 
 export type Verdict =
@@ -66,6 +94,21 @@ export interface CaughtSignal {
   code: number | null;
   senderPid: number | null;
   senderComm: string | null;
+  /** the probe's systemd cgroup when the signal arrived (the unit or scope it was in) */
+  cgroup: string | null;
+}
+
+/**
+ * A yes/no question a plug-in asks after (or during) the cell: can a new session reattach to tmux,
+ * does the unit come back after its process is killed, was the session usable after the nap.
+ * `ok: null` means the question could not be answered (detail says why).
+ */
+export interface Check {
+  name: string;
+  ok: boolean | null;
+  detail: string;
+  /** ms after the sever when it was answered */
+  atMs: number | null;
 }
 
 export interface TimelineEvent {
@@ -117,14 +160,30 @@ export interface CellResult extends Cell {
   timeline: TimelineEvent[];
   /** how long the harness watched after the sever, and why it stopped */
   window: { watchedMs: number; endedBecause: string };
-  /** the unprivileged login user this cell ran as (one per cell: per-user state is shared) */
-  user: string;
-  /** how the client reached sshd (e.g. "direct": host → container bridge address, no proxy) */
+  /** the account the session logged in as: root, or the cell's own unprivileged user (per-user
+   *  state such as user@.service, linger and the tmux socket must not be shared between cells) */
+  loginUser: string;
+  /** how the client reached sshd (direct to the container, or through a NAT router container) */
   networkPath: string;
+  /**
+   * ms after the sever when the network path actually broke: 0 for drop/reject/sleep, the moment the
+   * NAT router forgot the flow for nat-expiry (observed in its conntrack table), null when the path
+   * never broke. Detection latencies are measured from here.
+   */
+  pathBrokeMs: number | null;
+  /** the sever's layer and the detectors that could possibly notice it */
+  severLayer: string;
+  detectors: string[];
+  checks: Check[];
+  /** which TargetFingerprint (by key) describes the server this cell ran on */
+  server: string;
 }
 
 export interface TargetFingerprint {
+  /** target name plus the server-side axis values: one fingerprint per distinct server */
+  key: string;
   name: string;
+  config: { clientAlive: string; tcpKeepAlive: YesNo; kernel: string; killUserProcesses: YesNo };
   image: string;
   /** `ssh -V` inside the target (the server's OpenSSH version) */
   openssh: string;
@@ -149,7 +208,28 @@ export interface RunResult {
   finishedAt: string;
   durationMs: number;
   targets: TargetFingerprint[];
-  /** the axes in scenario order, for rendering the matrix */
-  axes: Record<'session' | 'launch' | 'workload' | 'sever', string[]>;
+  /** every axis with the values the scenario gave it (one value: the axis was fixed), in order */
+  axes: Record<AxisName, string[]>;
   cells: CellResult[];
 }
+
+/** The axes, in the order cells are expanded and rendered. */
+export const AXIS_NAMES = [
+  'target',
+  'user',
+  'session',
+  'launch',
+  'workload',
+  'sever',
+  'clientAlive',
+  'serverAlive',
+  'tcpKeepAlive',
+  'kernel',
+  'killUserProcesses',
+  'linger',
+  'huponexit',
+] as const;
+export type AxisName = (typeof AXIS_NAMES)[number];
+
+/** The axes that configure the server (one container per distinct combination). */
+export const SERVER_AXES = ['target', 'clientAlive', 'tcpKeepAlive', 'kernel', 'killUserProcesses'] as const satisfies readonly AxisName[];

@@ -4,5 +4,5 @@ export default defineLaunchMode({
   name: 'background',
   summary: "'cmd &': a background job of the login shell",
   holdsTerminal: false,
-  line: probe => `${probe} &`,
+  line: ({ probe }) => `${probe} &`,
 });

@@ -4,5 +4,5 @@ export default defineLaunchMode({
   name: 'disown',
   summary: "'cmd & disown': removed from the shell's job table, so bash does not resend SIGHUP to it",
   holdsTerminal: false,
-  line: probe => `${probe} & disown`,
+  line: ({ probe }) => `${probe} & disown`,
 });

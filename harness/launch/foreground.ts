@@ -4,5 +4,5 @@ export default defineLaunchMode({
   name: 'foreground',
   summary: 'run in the foreground: the job holds the terminal',
   holdsTerminal: true,
-  line: probe => probe,
+  line: ({ probe }) => probe,
 });

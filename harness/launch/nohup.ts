@@ -4,5 +4,5 @@ export default defineLaunchMode({
   name: 'nohup',
   summary: "'nohup cmd &': SIGHUP ignored; stdout goes to ~/nohup.out only if it was a terminal",
   holdsTerminal: false,
-  line: probe => `nohup ${probe} &`,
+  line: ({ probe }) => `nohup ${probe} &`,
 });

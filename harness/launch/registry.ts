@@ -5,7 +5,10 @@ import foreground from './foreground.js';
 import nohup from './nohup.js';
 import screen from './screen.js';
 import setsid from './setsid.js';
+import systemdRunScope from './systemd-run-scope.js';
+import systemdRunSystem from './systemd-run-system.js';
 import systemdRunUser from './systemd-run-user.js';
+import systemdUnit from './systemd-unit.js';
 import tmux from './tmux.js';
 
 export const launches = makeRegistry('launch mode', [
@@ -17,4 +20,7 @@ export const launches = makeRegistry('launch mode', [
   tmux,
   screen,
   systemdRunUser,
+  systemdRunScope,
+  systemdRunSystem,
+  systemdUnit,
 ]);

@@ -1,8 +1,16 @@
+import { reattachCheck } from './reattach.js';
 import { defineLaunchMode } from './types.js';
 
 export default defineLaunchMode({
   name: 'screen',
   summary: "'screen -dmS': a detached screen session with its own pseudo-terminal",
   holdsTerminal: false,
-  line: (probe, unit) => `screen -dmS ${unit} ${probe}`,
+  line: ({ probe, unitName: unit }) => `screen -dmS ${unit} ${probe}`,
+  afterWindow: ctx =>
+    reattachCheck(ctx, {
+      attachLine: `screen -r ${ctx.unitName}`,
+      // Also printed (after listing it) for a session still attached elsewhere, which -r alone
+      // does not take over.
+      nothingToAttach: /There is no screen to be resumed[^\r\n]*/,
+    }),
 });

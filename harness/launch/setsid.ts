@@ -4,5 +4,5 @@ export default defineLaunchMode({
   name: 'setsid',
   summary: "'setsid cmd': a new session without a controlling terminal (setsid forks when needed)",
   holdsTerminal: false,
-  line: probe => `setsid ${probe}`,
+  line: ({ probe }) => `setsid ${probe}`,
 });

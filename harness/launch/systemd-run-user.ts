@@ -1,8 +1,11 @@
+import { rootCleanup, stopUserUnit } from './systemd.js';
 import { defineLaunchMode } from './types.js';
 
 export default defineLaunchMode({
   name: 'systemd-run-user',
   summary: "'systemd-run --user': a transient unit of the user's service manager (user@UID.service)",
   holdsTerminal: false,
-  line: (probe, unit) => `systemd-run --user --quiet --unit=${unit} ${probe}`,
+  line: ({ probe, unitName: unit }) => `systemd-run --user --quiet --unit=${unit} ${probe}`,
+  // The unit lives as long as the user's manager; root's never stops on its own.
+  cleanup: ctx => rootCleanup(ctx, stopUserUnit(ctx.loginUser, `${ctx.unitName}.service`)),
 });

@@ -1,8 +1,16 @@
+import { reattachCheck } from './reattach.js';
 import { defineLaunchMode } from './types.js';
 
 export default defineLaunchMode({
   name: 'tmux',
   summary: "'tmux new -d': a detached tmux session with its own pseudo-terminal",
   holdsTerminal: false,
-  line: (probe, unit) => `tmux new -d -s ${unit} '${probe}'`,
+  line: ({ probe, unitName: unit }) => `tmux new -d -s ${unit} '${probe}'`,
+  afterWindow: ctx =>
+    reattachCheck(ctx, {
+      attachLine: `tmux attach -t ${ctx.unitName}`,
+      // "can't find session: X"; with the whole server gone: "no server running on …" (tmux 3.3)
+      // or "error connecting to …" (older); "no sessions" when the server has none left.
+      nothingToAttach: /can't find session[^\r\n]*|no server running[^\r\n]*|error connecting to[^\r\n]*|no sessions/,
+    }),
 });

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Cell } from '../results.js';
-
-/** Axis values that identify a cell; the id must not depend on anything else (order, run). */
-export type CellAxes = Omit<Cell, 'id'>;
 
 /**
- * A stable id: a short hash of the axis values, so the same cell has the same id in every run,
- * shard and merge. Keys are sorted so adding an axis later does not reshuffle existing ids' order.
+ * A stable id: a short hash of the axis values (and the repetition number, when there are several),
+ * so the same cell has the same id in every run, shard and merge. Keys are sorted so the order
+ * they are written in never matters.
  */
-export function cellId(axes: CellAxes): string {
-  const canonical = JSON.stringify(Object.fromEntries(Object.entries(axes).sort(([a], [b]) => a.localeCompare(b))));
+export function cellId(values: Record<string, string | number>): string {
+  const canonical = JSON.stringify(Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))));
   return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
 }

@@ -3,7 +3,16 @@
 export type ProbeLogEntry =
   | { t: number; kind: 'start'; fields: Record<string, string> }
   | { t: number; kind: 'hb'; n: number }
-  | { t: number; kind: 'sig'; signal: string; code: number | null; senderPid: number | null; senderComm: string | null }
+  | {
+      t: number;
+      kind: 'sig';
+      signal: string;
+      code: number | null;
+      senderPid: number | null;
+      senderComm: string | null;
+      /** the probe's systemd cgroup when the signal arrived; null in logs of older probes */
+      cgroup: string | null;
+    }
   | { t: number; kind: 'out-err'; error: string }
   | { t: number; kind: 'exit' | 'sig-survived' | 'other'; text: string };
 
@@ -25,14 +34,15 @@ export function parseProbeLine(line: string): ProbeLogEntry | null {
       return { t, kind: 'hb', n: Number(rest) };
     case 'sig': {
       const num = (v: string | undefined) => (v === undefined || v === '?' || v === '' ? null : Number(v));
-      const comm = kv.sender_comm;
+      const known = (v: string | undefined) => (v === undefined || v === '-' || v === '?' || v === '' ? null : v);
       return {
         t,
         kind: 'sig',
         signal: `SIG${rest.split(' ')[0]}`,
         code: num(kv.code),
         senderPid: num(kv.sender) || null,
-        senderComm: comm === undefined || comm === '-' || comm === '?' ? null : comm,
+        senderComm: known(kv.sender_comm),
+        cgroup: known(kv.cgroup),
       };
     }
     case 'out-err':

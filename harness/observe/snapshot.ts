@@ -23,7 +23,8 @@ const SSHD_COMMS = new Set(['sshd', 'sshd-session']);
  * shell's parent ("sshd: user@pts/0", "sshd: user@notty", or sshd-session's equivalents).
  */
 export function findSshdSession(procs: ProcessInfo[], user: string): ProcessInfo | null {
-  return procs.find(p => p.uid !== 0 && SSHD_COMMS.has(p.comm) && p.args.includes(`${user}@`)) ?? null;
+  // By name, not uid: for a root login the session process runs as root too.
+  return procs.find(p => SSHD_COMMS.has(p.comm) && p.args.includes(`${user}@`)) ?? null;
 }
 
 /** The root-owned privileged monitor of the same login ("sshd: user [priv]"). */

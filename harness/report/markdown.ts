@@ -1,19 +1,30 @@
-import { VERDICTS, type CellResult, type RunResult, type TargetFingerprint } from '../results.js';
+import { VERDICTS, type CellResult, type Check, type RunResult, type TargetFingerprint } from '../results.js';
 import { describeSender } from '../observe/sender.js';
+import { axisPairs, fixedExtraAxes, networkPaths, networkPathsText, varyingAxes } from './axes.js';
+import { checkOutcome, checkSummaries, notPassing, type CheckSummary } from './checks.js';
+import {
+  cellsOnServer,
+  configMismatches,
+  configPairs,
+  fingerprintsInOrder,
+  serversWithoutFingerprint,
+} from './fingerprint.js';
+import { offset, oneLine, plural, seconds } from './format.js';
+import { LATENCY_COLUMNS, caseReading, latencyCases, latencyLabelAxes, latencyRow } from './latency.js';
 import {
   VERDICT_LEGEND,
+  caseLabel,
   cellLabel,
-  cellsInOrder,
-  findTarget,
-  longCellText,
-  matrixView,
-  offset,
-  oneLine,
-  plural,
+  longSlotText,
+  matrixViews,
+  reasonText,
+  repeatedCases,
   rowLabel,
-  seconds,
+  slotsInOrder,
   targetNames,
+  viewTitle,
   type MatrixView,
+  type Slot,
 } from './matrix-view.js';
 import type { Reporter } from './types.js';
 
@@ -22,8 +33,8 @@ export function escapeCell(text: string): string {
   return oneLine(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
+function table(header: readonly string[], rows: string[][]): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
   return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)];
 }
 
@@ -32,36 +43,27 @@ function record(values: Record<string, string>): string {
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : '—';
 }
 
-function fingerprintTable(fp: TargetFingerprint): string[] {
-  return table(
-    ['Setting', 'Value'],
-    [
-      ['OpenSSH', fp.openssh],
-      ['Image', fp.image],
-      ['sshd (effective)', record(fp.sshdEffective)],
-      ['ssh unit KillMode', fp.sshKillMode],
-      ['logind', record(fp.logind)],
-      ['Versions', record(fp.versions)],
-      ['Sysctls', record(fp.sysctls)],
-      ['Network path', fp.networkPath],
-      ['Client', fp.client],
-    ].map(([k, v]) => [k ?? '', v || '—']),
-  );
-}
+// ---- Matrices and their details ----
 
 function matrixTable(view: MatrixView): string[] {
   return table(
     ['session / launch / workload', ...view.severs],
-    view.rows.map((row) => [rowLabel(row.key), ...row.cells.map(longCellText)]),
+    view.rows.map((row) => [rowLabel(row.key), ...row.slots.map(longSlotText)]),
   );
 }
 
-function legend(): string[] {
-  return VERDICTS.map((v) => `- **${v}**: ${VERDICT_LEGEND[v]}`);
-}
-
+/** The one place a sender is put in words (observe/sender.ts), so every report reads the same. */
 function sender(cell: CellResult): string {
   return cell.signalSender ? ` from ${describeSender(cell.signalSender, cell.probe.pid)}` : '';
+}
+
+/**
+ * The unit or scope the probe was in when the fatal signal arrived (systemd kills by cgroup, so
+ * this is what tells a session scope's stop from a user manager's), else where it was at start.
+ */
+function fatalCgroup(cell: CellResult): string | null {
+  const caught = cell.probe.signalsCaught.filter((s) => s.signal === cell.signal).at(-1);
+  return caught?.cgroup ?? cell.probe.cgroup;
 }
 
 function clientExit(cell: CellResult): string {
@@ -76,39 +78,170 @@ function timing(label: string, ms: number | null): string {
   return `${label} ${ms === null ? 'not seen' : offset(ms)}`;
 }
 
+function times(cell: CellResult): string {
+  const pathBroke = cell.pathBrokeMs === null ? [] : [timing('path broke', cell.pathBrokeMs)];
+  return [...pathBroke, timing('session ended', cell.sessionEndedMs), timing('probe died', cell.deathMs), clientExit(cell)].join(', ');
+}
+
 function killedDetail(cell: CellResult): string {
   const evidence = cell.signalEvidence ? ` (${cell.signalEvidence})` : '';
-  const what = `killed by ${cell.signal ?? 'an unknown signal'}${evidence}${sender(cell)}`;
-  const times = [timing('session ended', cell.sessionEndedMs), timing('probe died', cell.deathMs), clientExit(cell)];
-  return `${what}; ${times.join(', ')}`;
+  const cgroup = fatalCgroup(cell);
+  const where = cgroup ? `, probe in ${cgroup}` : '';
+  return `killed by ${cell.signal ?? 'an unknown signal'}${evidence}${sender(cell)}${where}; ${times(cell)}`;
 }
 
-const EXPLAINED = new Set(['not-applicable', 'inconclusive', 'session-open']);
+/** What each write error means for a probe: EIO is the hung-up terminal, EPIPE a gone reader. */
+const WRITE_ERROR_GLOSS: Readonly<Record<string, string>> = {
+  EIO: 'writes to the hung-up terminal failed',
+  EPIPE: 'the reader of its output is gone',
+};
 
-function detail(cell: CellResult): string | null {
-  const label = `**${cellLabel(cell)}**`;
-  if (cell.verdict === 'killed') return `- ${label}: ${killedDetail(cell)}`;
-  if (EXPLAINED.has(cell.verdict))
-    return `- ${label}: ${cell.verdict}: ${oneLine(cell.reason) || '(no reason recorded)'}`;
-  return null;
+function stdoutErrors(cell: CellResult): string | null {
+  const errors = cell.probe.stdoutErrors;
+  if (!errors.length) return null;
+  const glossed = errors.map((e) => (WRITE_ERROR_GLOSS[e] ? `${e} (${WRITE_ERROR_GLOSS[e]})` : e));
+  return `stdout write errors: ${glossed.join(', ')}`;
 }
 
-function details(cells: CellResult[]): string[] {
-  const bullets = cells.map(detail).filter((d): d is string => d !== null);
-  return bullets.length ? ['### Details', '', ...bullets] : [];
+function checkText(check: Check): string {
+  const at = check.atMs === null ? '' : ` (${offset(check.atMs)})`;
+  return `check ${check.name} ${checkOutcome(check)}${at}: ${reasonText(check.detail)}`;
+}
+
+const EXPLAINED = new Set(['not-applicable', 'inconclusive', 'session-open', 'exited']);
+
+/**
+ * A cell's bullet: why it is not a plain survivor (who killed it, or the reason), and anything a
+ * survivor has to say (failed writes, checks that did not pass, a network path other than the
+ * usual one, which the matrix cannot show). Plain survivors get none.
+ */
+function detail(cell: CellResult, repeated: boolean, usualPath: string | null): string | null {
+  const extras = [
+    stdoutErrors(cell),
+    ...notPassing([cell]).map(checkText),
+    usualPath !== null && cell.networkPath !== usualPath ? `network path ${cell.networkPath}` : null,
+  ].filter((e): e is string => e !== null);
+  let head: string;
+  if (cell.verdict === 'killed') head = killedDetail(cell);
+  else if (EXPLAINED.has(cell.verdict)) head = `${cell.verdict}: ${reasonText(cell.reason)}`;
+  else if (extras.length) head = cell.verdict;
+  else return null;
+  return `- **${cellLabel(cell, ' / ', repeated)}**: ${[head, ...extras].join('; ')}`;
+}
+
+function details(slots: Slot[], repeated: Set<string>, usualPath: string | null): string[] {
+  const bullets = slots
+    .flatMap((slot) => slot.cells.map((c) => detail(c, repeated.has(c.caseId), usualPath)))
+    .filter((d): d is string => d !== null);
+  return bullets.length ? ['#### Details', '', ...bullets] : [];
+}
+
+/** With several paths in use, the most used one goes without saying and the others are named. */
+function usualPath(result: RunResult): string | null {
+  const paths = networkPaths(result);
+  return paths.length > 1 ? paths[0]![0] : null;
 }
 
 function targetSection(result: RunResult, target: string): string[] {
-  const fp = findTarget(result, target);
-  const view = matrixView(result, target);
-  const blocks = [
-    [`## ${target}`],
-    fp ? fingerprintTable(fp) : ['_No fingerprint recorded for this target._'],
-    ['### Matrix', '', ...matrixTable(view)],
-    ['### Legend', '', ...legend()],
-    details(cellsInOrder(view)),
+  const repeated = repeatedCases(result.cells);
+  const usual = usualPath(result);
+  const views = matrixViews(result, target);
+  const blocks = views.flatMap((view) => {
+    const title = viewTitle(view, false);
+    return [[`### Matrix${title ? `: ${title}` : ''}`], matrixTable(view), details(slotsInOrder(view), repeated, usual)];
+  });
+  return [[`## ${target}`], ...(views.length ? blocks : [['_No cells ran on this target._']])]
+    .filter((b) => b.length)
+    .map((b) => b.join('\n'));
+}
+
+// ---- Run-wide sections ----
+
+function latencySection(result: RunResult): string[] {
+  const cases = latencyCases(result);
+  if (!cases.length) return [];
+  const axes = latencyLabelAxes(result);
+  const intro =
+    'From the moment the network path broke to the moment each side noticed: the server when the per-session ' +
+    'sshd ended, the client when the local ssh exited. min / median / max over the repetitions; "none" counts ' +
+    'repetitions in which that side had not noticed when the window closed. Predicted: Interval × CountMax ' +
+    '(the man pages) / (CountMax + 1) × Interval, from ClientAlive for the server and ServerAlive for the client.';
+  const readings = cases.map((c) => `- **${caseLabel(c.cells[0]!, axes)}**: ${caseReading(c)}`);
+  return [['## Detection latency'], [intro], table(LATENCY_COLUMNS, cases.map((c) => latencyRow(c, axes))), readings].map(
+    (b) => b.join('\n'),
+  );
+}
+
+function checkBlock(s: CheckSummary, result: RunResult): string[] {
+  const axes = varyingAxes(result);
+  const repeated = repeatedCases(result.cells);
+  return [
+    `### ${s.name}`,
+    '',
+    ...s.entries.map(({ cell, check }) => {
+      const at = check.atMs === null ? '' : ` (${offset(check.atMs)})`;
+      const label = caseLabel(cell, axes, ' / ', repeated.has(cell.caseId));
+      return `- ${checkOutcome(check)}: **${label}**${at}: ${reasonText(check.detail)}`;
+    }),
   ];
-  return blocks.filter((b) => b.length).map((b) => b.join('\n'));
+}
+
+function checksSection(result: RunResult): string[] {
+  const summaries = checkSummaries(result);
+  if (!summaries.length) return [];
+  const counts = table(
+    ['check', 'passed', 'failed', 'unknown'],
+    summaries.map((s) => [s.name, String(s.passed), String(s.failed), String(s.unknown)]),
+  );
+  return [['## Checks'], counts, ...summaries.map((s) => checkBlock(s, result))].map((b) => b.join('\n'));
+}
+
+function fingerprintBlock(result: RunResult, fp: TargetFingerprint): string[] {
+  const rows = table(
+    ['Setting', 'Value'],
+    [
+      ['Key', fp.key],
+      ['Cells', String(cellsOnServer(result, fp.key))],
+      ['OpenSSH (ssh -V)', fp.openssh],
+      ['Image', fp.image],
+      ['ssh unit KillMode', fp.sshKillMode],
+      ['logind', record(fp.logind)],
+      ['Versions', record(fp.versions)],
+      ['Kernel sysctls', record(fp.sysctls)],
+      ['Network path', fp.networkPath],
+      ['Client', fp.client],
+    ].map(([k, v]) => [k ?? '', v || '—']),
+  );
+  const sshd = Object.entries(fp.sshdEffective).map(([k, v]) => `${k} ${v}`);
+  const effective = sshd.length
+    ? ['Effective `sshd -T` (selected lines):', '', '```', ...sshd, '```']
+    : ['_No `sshd -T` lines recorded._'];
+  const mismatches = configMismatches(fp).map((m) => `- **Config mismatch**: ${m}`);
+  return [
+    `### ${fp.name} · ${axisPairs(configPairs(fp))}`,
+    '',
+    ...rows,
+    '',
+    ...effective,
+    ...(mismatches.length ? ['', ...mismatches] : []),
+  ];
+}
+
+function serversSection(result: RunResult): string[] {
+  const missing = serversWithoutFingerprint(result).map((k) => `_No fingerprint recorded for server ${k}._`);
+  const blocks = fingerprintsInOrder(result).map((fp) => fingerprintBlock(result, fp).join('\n'));
+  return ['## Servers', ...blocks, ...missing];
+}
+
+function legend(): string[] {
+  return [
+    '## Legend',
+    [
+      ...VERDICTS.map((v) => `- **${v}**: ${VERDICT_LEGEND[v]}`),
+      '- **2× survived / 1× killed SIGHUP**: the case ran several times and the repetitions disagreed; every outcome is shown with its count, never merged.',
+      '- **· reattach failed**, **· nap unknown**: a check the cell asked did not pass or could not be answered; see Checks.',
+    ].join('\n'),
+  ];
 }
 
 function header(result: RunResult): string[] {
@@ -119,15 +252,35 @@ function header(result: RunResult): string[] {
     `${result.tool.name} ${result.tool.version}`,
   ];
   const description = oneLine(result.scenario.description);
-  return [`# hangup-lab: ${oneLine(result.scenario.name)}`, facts.join(' · '), ...(description ? [description] : [])];
+  const fixed = fixedExtraAxes(result);
+  const paths = networkPathsText(result);
+  const context = [
+    ...(fixed.length ? [`Fixed: ${axisPairs(fixed)}`] : []),
+    ...(paths ? [`${paths[0].replace(/^n/, 'N')}: ${paths[1]}`] : []),
+    ...(usualPath(result) ? [`Details name the network path of every cell not on ${usualPath(result)}.`] : []),
+  ];
+  return [
+    `# hangup-lab: ${oneLine(result.scenario.name)}`,
+    facts.join(' · '),
+    ...(description ? [description] : []),
+    // Two lines of one paragraph: a Markdown hard break keeps them apart.
+    ...(context.length ? [context.join('  \n')] : []),
+  ];
 }
 
 export const markdown: Reporter = {
   name: 'markdown',
   fileName: 'report.md',
-  summary: 'a Markdown report (fingerprint, matrix, details) to paste into a PR or issue',
+  summary: 'a Markdown report (matrices, details, detection latency, checks, servers) to paste into a PR or issue',
   render(result) {
-    const blocks = [...header(result), ...targetNames(result).flatMap((t) => targetSection(result, t))];
+    const blocks = [
+      ...header(result),
+      ...targetNames(result).flatMap((t) => targetSection(result, t)),
+      ...latencySection(result),
+      ...checksSection(result),
+      ...serversSection(result),
+      ...legend(),
+    ];
     return blocks.join('\n\n') + '\n';
   },
 };

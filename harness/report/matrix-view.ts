@@ -1,7 +1,12 @@
 // The matrix layout shared by the human-readable reports, so the terminal and Markdown views
-// always agree on which cell sits where.
+// always agree on which cell sits where: per target, one matrix per combination of the varying
+// extra axes (axes.ts), rows session × launch × workload, columns the severs, and one slot per case
+// holding all its repetitions.
 
-import { VERDICTS, type CellResult, type RunResult, type TargetFingerprint, type Verdict } from '../results.js';
+import { VERDICTS, type AxisName, type CellResult, type RunResult, type Verdict } from '../results.js';
+import { axisPairs, axisValue, axisValues, cellComparator, combos, inCombo, type Combo } from './axes.js';
+import { checkNames } from './checks.js';
+import { offset, oneLine } from './format.js';
 
 export interface RowKey {
   session: string;
@@ -9,14 +14,22 @@ export interface RowKey {
   workload: string;
 }
 
+/** One case in the matrix: the repetitions of it, by rep. */
+export interface Slot {
+  caseId: string;
+  cells: CellResult[];
+}
+
 export interface MatrixRow {
   key: RowKey;
-  /** one slot per sever column; undefined when the run has no such cell (e.g. excluded) */
-  cells: (CellResult | undefined)[];
+  /** one per sever column; undefined when the run has no such cell (e.g. excluded) */
+  slots: (Slot | undefined)[];
 }
 
 export interface MatrixView {
   target: string;
+  /** the values of the varying extra axes this matrix shows; empty when none vary */
+  combo: Combo;
   severs: string[];
   rows: MatrixRow[];
 }
@@ -31,28 +44,11 @@ export const VERDICT_LEGEND: Readonly<Record<Verdict, string>> = {
   inconclusive: 'The harness could not judge this cell (Details gives the reason); never counted as a pass.',
 };
 
-type RowAxis = keyof RowKey;
-type Axis = RowAxis | 'sever';
-
-/**
- * Declared axis values first (scenario order), then any value only the cells carry: a cell must
- * never vanish from a report just because axes and cells disagree.
- */
-function axisValues(result: RunResult, axis: Axis): string[] {
-  const values = new Set(result.axes[axis]);
-  for (const cell of result.cells) values.add(cell[axis]);
-  return [...values];
-}
-
-/** Targets with a fingerprint first, then any that only appear in cells. */
+/** Targets in axis order (declared, then only in cells), then any only a fingerprint names. */
 export function targetNames(result: RunResult): string[] {
-  const names = new Set(result.targets.map((t) => t.name));
-  for (const cell of result.cells) names.add(cell.target);
+  const names = new Set(axisValues(result, 'target'));
+  for (const t of result.targets) names.add(t.name);
   return [...names];
-}
-
-export function findTarget(result: RunResult, name: string): TargetFingerprint | undefined {
-  return result.targets.find((t) => t.name === name);
 }
 
 /** Rows in session × launch × workload order, the last axis varying fastest. */
@@ -64,39 +60,89 @@ export function rowKeys(result: RunResult): RowKey[] {
   return keys;
 }
 
-export function matrixSevers(result: RunResult): string[] {
-  return axisValues(result, 'sever');
-}
-
 // JSON keeps the join unambiguous whatever characters the axis values contain.
 function slotKey(key: RowKey, sever: string): string {
   return JSON.stringify([key.session, key.launch, key.workload, sever]);
 }
 
-export function matrixRows(result: RunResult, target: string): MatrixRow[] {
-  const bySlot = new Map<string, CellResult>();
-  for (const cell of result.cells) {
-    if (cell.target === target) bySlot.set(slotKey(cell, cell.sever), cell);
+/**
+ * The slots of the given cells. All axes are either laid out, in the combo or the target, so the
+ * cells of one slot are repetitions of one case; should a runner ever put two cases there, they
+ * still share the slot and show as disagreeing rather than one hiding the other.
+ */
+function slotsOf(cells: CellResult[], order: (a: CellResult, b: CellResult) => number): Map<string, Slot> {
+  const slots = new Map<string, Slot>();
+  for (const cell of [...cells].sort(order)) {
+    const key = slotKey(cell, cell.sever);
+    const slot = slots.get(key);
+    if (slot) slot.cells.push(cell);
+    else slots.set(key, { caseId: cell.caseId, cells: [cell] });
   }
-  const severs = matrixSevers(result);
-  return rowKeys(result).map((key) => ({ key, cells: severs.map((s) => bySlot.get(slotKey(key, s))) }));
+  return slots;
 }
 
-export function matrixView(result: RunResult, target: string): MatrixView {
-  return { target, severs: matrixSevers(result), rows: matrixRows(result, target) };
+/**
+ * The matrices of one target, one per combination of the varying extra axes that has cells. Rows
+ * and columns without a single cell in that matrix are left out: with many axes most combinations
+ * only use a corner of the full grid.
+ */
+export function matrixViews(result: RunResult, target: string): MatrixView[] {
+  const order = cellComparator(result);
+  const ofTarget = result.cells.filter((c) => c.target === target);
+  return combos(result).flatMap((combo) => {
+    const cells = ofTarget.filter((c) => inCombo(c, combo));
+    if (!cells.length) return [];
+    const slots = slotsOf(cells, order);
+    const severs = axisValues(result, 'sever').filter((s) => cells.some((c) => c.sever === s));
+    const rows = rowKeys(result)
+      .map((key) => ({ key, slots: severs.map((s) => slots.get(slotKey(key, s))) }))
+      .filter((row) => row.slots.some((s) => s !== undefined));
+    return [{ target, combo, severs, rows }];
+  });
 }
 
-/** The view's cells in reading order (row by row, left to right). */
+/** "debian-bookworm · user=root · clientAlive=1/2"; the combo alone with `withTarget` false. */
+export function viewTitle(view: MatrixView, withTarget = true): string {
+  return [...(withTarget ? [view.target] : []), axisPairs(view.combo)].filter((p) => p !== '').join(' · ');
+}
+
+/** The view's slots in reading order (row by row, left to right). */
+export function slotsInOrder(view: MatrixView): Slot[] {
+  return view.rows.flatMap((row) => row.slots.filter((s): s is Slot => s !== undefined));
+}
+
 export function cellsInOrder(view: MatrixView): CellResult[] {
-  return view.rows.flatMap((row) => row.cells.filter((c): c is CellResult => c !== undefined));
+  return slotsInOrder(view).flatMap((s) => s.cells);
 }
 
 export function rowLabel(key: RowKey, separator = ' / '): string {
   return [key.session, key.launch, key.workload].join(separator);
 }
 
-export function cellLabel(cell: CellResult, separator = ' / '): string {
-  return `${rowLabel(cell, separator)} × ${cell.sever}`;
+/** "pty / nohup / quiet × drop", with the repetition when the case ran more than once. */
+export function cellLabel(cell: CellResult, separator = ' / ', repeated = false): string {
+  return `${rowLabel(cell, separator)} × ${cell.sever}${repeated ? ` (rep ${cell.rep})` : ''}`;
+}
+
+/**
+ * A cell named outside its matrix (latency table, checks): its row and sever, then the named axes
+ * (those the run varied), then the repetition when the case ran more than once.
+ */
+export function caseLabel(
+  cell: CellResult,
+  axes: readonly AxisName[],
+  separator = ' / ',
+  repeated = false,
+): string {
+  const pairs = axisPairs(axes.map((a) => [a, axisValue(cell, a)] as const));
+  return [cellLabel(cell, separator), pairs].filter((p) => p !== '').join(' · ') + (repeated ? ` (rep ${cell.rep})` : '');
+}
+
+/** The cases that ran more than once: their cells are named with the repetition. */
+export function repeatedCases(cells: readonly CellResult[]): Set<string> {
+  const seen = new Map<string, number>();
+  for (const c of cells) seen.set(c.caseId, (seen.get(c.caseId) ?? 0) + 1);
+  return new Set([...seen].filter(([, n]) => n > 1).map(([id]) => id));
 }
 
 /** Verdict counts in VERDICTS order, zero counts left out. */
@@ -106,78 +152,96 @@ export function verdictCounts(cells: readonly CellResult[]): [Verdict, number][]
     .filter(([, n]) => n > 0);
 }
 
-/** Terminal cells are narrow: a few characters per verdict. */
-export function shortCellText(cell: CellResult | undefined): string {
-  if (!cell) return '-';
+const bareSignal = (signal: string) => signal.replace(/^SIG/, '');
+
+/** How a cell's outcome reads in a slot, by the room there is: documents, terminals, wide runs. */
+export type CellStyle = 'long' | 'short' | 'compact';
+
+/** The outcome without its time: repetitions that agree on this agree on the outcome. */
+export function outcomeText(cell: CellResult, style: CellStyle): string {
   switch (cell.verdict) {
     case 'survived':
-      return 'survived';
+      return style === 'compact' ? 'surv' : 'survived';
     case 'killed':
-      return cell.signal ? `killed ${cell.signal.replace(/^SIG/, '')}` : 'killed';
+      if (!cell.signal) return style === 'compact' ? 'kill' : 'killed';
+      if (style === 'long') return `killed ${cell.signal}`;
+      return style === 'short' ? `killed ${bareSignal(cell.signal)}` : bareSignal(cell.signal);
     case 'exited':
-      return 'exited';
+      return style === 'compact' ? 'exit' : 'exited';
     case 'session-open':
-      return 'open';
+      return style === 'long' ? 'session-open' : 'open';
     case 'not-applicable':
       return 'n/a';
     case 'inconclusive':
-      return '??';
+      return style === 'long' ? 'inconclusive' : '??';
   }
 }
 
-/** Longer cell text for documents, with the time of death where known. */
-export function longCellText(cell: CellResult | undefined): string {
-  if (!cell) return '—';
-  switch (cell.verdict) {
-    case 'killed':
-      return withTime(cell.signal ? `killed ${cell.signal}` : 'killed', cell.deathMs);
-    case 'exited':
-      return withTime('exited', cell.deathMs);
-    case 'not-applicable':
-      return 'n/a';
-    default:
-      return cell.verdict;
+/** The compact codes, for the terminal's legend when it has to use them. */
+export const COMPACT_LEGEND =
+  'surv = survived · HUP, TERM, … = killed by that signal · exit = exited · open = session still open · n/a = not applicable · ?? = inconclusive';
+
+/**
+ * The distinct outcomes of a slot with how many repetitions had each, in verdict order. More than
+ * one entry means the repetitions disagreed, and every report must show that.
+ */
+export function tally(slot: Slot, style: CellStyle): { text: string; cells: CellResult[] }[] {
+  const groups = new Map<string, CellResult[]>();
+  for (const cell of slot.cells) {
+    const text = outcomeText(cell, style);
+    groups.set(text, [...(groups.get(text) ?? []), cell]);
   }
+  const rank = (cells: CellResult[]) => VERDICTS.indexOf(cells[0]!.verdict);
+  return [...groups]
+    .map(([text, cells]) => ({ text, cells }))
+    .sort((a, b) => rank(a.cells) - rank(b.cells) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 }
 
-function withTime(text: string, ms: number | null): string {
-  return ms === null ? text : `${text} (${offset(ms)})`;
+/** "+5.10 s" for one time, "+5.10 s … +5.60 s" for a spread; null when no cell has one. */
+function deathTimes(cells: CellResult[]): string | null {
+  const times = cells.map((c) => c.deathMs).filter((t): t is number => t !== null);
+  if (!times.length) return null;
+  const [lo, hi] = [Math.min(...times), Math.max(...times)];
+  return lo === hi ? offset(lo) : `${offset(lo)} … ${offset(hi)}`;
 }
 
-/** Milliseconds relative to the sever, as "+0.04 s". toFixed, not toLocaleString: deterministic. */
-export function offset(ms: number): string {
-  return `${ms < 0 ? '-' : '+'}${(Math.abs(ms) / 1000).toFixed(2)} s`;
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** Whitespace in free text (reasons, client lines) would break table rows and bullets. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-const KEEPALIVE_KEYS = ['clientaliveinterval', 'clientalivecountmax', 'tcpkeepalive'] as const;
-
-/** The sshd settings that decide when a dead connection is noticed, as far as the run recorded them. */
-export function keepaliveSettings(fp: TargetFingerprint): [string, string][] {
-  const lower = new Map(Object.entries(fp.sshdEffective).map(([k, v]) => [k.toLowerCase(), v]));
-  return KEEPALIVE_KEYS.flatMap((k): [string, string][] => {
-    const v = lower.get(k);
-    return v === undefined ? [] : [[k, v]];
+/**
+ * A slot's text: one outcome ("killed SIGHUP (+0.04 s)"), agreeing repetitions ("3× survived"),
+ * or disagreeing ones ("2× survived / 1× killed SIGHUP"). Documents add the time of death.
+ */
+export function slotOutcome(slot: Slot | undefined, style: CellStyle): string {
+  if (!slot) return style === 'long' ? '—' : '-';
+  const repeated = slot.cells.length > 1;
+  const parts = tally(slot, style).map(({ text, cells }) => {
+    const times = style === 'long' && (cells[0]!.verdict === 'killed' || cells[0]!.verdict === 'exited') ? deathTimes(cells) : null;
+    const count = repeated ? (style === 'compact' ? `${cells.length}×` : `${cells.length}× `) : '';
+    return `${count}${text}${times ? ` (${times})` : ''}`;
   });
+  return parts.join(style === 'compact' ? '/' : ' / ');
 }
 
-/** "debian-bookworm (OpenSSH_9.2p1, clientaliveinterval 0, …)" */
-export function fingerprintOneLiner(name: string, fp: TargetFingerprint | undefined): string {
-  if (!fp) return `${name} (no fingerprint recorded)`;
-  // `ssh -V` goes on about the OpenSSL build; the OpenSSH release is what a one-liner needs.
-  const release = fp.openssh.split(',')[0]?.trim() ?? '';
-  const parts = [release, ...keepaliveSettings(fp).map(([k, v]) => `${k} ${v}`)].filter((p) => p !== '');
-  return parts.length ? `${name} (${parts.map(oneLine).join(', ')})` : name;
+/** The checks of a slot that did not pass, as names: what a matrix cell can afford to say. */
+export function slotCheckFlags(slot: Slot | undefined): { failed: string[]; unknown: string[] } {
+  const cells = slot?.cells ?? [];
+  return { failed: checkNames(cells, 'failed'), unknown: checkNames(cells, 'unknown') };
+}
+
+/** Markdown's matrix cell: the outcome, then any check that failed or could not be answered. */
+export function longSlotText(slot: Slot | undefined): string {
+  const { failed, unknown } = slotCheckFlags(slot);
+  const notes = [...failed.map((n) => `${n} failed`), ...unknown.map((n) => `${n} unknown`)];
+  return [slotOutcome(slot, 'long'), ...notes].join(' · ');
+}
+
+/** The terminal's marker: "!" a check failed, "*" a check could not be answered. */
+export function checkMarker(slot: Slot | undefined): string {
+  const { failed, unknown } = slotCheckFlags(slot);
+  return failed.length ? '!' : unknown.length ? '*' : '';
+}
+
+export const CHECK_MARKER_LEGEND = '! = a check failed · * = a check could not be answered';
+
+/** A reason or detail fit for one line, with a placeholder so a bullet never ends in a colon. */
+export function reasonText(text: string): string {
+  return oneLine(text) || '(no reason recorded)';
 }

@@ -1,22 +1,31 @@
-import type { CellResult, RunResult, Verdict } from '../results.js';
+import type { RunResult, Verdict } from '../results.js';
+import { axisValues, fixedExtraAxes, axisPairs, networkPathsText } from './axes.js';
+import { checkCountsText, checkSummaries } from './checks.js';
+import { configMismatches, fingerprintOneLiner, fingerprintsInOrder, serversWithoutFingerprint } from './fingerprint.js';
+import { oneLine, plural, seconds } from './format.js';
+import { caseReading, latencyCases, latencyLabelAxes, latencyRow } from './latency.js';
 import {
+  CHECK_MARKER_LEGEND,
+  COMPACT_LEGEND,
+  caseLabel,
   cellLabel,
   cellsInOrder,
-  findTarget,
-  fingerprintOneLiner,
-  matrixView,
-  oneLine,
-  plural,
+  checkMarker,
+  matrixViews,
+  reasonText,
+  repeatedCases,
   rowLabel,
-  seconds,
-  shortCellText,
+  slotOutcome,
   targetNames,
   verdictCounts,
+  viewTitle,
+  type CellStyle,
   type MatrixView,
+  type Slot,
 } from './matrix-view.js';
 import type { Reporter } from './types.js';
 
-const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, dim: 2 } as const;
+const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2 } as const;
 type Colour = keyof typeof ANSI;
 
 const VERDICT_COLOUR: Record<Verdict, Colour> = {
@@ -27,8 +36,12 @@ const VERDICT_COLOUR: Record<Verdict, Colour> = {
   'not-applicable': 'dim',
   inconclusive: 'magenta',
 };
+/** Repetitions that disagree get a colour of their own: no single verdict's colour would be true. */
+const MIXED_COLOUR: Colour = 'cyan';
 
 const GUTTER = '  ';
+/** Beyond this many columns a matrix wraps in most terminals; then cells use the compact codes. */
+const MAX_WIDTH = 120;
 
 /** Text plus the colour it is shown in; widths are always measured on the plain text. */
 interface Span {
@@ -40,8 +53,11 @@ function paint(span: Span, color: boolean): string {
   return color && span.colour ? `\x1b[${ANSI[span.colour]}m${span.text}\x1b[0m` : span.text;
 }
 
-function cellSpan(cell: CellResult | undefined): Span {
-  return { text: shortCellText(cell), colour: cell ? VERDICT_COLOUR[cell.verdict] : 'dim' };
+function slotSpan(slot: Slot | undefined, style: CellStyle): Span {
+  const text = slotOutcome(slot, style) + checkMarker(slot);
+  if (!slot) return { text, colour: 'dim' };
+  const verdicts = new Set(slot.cells.map((c) => c.verdict));
+  return { text, colour: verdicts.size === 1 ? VERDICT_COLOUR[slot.cells[0]!.verdict] : MIXED_COLOUR };
 }
 
 /** Pads outside the escape codes, so coloured and plain tables line up the same way. */
@@ -56,47 +72,138 @@ function renderTable(rows: Span[][], color: boolean): string[] {
   );
 }
 
-function tableRows(view: MatrixView): Span[][] {
-  const header: Span[] = [{ text: 'session/launch/workload' }, ...view.severs.map((text) => ({ text }))];
-  const rule = header.map((s) => ({ text: '-'.repeat(s.text.length) }));
-  const body = view.rows.map((row) => [{ text: rowLabel(row.key, '/') }, ...row.cells.map(cellSpan)]);
-  return [header, rule, ...body];
+function withRule(header: Span[], body: Span[][]): Span[][] {
+  return [header, header.map((s) => ({ text: '-'.repeat(s.text.length) })), ...body];
 }
 
-function countsLine(cells: CellResult[]): string {
-  const counts = verdictCounts(cells).map(([v, n]) => `${v} ${n}`);
+// ---- Compact layout, for runs with many sever columns ----
+
+/** "client-kill" → "c-kill", "nat-expiry:10" → "n-expiry:10": the last word keeps it readable. */
+function abbreviate(sever: string): string {
+  const i = sever.indexOf(':');
+  const [name, param] = i < 0 ? [sever, ''] : [sever.slice(0, i), sever.slice(i)];
+  const words = name.split('-');
+  return words.length < 2 ? sever : [...words.slice(0, -1).map((w) => w.slice(0, 1)), words.at(-1)].join('-') + param;
+}
+
+/** Column abbreviations for the whole run; a clash keeps both names whole rather than guess. */
+function columnNames(result: RunResult): Map<string, string> {
+  const severs = axisValues(result, 'sever');
+  const short = severs.map(abbreviate);
+  return new Map(severs.map((s, i) => [s, short.filter((x) => x === short[i]).length > 1 ? s : short[i]!]));
+}
+
+interface Layout {
+  style: CellStyle;
+  columns: Map<string, string>;
+}
+
+function matrixRows(view: MatrixView, layout: Layout): Span[][] {
+  const header: Span[] = [
+    { text: 'session/launch/workload' },
+    ...view.severs.map((s) => ({ text: layout.columns.get(s) ?? s })),
+  ];
+  const body = view.rows.map((row) => [{ text: rowLabel(row.key, '/') }, ...row.slots.map((s) => slotSpan(s, layout.style))]);
+  return withRule(header, body);
+}
+
+/** Words where the matrices fit in MAX_WIDTH, codes (and short column names) where they do not. */
+function chooseLayout(result: RunResult, views: MatrixView[]): Layout {
+  const wide: Layout = { style: 'short', columns: new Map() };
+  const fits = views.every((v) => renderTable(matrixRows(v, wide), false).every((l) => l.length <= MAX_WIDTH));
+  return fits ? wide : { style: 'compact', columns: columnNames(result) };
+}
+
+// ---- Sections ----
+
+function countsLine(view: MatrixView): string {
+  const counts = verdictCounts(cellsInOrder(view)).map(([v, n]) => `${v} ${n}`);
   return `counts: ${counts.length ? counts.join(', ') : 'no cells'}`;
 }
 
 /** Inconclusive cells are the ones a human must look at, so each gets its reason spelled out. */
-function attentionLines(cells: CellResult[]): string[] {
-  const inconclusive = cells.filter((c) => c.verdict === 'inconclusive');
+function attentionLines(view: MatrixView, repeated: Set<string>): string[] {
+  const inconclusive = cellsInOrder(view).filter((c) => c.verdict === 'inconclusive');
   if (!inconclusive.length) return [];
   return [
     `inconclusive, needs attention (${inconclusive.length}):`,
-    ...inconclusive.map((c, i) => `  ${i + 1}. ${cellLabel(c, '/')}: ${oneLine(c.reason) || '(no reason recorded)'}`),
+    ...inconclusive.map((c, i) => `  ${i + 1}. ${cellLabel(c, '/', repeated.has(c.caseId))}: ${reasonText(c.reason)}`),
   ];
 }
 
-function targetSection(result: RunResult, target: string, color: boolean): string[] {
-  const view = matrixView(result, target);
-  const cells = cellsInOrder(view);
-  return [target, ...renderTable(tableRows(view), color), countsLine(cells), ...attentionLines(cells)];
+function matrixSection(view: MatrixView, layout: Layout, repeated: Set<string>, color: boolean): string {
+  return [viewTitle(view), ...renderTable(matrixRows(view, layout), color), countsLine(view), ...attentionLines(view, repeated)].join(
+    '\n',
+  );
 }
 
-function headline(result: RunResult): string {
-  const fingerprints = targetNames(result).map((n) => fingerprintOneLiner(n, findTarget(result, n)));
-  const size = `${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}`;
-  return [`hangup-lab: ${result.scenario.name}`, ...fingerprints, size].join(' — ');
+const LATENCY_HEADER = ['case', 'clientAlive', 'serverAlive', 'n', 'server min/med/max', 'none', 'predicted', 'client min/med/max', 'none', 'predicted'];
+
+function latencySection(result: RunResult): string[] {
+  const cases = latencyCases(result);
+  if (!cases.length) return [];
+  const axes = latencyLabelAxes(result);
+  const body = cases.map((c) => latencyRow(c, axes, '/').map((text) => ({ text })));
+  const readings = cases.map((c) => `  ${caseLabel(c.cells[0]!, axes, '/')}: ${caseReading(c)}`);
+  return [
+    [
+      'detection latency, from the path breaking to each side noticing (predicted: Interval×CountMax / (CountMax+1)×Interval):',
+      ...renderTable(withRule(LATENCY_HEADER.map((text) => ({ text })), body), false),
+      ...readings,
+    ].join('\n'),
+  ];
+}
+
+function checksLine(result: RunResult): string[] {
+  const summaries = checkSummaries(result);
+  return summaries.length ? [`checks: ${summaries.map(checkCountsText).join(' · ')}`] : [];
+}
+
+function legendLines(layout: Layout, views: MatrixView[]): string[] {
+  const slots = views.flatMap((v) => v.rows.flatMap((r) => r.slots));
+  const lines: string[] = [];
+  if (layout.style === 'compact') {
+    lines.push(`legend: ${COMPACT_LEGEND}`);
+    const renamed = [...layout.columns].filter(([full, short]) => full !== short);
+    if (renamed.length) lines.push(`columns: ${renamed.map(([full, short]) => `${short} = ${full}`).join(' · ')}`);
+  }
+  if (slots.some((s) => s && s.cells.length > 1)) lines.push('N× = N repetitions of one case; "a / b" = they disagreed');
+  if (slots.some((s) => checkMarker(s) !== '')) lines.push(`${CHECK_MARKER_LEGEND} (report.md: Checks)`);
+  return lines;
+}
+
+function headerLines(result: RunResult): string[] {
+  const fixed = fixedExtraAxes(result);
+  const paths = networkPathsText(result);
+  const servers = fingerprintsInOrder(result).flatMap((fp) => [
+    `server ${fingerprintOneLiner(fp)}`,
+    ...configMismatches(fp).map((m) => `  ! ${m}`),
+  ]);
+  const unknown = serversWithoutFingerprint(result).map((k) => `server ${k}: no fingerprint recorded`);
+  return [
+    `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}`,
+    ...(fixed.length ? [`fixed: ${axisPairs(fixed)}`] : []),
+    ...(paths ? [`${paths[0]}: ${paths[1]}`] : []),
+    ...servers,
+    ...unknown,
+  ];
 }
 
 export const terminal: Reporter = {
   name: 'terminal',
   fileName: null,
-  summary: 'one verdict matrix per target, for reading in a terminal',
+  summary: 'the verdict matrices, detection latencies and checks, for reading in a terminal',
   render(result, opts = {}) {
     const color = opts.color ?? false;
-    const sections = targetNames(result).map((t) => targetSection(result, t, color).join('\n'));
-    return [headline(result), ...sections].join('\n\n') + '\n';
+    const repeated = repeatedCases(result.cells);
+    const views = targetNames(result).flatMap((t) => matrixViews(result, t));
+    const layout = chooseLayout(result, views);
+    const sections = [
+      headerLines(result).join('\n'),
+      ...views.map((v) => matrixSection(v, layout, repeated, color)),
+      ...latencySection(result),
+      [...checksLine(result), ...legendLines(layout, views)].join('\n'),
+    ].filter((s) => s !== '');
+    return sections.join('\n\n') + '\n';
   },
 };

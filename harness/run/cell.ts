@@ -3,13 +3,16 @@ import { parseProbeLine } from '../observe/probe-log.js';
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
 import { probeCommand, probeLogPath } from '../probe/command.js';
-import type { CaughtSignal, Cell, CellResult, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
+import type { CaughtSignal, Cell, CellResult, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
+import { parseAlive, parseKernel } from '../scenario/values.js';
 import { sessions } from '../session/registry.js';
 import { monoMs, type ClientEndpoint } from '../session/ssh-client.js';
 import type { OpenSession } from '../session/types.js';
 import { severs } from '../sever/registry.js';
-import type { SeverContext } from '../sever/types.js';
+import { parseSeverValue, type SeverContext, type SeverMethod } from '../sever/types.js';
+import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
+import type { Router } from '../target/router.js';
 import { describeSender, judge } from './verdict.js';
 
 export interface WatchWindow {
@@ -21,14 +24,59 @@ export interface WatchWindow {
 
 export interface CellRunContext {
   target: StartedTarget;
-  endpoint: Omit<ClientEndpoint, 'user'>;
-  window: WatchWindow;
+  /** where the client connects (the target, or the NAT router in front of it) and how */
+  endpoint: Omit<ClientEndpoint, 'user' | 'serverAlive'>;
+  router: Router | null;
   networkPath: string;
+  /** key of the fingerprint of the server this cell runs on */
+  server: string;
+  /** scenario overrides of the computed window */
+  windowOverride?: Partial<WatchWindow>;
 }
 
-/** One login user per cell (lowercase, starts with a letter: useradd's rules). */
+/** One unprivileged user per cell (lowercase, starts with a letter: useradd's rules). */
 export function cellUser(cell: Cell): string {
   return `hl${cell.id}`;
+}
+
+/** Who logs in: root, or the cell's own user (per-user state must not be shared between cells). */
+export function loginUser(cell: Cell): string {
+  return cell.user === 'root' ? 'root' : cellUser(cell);
+}
+
+const secondsToMs = (s: number) => s * 1000;
+
+/**
+ * How long to watch, from the cell's own configuration rather than a guess:
+ * - sshd's ClientAlive was measured to take about 2 × (CountMax + 1) × Interval on OpenSSH 9.2
+ *   (its loop only checks after a whole idle interval), the client's ServerAlive about
+ *   (CountMax + 1) × Interval; TCP keepalive and retransmission limits set in the kernel axis add
+ *   their own deadlines. The session gets the longest of these plus a margin before it is called
+ *   open, plus what the sever itself needs (the nap, the NAT's idle timeout).
+ * - After the session ends, logind's user manager stops UserStopDelaySec (10 s) later, so delayed
+ *   deaths get that plus a margin.
+ */
+export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null): WatchWindow {
+  const ca = parseAlive(cell.clientAlive);
+  const sa = parseAlive(cell.serverAlive);
+  const sysctl = parseKernel(cell.kernel);
+  const budgets = [
+    ca && ca.countMax > 0 ? secondsToMs(2 * (ca.countMax + 1) * ca.intervalS) : 0,
+    sa ? secondsToMs((sa.countMax + 1) * sa.intervalS) : 0,
+  ];
+  const kaTime = Number(sysctl['net.ipv4.tcp_keepalive_time'] ?? 7200);
+  const kaIntvl = Number(sysctl['net.ipv4.tcp_keepalive_intvl'] ?? 75);
+  const kaProbes = Number(sysctl['net.ipv4.tcp_keepalive_probes'] ?? 9);
+  const kaMs = secondsToMs(kaTime + kaIntvl * kaProbes);
+  // Only deadlines a run can afford to wait for count; a 2-hour default is reported as "open".
+  if (cell.tcpKeepAlive === 'yes' && kaMs <= 120_000) budgets.push(kaMs);
+  const retries2 = sysctl['net.ipv4.tcp_retries2'];
+  // Retransmissions back off from a 200 ms minimum RTO, doubling: their sum is the give-up time.
+  if (retries2 !== undefined && Number(retries2) <= 9) budgets.push(200 * (2 ** (Number(retries2) + 1) - 1));
+  return {
+    sessionTimeoutMs: Math.max(8000, Math.max(...budgets) + 5000) + (sever.extraWindowMs?.(param) ?? 0),
+    afterSessionMs: 10_000 + 5000,
+  };
 }
 
 const PROBE_START_TIMEOUT_MS = 15_000;
@@ -44,22 +92,39 @@ class CellAbort extends Error {}
  */
 export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResult> {
   const user = cellUser(cell);
+  const login = loginUser(cell);
   const session = sessions.get(cell.session);
   const launch = launches.get(cell.launch);
-  const sever = severs.get(cell.sever);
-  const base = emptyResult(cell, user, ctx.networkPath);
+  const { name: severName, param: paramText } = parseSeverValue(cell.sever);
+  const sever = severs.get(severName);
+  const param = sever.param ? (paramText === null ? sever.param.default : Number(paramText)) : null;
+  const window = { ...watchWindow(cell, sever, param), ...ctx.windowOverride };
+  const base = emptyResult(cell, login, ctx, sever);
 
   const unsupported = sever.supports(session, launch);
   if (unsupported !== true) return { ...base, verdict: 'not-applicable', reason: unsupported };
 
-  const watcher = new Watcher(ctx.target, probeLogPath(user), 600);
+  const launchCtx: LaunchContext = {
+    cell,
+    target: ctx.target,
+    loginUser: login,
+    cellUser: user,
+    unitName: `hl-probe-${cell.id}`,
+    probe: probeCommand(user, cell.workload),
+  };
+  const watcher = new Watcher(ctx.target, probeLogPath(user), 900);
   let open: OpenSession | undefined;
   let severCtx: SeverContext | undefined;
   let t0 = NaN;
+  let pathBrokeMono: number | null = null;
+  const marks: TimelineEvent[] = [];
+  const checks: Check[] = [];
   const rel = (mono: number) => Math.round(mono - t0);
   try {
-    const line = launch.line(probeCommand(user, cell.workload), `hl-probe-${cell.id}`);
-    open = await session.start({ ...ctx.endpoint, user }, line, launch.holdsTerminal);
+    await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
+    await launch.prepare?.(launchCtx);
+    const line = launch.line({ ...launchCtx, user: cell.user });
+    open = await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive }, line, launch.holdsTerminal);
     const started = await watcher.until(
       (e): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line),
       monoMs() + PROBE_START_TIMEOUT_MS,
@@ -68,12 +133,12 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
     if (!started) throw new CellAbort(`the probe did not start within ${PROBE_START_TIMEOUT_MS} ms (client printed: ${open.client.lastLines(2).join(' / ')})`);
     await sleep(SETTLE_MS);
 
-    const before = await snapshot(ctx.target, user);
+    const before = await snapshot(ctx.target, login);
     const probeStart = parseProbeLine(started.line);
     const probePid = probeStart?.kind === 'start' ? Number(probeStart.fields.pid) : NaN;
     const probeProc = before.find(p => p.pid === probePid);
-    const sshd = findSshdSession(before, user);
-    const monitor = findSshdMonitor(before, user);
+    const sshd = findSshdSession(before, login);
+    const monitor = findSshdMonitor(before, login);
     for (const p of [probeProc, sshd, monitor]) if (p) watcher.watch(p.pid, p.startTime);
     base.before = before;
     base.sshdSession = sshd ? { pid: sshd.pid, name: sshd.args } : null;
@@ -91,43 +156,68 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
         reason: 'the command returned and sshd ended the session before the sever: there was no connection left to sever',
       };
     }
-    if (!session.remotePty && sever.name === 'logout' && sshd && !commandReturned(before, sshd)) {
+    if (!session.shell && sever.name === 'logout' && sshd && !commandReturned(before, sshd)) {
       return { ...base, verdict: 'not-applicable', reason: 'the command had not returned, so there was no logout' };
     }
 
-    severCtx = { cell, target: ctx.target, session: open, sshdSession: sshd, state: {} };
     const fromEvent = watcher.all.length;
     // When an exec session ended on its own (its command returned), that moment is the logout:
     // the client's exit marks it exactly, so later deaths are timed from there, not from now.
     const clientGone = sessionOver ? await Promise.race([open.client.exited, sleep(0).then(() => null)]) : null;
     t0 = clientGone?.atMono ?? monoMs();
+    severCtx = {
+      cell,
+      target: ctx.target,
+      session: open,
+      sshdSession: sshd,
+      probe: probeProc,
+      loginUser: login,
+      param,
+      router: ctx.router,
+      state: {},
+      sinceSever: () => rel(monoMs()),
+      mark: event => marks.push({ atMs: rel(monoMs()), event }),
+      check: c => checks.push({ ...c, atMs: rel(monoMs()) }),
+      pathBroke: () => {
+        pathBrokeMono ??= monoMs();
+      },
+    };
     await sever.apply(severCtx);
 
-    // Watch: first for the end of the session, then long enough for delayed deaths.
+    // Watch: first for the end of the session, then long enough for delayed deaths. A sever that
+    // is not meant to end the session (a signal to the probe, an sshd restart) is judged on the
+    // probe alone, settleMs after it acted.
     const probeGone = (e: WatchEvent) => e.e === 'gone' && e.pid === probePid;
     const sshdGone = (e: WatchEvent) => e.e === 'gone' && e.pid === sshd?.pid;
     let endedBecause: string;
     let sessionEndMono: number | null = sessionOver ? t0 : null;
-    if (sessionEndMono === null) {
-      const ev = await watcher.until(e => sshdGone(e) || probeGone(e), t0 + ctx.window.sessionTimeoutMs, monoMs, fromEvent);
-      if (ev && sshdGone(ev)) sessionEndMono = ev.t;
-      else if (ev) {
-        // The probe died first; still give sshd a moment to finish, so the record shows both.
-        const end = await watcher.until(sshdGone, t0 + ctx.window.sessionTimeoutMs, monoMs, fromEvent);
-        sessionEndMono = end?.t ?? null;
+    if (!sever.endsSession) {
+      const settleMs = sever.settleMs ?? 2000;
+      const ev = await watcher.until(probeGone, monoMs() + settleMs, monoMs, fromEvent);
+      sessionEndMono ??= watcher.all.slice(fromEvent).find(sshdGone)?.t ?? null;
+      endedBecause = ev ? 'the probe died' : `${settleMs} ms passed after the ${sever.name}`;
+    } else {
+      if (sessionEndMono === null) {
+        const ev = await watcher.until(e => sshdGone(e) || probeGone(e), t0 + window.sessionTimeoutMs, monoMs, fromEvent);
+        if (ev && sshdGone(ev)) sessionEndMono = ev.t;
+        else if (ev) {
+          // The probe died first; still give sshd a moment to finish, so the record shows both.
+          const end = await watcher.until(sshdGone, t0 + window.sessionTimeoutMs, monoMs, fromEvent);
+          sessionEndMono = end?.t ?? null;
+        }
       }
-    }
-    if (watcher.all.slice(fromEvent).some(probeGone)) endedBecause = 'the probe died';
-    else if (sessionEndMono === null) endedBecause = `sshd had not ended the session within ${ctx.window.sessionTimeoutMs} ms`;
-    else {
-      const ev = await watcher.until(probeGone, sessionEndMono + ctx.window.afterSessionMs, monoMs, fromEvent);
-      endedBecause = ev ? 'the probe died' : `${ctx.window.afterSessionMs} ms passed after the session ended`;
+      if (watcher.all.slice(fromEvent).some(probeGone)) endedBecause = 'the probe died';
+      else if (sessionEndMono === null) endedBecause = `sshd had not ended the session within ${window.sessionTimeoutMs} ms`;
+      else {
+        const ev = await watcher.until(probeGone, sessionEndMono + window.afterSessionMs, monoMs, fromEvent);
+        endedBecause = ev ? 'the probe died' : `${window.afterSessionMs} ms passed after the session ended`;
+      }
     }
     if (watcher.isClosed) throw new CellAbort('the watcher inside the target stopped unexpectedly');
     const watchedMs = rel(monoMs());
     await sleep(150); // the log line of a caught signal may trail the death by a poll interval
 
-    base.after = await snapshot(ctx.target, user);
+    base.after = await snapshot(ctx.target, login);
     const events = watcher.all;
     const probeLog = events.flatMap(e => (e.e === 'log' ? [parseProbeLine(e.line)] : [])).filter(x => x !== null);
     // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out)
@@ -141,6 +231,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
             code: l.code,
             senderPid: l.senderPid,
             senderComm: l.senderComm ?? (l.senderPid ? commBefore.get(l.senderPid) ?? null : null),
+            cgroup: l.cgroup ?? null,
           }]
         : [],
     );
@@ -153,25 +244,61 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
       signalsCaught,
       exitLogged: probeLog.some(l => l.kind === 'exit'),
       sessionEndedMs: sessionEndMono === null ? null : rel(sessionEndMono),
+      sessionMustEnd: sever.endsSession,
       lastHeartbeatMs: heartbeats.length ? rel(heartbeats.at(-1)!.t) : null,
       watchedMs,
     };
+    const judgement = judge(obs);
     const client = await clientOutcome(open, t0);
+
+    // Questions asked after the verdict is fixed (reattach, restart): they never change it.
+    if (launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
+      const endpoint = { ...ctx.endpoint, user: login, serverAlive: cell.serverAlive };
+      const extra: OpenSession[] = [];
+      try {
+        const answer = await launch.afterWindow({
+          ...launchCtx,
+          probePid,
+          openSession: async () => {
+            const s = await sessions.get('pty').start(endpoint, 'true', false);
+            extra.push(s);
+            return s;
+          },
+          waitForLog: async (re, timeoutMs) => {
+            const from = watcher.all.length;
+            const ev = await watcher.until(e => e.e === 'log' && re.test(e.line), monoMs() + timeoutMs, monoMs, from);
+            return ev?.e === 'log' ? ev.line : null;
+          },
+        });
+        if (answer) checks.push({ ...answer, atMs: rel(monoMs()) });
+      } catch (e) {
+        checks.push({ name: launch.name, ok: null, detail: `could not ask: ${(e as Error).message}`, atMs: rel(monoMs()) });
+      } finally {
+        for (const s of extra) s.client.kill('SIGKILL');
+      }
+    }
+
+    const pathBrokeMs = pathBrokeMono === null ? null : rel(pathBrokeMono);
     const timeline: TimelineEvent[] = [
       { atMs: rel(probeStart!.t), event: 'probe started' },
-      { atMs: 0, event: `sever: ${sever.name}` },
+      { atMs: 0, event: `sever: ${cell.sever}` },
+      ...(pathBrokeMs !== null ? [{ atMs: pathBrokeMs, event: 'the network path broke' }] : []),
+      ...marks,
       ...(obs.sessionEndedMs !== null ? [{ atMs: obs.sessionEndedMs, event: 'sshd ended the session' }] : []),
       ...(client.exitMs !== null ? [{ atMs: client.exitMs, event: `ssh client exited (${client.exitSignal ?? `code ${client.exitCode}`})` }] : []),
       ...signalsCaught.map(s => ({ atMs: s.atMs, event: `probe caught ${s.signal} from ${describeSender(s, probePid)}` })),
       ...probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), event: `probe's stdout write failed: ${l.error}` }] : [])),
       ...(obs.probeDeathMs !== null ? [{ atMs: obs.probeDeathMs, event: 'probe died' }] : []),
+      ...checks.map(c => ({ atMs: c.atMs ?? watchedMs, event: `check ${c.name}: ${c.ok === null ? 'unknown' : c.ok ? 'yes' : 'no'} (${c.detail})` })),
     ].sort((a, b) => a.atMs - b.atMs);
     return {
       ...base,
-      ...judge(obs),
+      ...judgement,
       deathMs: obs.probeDeathMs,
       sessionEndedMs: obs.sessionEndedMs,
+      pathBrokeMs,
       client,
+      checks,
       probe: {
         ...base.probe,
         stdoutErrors: [...new Set(probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [l.error] : [])))],
@@ -184,13 +311,17 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
     };
   } catch (e) {
     const msg = e instanceof CellAbort ? e.message : `harness error: ${(e as Error).message}`;
-    return { ...base, verdict: 'inconclusive', reason: msg };
+    return { ...base, checks, verdict: 'inconclusive', reason: msg };
   } finally {
     if (severCtx) await sever.heal(severCtx).catch(() => {});
     open?.client.kill('SIGKILL');
     watcher.close();
-    // Leave nothing of this cell running: its user's processes, session and user manager.
-    await ctx.target.sh(`loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`).catch(() => {});
+    await launch.cleanup?.(launchCtx).catch(() => {});
+    // Leave nothing of this cell running: its user's processes, session, linger and user manager.
+    // Root cells run in a container of their own, removed after them: root is never pkilled.
+    await ctx.target
+      .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`)
+      .catch(() => {});
   }
 }
 
@@ -234,7 +365,7 @@ function logTail(w: Watcher): string {
     .join(' / ');
 }
 
-function emptyResult(cell: Cell, user: string, networkPath: string): CellResult {
+function emptyResult(cell: Cell, user: string, ctx: CellRunContext, sever: SeverMethod): CellResult {
   return {
     ...cell,
     verdict: 'inconclusive',
@@ -251,8 +382,13 @@ function emptyResult(cell: Cell, user: string, networkPath: string): CellResult 
     after: [],
     timeline: [],
     window: { watchedMs: 0, endedBecause: 'not run' },
-    user,
-    networkPath,
+    loginUser: user,
+    networkPath: ctx.networkPath,
+    pathBrokeMs: null,
+    severLayer: sever.layer,
+    detectors: [...sever.detectors],
+    checks: [],
+    server: ctx.server,
   };
 }
 

@@ -21,6 +21,11 @@ export interface Observation {
   probeInAfterSnapshot: boolean;
   /** when the per-session sshd process ended; null if it was still running */
   sessionEndedMs: number | null;
+  /**
+   * Whether the sever is meant to end the session. If not (a signal to the probe, an sshd restart),
+   * a live probe has survived it whether or not the session is still open.
+   */
+  sessionMustEnd: boolean;
   /** the last heartbeat, to tell "alive" from "alive but stuck" */
   lastHeartbeatMs: number | null;
   watchedMs: number;
@@ -86,6 +91,13 @@ export function judge(o: Observation): Judgement {
     o.lastHeartbeatMs !== null && o.watchedMs - o.lastHeartbeatMs > 2000
       ? `, but its heartbeat stopped ${secs(o.lastHeartbeatMs)} after the sever (blocked)`
       : '';
+  if (!o.sessionMustEnd) {
+    return {
+      verdict: 'survived',
+      reason: `alive ${secs(o.watchedMs)} after the sever; the session ${o.sessionEndedMs === null ? 'was still open' : `had ended ${secs(o.sessionEndedMs)} after it`}${stuck}`,
+      ...none,
+    };
+  }
   if (o.sessionEndedMs === null) {
     return {
       verdict: 'session-open',

@@ -3,25 +3,26 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { BadInputError, unknownName } from '../errors.js';
 import { launches } from '../launch/registry.js';
-import type { AxisPattern, Axes } from '../matrix/expand.js';
+import type { Axes, AxisPattern, MatrixBlock } from '../matrix/expand.js';
+import { AXIS_NAMES, type AxisName, type Cell } from '../results.js';
 import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
-import type { SshdSettings } from '../target/sshd-config.js';
+import { parseSeverValue } from '../sever/types.js';
 import { TARGETS } from '../target/targets.js';
+import { aliveText, kernelText, parseAlive, parseKernel, SYSCTLS } from './values.js';
 
 export const WORKLOADS = ['chatty', 'quiet'] as const;
 
-// Kernel settings a scenario may set per container: TCP timers, which decide how long a dead peer
-// goes unnoticed. Only these: anything else would change the host's behaviour under test.
-const SYSCTLS = [
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-  'net.ipv4.tcp_retries2',
-] as const;
-
-const axisList = z.array(z.string()).min(1);
-const pattern = z.record(z.string(), z.string());
+// YAML 1.2 reads yes/no/on/off as strings, but `true`/`false` and bare numbers are natural to
+// write too: every axis value is normalised to the text form cells carry.
+const axisValue = z.union([z.string(), z.boolean(), z.number()]);
+const axisList = z.array(axisValue).min(1);
+const pattern = z.record(z.string(), axisValue);
+const axesShape = Object.fromEntries(AXIS_NAMES.filter(a => a !== 'target').map(a => [a, axisList.optional()])) as Record<
+  Exclude<AxisName, 'target'>,
+  z.ZodOptional<typeof axisList>
+>;
+const axesSchema = z.object(axesShape).strict();
 
 const schema = z
   .object({
@@ -38,9 +39,25 @@ const schema = z
       .strict()
       .default({ ClientAliveInterval: 0, ClientAliveCountMax: 3, TCPKeepAlive: true, extra: [] }),
     kernel: z.record(z.string(), z.number().int().min(0)).default({}),
-    axes: z
-      .object({ session: axisList, launch: axisList, workload: axisList, sever: axisList })
-      .strict(),
+    logind: z.object({ KillUserProcesses: z.boolean().default(false) }).strict().default({ KillUserProcesses: false }),
+    client: z
+      .object({ ServerAliveInterval: z.number().int().min(0).default(0), ServerAliveCountMax: z.number().int().min(0).default(3) })
+      .strict()
+      .default({ ServerAliveInterval: 0, ServerAliveCountMax: 3 }),
+    axes: axesSchema.default({}),
+    matrices: z
+      .array(
+        z
+          .object({
+            name: z.string().optional(),
+            axes: axesSchema.default({}),
+            exclude: z.array(pattern).default([]),
+            include: z.array(pattern).default([]),
+            latencyRepeats: z.number().int().min(1).max(50).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     exclude: z.array(pattern).default([]),
     include: z.array(pattern).default([]),
     run: z
@@ -48,9 +65,10 @@ const schema = z
         concurrency: z.number().int().min(1).max(64).default(10),
         sessionTimeoutMs: z.number().int().min(1000).optional(),
         afterSessionMs: z.number().int().min(0).optional(),
+        latencyRepeats: z.number().int().min(1).max(50).default(5),
       })
       .strict()
-      .default({ concurrency: 10 }),
+      .default({ concurrency: 10, latencyRepeats: 5 }),
   })
   .strict();
 
@@ -58,12 +76,13 @@ export interface Scenario {
   file: string;
   name: string;
   description: string;
+  /** the blocks to expand (one when the scenario has no `matrices:`) */
+  blocks: MatrixBlock[];
+  /** every axis with every value any block uses, in order (for reports) */
   axes: Axes;
-  exclude: AxisPattern[];
-  include: AxisPattern[];
-  sshd: SshdSettings;
-  sysctls: Record<string, string>;
-  run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number };
+  /** free-form sshd lines, the same on every server */
+  sshdExtra: string[];
+  run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number };
 }
 
 /** Load and validate a scenario; every error is one line naming the file, the field and the fix. */
@@ -89,6 +108,54 @@ export function loadScenario(file: string): Scenario {
   return fromParsed(file, raw);
 }
 
+type Parsed = z.infer<typeof schema>;
+
+/** How each axis's values are checked; a string is the reason a value is wrong. */
+function validators(): Record<AxisName, (v: string) => true | string> {
+  const among = (kind: string, known: readonly string[]) => (v: string) => known.includes(v) || unknownName(kind, v, known);
+  const parses = (fn: (v: string) => unknown) => (v: string) => {
+    try {
+      fn(v);
+      return true as const;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  return {
+    target: among('target', Object.keys(TARGETS)),
+    user: among('user', ['lab', 'root']),
+    session: among('session', sessions.names),
+    launch: among('launch mode', launches.names),
+    workload: among('workload', WORKLOADS),
+    sever: v => {
+      const { name, param } = parseSeverValue(v);
+      if (!severs.names.includes(name)) return unknownName('sever method', name, severs.names);
+      const spec = severs.get(name).param;
+      if (param === null) return true;
+      if (!spec) return `sever "${name}" takes no parameter; write "${name}"`;
+      const n = Number(param);
+      if (!/^\d+$/.test(param) || n < spec.min || n > spec.max) {
+        return `"${v}": the parameter of ${name} is ${spec.meaning}, a whole number from ${spec.min} to ${spec.max}`;
+      }
+      return true;
+    },
+    clientAlive: parses(parseAlive),
+    serverAlive: parses(parseAlive),
+    tcpKeepAlive: among('tcpKeepAlive value', ['yes', 'no']),
+    kernel: parses(parseKernel),
+    killUserProcesses: among('killUserProcesses value', ['yes', 'no']),
+    linger: among('linger value', ['on', 'off']),
+    huponexit: among('huponexit value', ['on', 'off']),
+  };
+}
+
+/** YAML booleans read as the axis's own words. */
+function text(axis: AxisName, v: string | number | boolean): string {
+  if (typeof v !== 'boolean') return String(v);
+  if (axis === 'tcpKeepAlive' || axis === 'killUserProcesses') return v ? 'yes' : 'no';
+  return v ? 'on' : 'off';
+}
+
 function fromParsed(file: string, raw: unknown): Scenario {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -96,44 +163,101 @@ function fromParsed(file: string, raw: unknown): Scenario {
     const where = issue.path.length ? issue.path.join('.') : '(top level)';
     throw new BadInputError(`${file}: ${where}: ${issue.message}`);
   }
-  const s = parsed.data;
-  const known: Record<keyof Axes, readonly string[]> = {
-    target: Object.keys(TARGETS),
-    session: sessions.names,
-    launch: launches.names,
-    workload: WORKLOADS,
-    sever: severs.names,
+  const s: Parsed = parsed.data;
+  const fail = (where: string, msg: string): never => {
+    throw new BadInputError(`${file}: ${where}: ${msg}`);
   };
-  const check = (axis: keyof Axes, values: string[], where: string) =>
-    values.forEach((v, i) => {
-      if (!known[axis].includes(v)) throw new BadInputError(`${file}: ${where}[${i}]: ${unknownName(axis, v, known[axis])}`);
-    });
-  check('target', s.targets, 'targets');
-  for (const axis of ['session', 'launch', 'workload', 'sever'] as const) check(axis, s.axes[axis], `axes.${axis}`);
-  for (const [list, name] of [
-    [s.exclude, 'exclude'],
-    [s.include, 'include'],
-  ] as const) {
-    list.forEach((p, i) =>
-      Object.entries(p).forEach(([axis, v]) => {
-        if (!Object.hasOwn(known, axis)) throw new BadInputError(`${file}: ${name}[${i}]: ${unknownName('axis', axis, Object.keys(known))}`);
-        if (!known[axis as keyof Axes].includes(v))
-          throw new BadInputError(`${file}: ${name}[${i}].${axis}: ${unknownName(axis, v, known[axis as keyof Axes])}`);
-      }),
-    );
-  }
   for (const key of Object.keys(s.kernel)) {
-    if (!(SYSCTLS as readonly string[]).includes(key)) throw new BadInputError(`${file}: kernel: ${unknownName('sysctl', key, SYSCTLS)}`);
+    if (!(SYSCTLS as readonly string[]).includes(key)) fail('kernel', unknownName('sysctl', key, SYSCTLS));
   }
+  if (Object.keys(s.kernel).length && (s.axes.kernel || s.matrices?.some(m => m.axes.kernel))) {
+    fail('kernel', 'set kernel sysctls either at the top level or as the `kernel` axis, not both');
+  }
+  const check = validators();
+
+  // Defaults: the top-level settings, as one-value axes.
+  const defaults: Axes = {
+    target: s.targets,
+    user: ['lab'],
+    session: [],
+    launch: [],
+    workload: [],
+    sever: [],
+    clientAlive: [aliveText(s.sshd.ClientAliveInterval, s.sshd.ClientAliveCountMax)],
+    serverAlive: [aliveText(s.client.ServerAliveInterval, s.client.ServerAliveCountMax)],
+    tcpKeepAlive: [s.sshd.TCPKeepAlive ? 'yes' : 'no'],
+    kernel: [kernelText(Object.fromEntries(Object.entries(s.kernel).map(([k, v]) => [k, String(v)])))],
+    killUserProcesses: [s.logind.KillUserProcesses ? 'yes' : 'no'],
+    linger: ['off'],
+    huponexit: ['off'],
+  };
+  const axesFrom = (given: Parsed['axes'], where: string): Partial<Axes> =>
+    Object.fromEntries(
+      Object.entries(given)
+        .filter(([, vs]) => vs !== undefined)
+        .map(([axis, vs]) => {
+          const values = vs!.map(v => text(axis as AxisName, v));
+          values.forEach((v, i) => {
+            const ok = check[axis as AxisName](v);
+            if (ok !== true) fail(`${where}.${axis}[${i}]`, ok);
+          });
+          return [axis, values];
+        }),
+    );
+  const patternsFrom = (list: Record<string, string | number | boolean>[], where: string): AxisPattern[] =>
+    list.map((p, i) =>
+      Object.fromEntries(
+        Object.entries(p).map(([axis, v]) => {
+          if (!(AXIS_NAMES as readonly string[]).includes(axis)) fail(`${where}[${i}]`, unknownName('axis', axis, AXIS_NAMES));
+          const value = text(axis as AxisName, v);
+          const ok = check[axis as AxisName](value);
+          if (ok !== true) fail(`${where}[${i}].${axis}`, ok);
+          return [axis, value];
+        }),
+      ),
+    );
+  defaults.target.forEach((v, i) => {
+    const ok = check.target(v);
+    if (ok !== true) fail(`targets[${i}]`, ok);
+  });
+
+  const top = { ...defaults, ...axesFrom(s.axes, 'axes') };
+  const topExclude = patternsFrom(s.exclude, 'exclude');
+  const topInclude = patternsFrom(s.include, 'include');
+  const rawBlocks = s.matrices ?? [{ axes: {}, exclude: [], include: [], latencyRepeats: undefined }];
+  const blocks: MatrixBlock[] = rawBlocks.map((b, i) => {
+    const where = s.matrices ? `matrices[${i}]` : 'axes';
+    const axes = { ...top, ...axesFrom(b.axes, `${where}.axes`) };
+    for (const required of ['session', 'launch', 'workload', 'sever'] as const) {
+      if (!axes[required].length) {
+        fail(s.matrices ? `${where}.axes.${required}` : `axes.${required}`, `missing; list the values to run${s.matrices ? ' (here or under the top-level axes:)' : ''}`);
+      }
+    }
+    return {
+      axes,
+      exclude: [...topExclude, ...patternsFrom(b.exclude, `${where}.exclude`)],
+      include: [...topInclude, ...patternsFrom(b.include, `${where}.include`)],
+      latencyRepeats: b.latencyRepeats ?? s.run.latencyRepeats,
+    };
+  });
+  const axes = Object.fromEntries(AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => b.axes[a]))]])) as Axes;
   return {
     file,
     name: s.name,
     description: s.description,
-    axes: { target: s.targets, ...s.axes, workload: s.axes.workload as Axes['workload'] },
-    exclude: s.exclude,
-    include: s.include,
-    sshd: s.sshd,
-    sysctls: Object.fromEntries(Object.entries(s.kernel).map(([k, v]) => [k, String(v)])),
+    blocks,
+    axes,
+    sshdExtra: s.sshd.extra,
     run: s.run,
   };
+}
+
+/**
+ * Detection-latency cases run several times (run.latencyRepeats, or the block's own): a network-level sever with a keepalive on either
+ * side, where the time to notice is the measurement (issue: distributions, not one sample).
+ */
+export function latencyRepeats(cell: Omit<Cell, 'id' | 'caseId' | 'rep'>, block: MatrixBlock): number {
+  const sever = severs.get(parseSeverValue(cell.sever).name);
+  const keepaliveOn = cell.clientAlive !== 'off' || cell.serverAlive !== 'off';
+  return sever.layer !== 'process' && keepaliveOn ? block.latencyRepeats : 1;
 }

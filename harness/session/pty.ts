@@ -10,6 +10,7 @@ export default defineSessionKind({
   name: 'pty',
   summary: 'ssh -tt: the real OpenSSH client in a pseudo-terminal, an interactive login shell, lines typed',
   remotePty: true,
+  shell: true,
   async start(ep, launchLine, holdsTerminal) {
     const client = new SshClient(ep, ['-tt']);
     const ready = await client.waitFor(PROMPT, 'the login shell prompt', 20_000);
@@ -19,6 +20,16 @@ export default defineSessionKind({
       client,
       async logout() {
         client.type('exit');
+      },
+      async roundTrip(timeoutMs) {
+        // The answer is computed by the remote shell, so an echo of the typed text cannot match.
+        const n = 1000 + Math.floor(Math.random() * 9000);
+        const from = client.text.length;
+        client.type(`echo hl-rt-$((${n}+1))`);
+        return client.waitFor(new RegExp(`hl-rt-${n + 1}`), 'a round trip', timeoutMs, from).then(
+          () => true,
+          () => false,
+        );
       },
     };
   },

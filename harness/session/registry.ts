@@ -1,5 +1,6 @@
 import { makeRegistry } from '../registry.js';
+import execTty from './exec-tty.js';
 import exec from './exec.js';
 import pty from './pty.js';
 
-export const sessions = makeRegistry('session', [pty, exec]);
+export const sessions = makeRegistry('session', [pty, exec, execTty]);

@@ -8,6 +8,16 @@ export interface ClientEndpoint {
   keyFile: string;
   knownHostsFile: string;
   hostKeyAlias: string;
+  /** the client's ServerAliveInterval/ServerAliveCountMax as "I/C", or "off" */
+  serverAlive: string;
+}
+
+/** ssh options for a ServerAlive setting ("off" → interval 0, which disables it). */
+export function serverAliveOptions(serverAlive: string): string[] {
+  const m = /^(\d+)\/(\d+)$/.exec(serverAlive);
+  return m
+    ? ['-o', `ServerAliveInterval=${m[1]}`, '-o', `ServerAliveCountMax=${m[2]}`]
+    : ['-o', 'ServerAliveInterval=0'];
 }
 
 export interface ClientExit {
@@ -32,6 +42,8 @@ export class SshClient {
   private readonly proc: pty.IPty;
   private output = '';
   private readonly waiters = new Set<() => void>();
+  /** set synchronously on exit, before waiters run, so a waiter never waits out a dead client */
+  private hasExited = false;
   readonly exited: Promise<ClientExit>;
 
   constructor(ep: ClientEndpoint, options: string[], command?: string) {
@@ -44,7 +56,7 @@ export class SshClient {
       '-o', 'StrictHostKeyChecking=yes',
       '-o', `HostKeyAlias=${ep.hostKeyAlias}`,
       '-o', 'ConnectTimeout=15',
-      '-o', 'ServerAliveInterval=0',
+      ...serverAliveOptions(ep.serverAlive),
       ...options,
       `${ep.user}@${ep.host}`,
       ...(command === undefined ? [] : [command]),
@@ -62,6 +74,7 @@ export class SshClient {
     this.exited = new Promise(resolve => {
       this.proc.onExit(({ exitCode, signal }) => {
         const atMono = monoMs();
+        this.hasExited = true;
         for (const w of this.waiters) w();
         // node-pty reports a signal death as exitCode 0 + signal n.
         resolve({ atMono, exitCode: signal ? null : exitCode, signal: signal ? (SIGNAL_NAMES[signal] ?? String(signal)) : null });
@@ -95,13 +108,11 @@ export class SshClient {
    * when the time is up or the client exits first. Used for setup only (prompts), never verdicts.
    */
   async waitFor(re: RegExp, what: string, timeoutMs: number, from = 0): Promise<number> {
-    let exited = false;
-    void this.exited.then(() => (exited = true));
     return new Promise((resolve, reject) => {
       const check = () => {
         const m = re.exec(this.output.slice(from));
         if (m) return finish(undefined, from + m.index + m[0].length);
-        if (exited) finish(new Error(`ssh client exited while waiting for ${what}; it printed: ${tail(this.output)}`));
+        if (this.hasExited) finish(new Error(`ssh client exited while waiting for ${what}; it printed: ${tail(this.output)}`));
       };
       const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; client printed: ${tail(this.output)}`)), timeoutMs);
       const finish = (err: Error | undefined, at = 0) => {
@@ -119,7 +130,8 @@ export class SshClient {
   lastLines(n = 3): string[] {
     return stripAnsi(this.output)
       .split(/\r?\n|\r/)
-      .map(l => l.trim())
+      // The prompt may prefix the client's own last words ("[hl-ready]$ client_loop: …").
+      .map(l => l.replace(/^\[hl-ready\][$#] ?/, '').trim())
       .filter(l => l && !/^hangup-lab probe heartbeat \d+$/.test(l))
       .slice(-n);
   }

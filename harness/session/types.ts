@@ -4,6 +4,11 @@ export interface OpenSession {
   readonly client: SshClient;
   /** End the session the way a person does; exec sessions end when their command returns. */
   logout(): Promise<void>;
+  /**
+   * Is the session still usable? A shell session types a computed echo and waits for its answer
+   * (true/false); a session without a shell cannot be asked (null). Used by checks, never verdicts.
+   */
+  roundTrip(timeoutMs: number): Promise<boolean | null>;
 }
 
 export interface SessionKind {
@@ -11,6 +16,8 @@ export interface SessionKind {
   summary: string;
   /** whether sshd allocates a pseudo-terminal on the server side */
   remotePty: boolean;
+  /** an interactive shell runs the launch line (a person can type `exit`); else it is the command */
+  shell: boolean;
   /**
    * Open the session and start `launchLine` in it. Resolves once the line has been accepted: for a
    * shell, when its prompt returns (or at once when the line keeps the terminal).

@@ -4,7 +4,10 @@ export default defineSeverMethod({
   name: 'client-kill',
   summary: 'the local ssh client is SIGKILLed; its kernel closes the socket (FIN), as when a terminal window is killed',
   layer: 'process',
+  // The client's kernel sends FIN for the dead process: sshd reads EOF at once.
+  detectors: ['close'],
   needsLiveSession: true,
+  endsSession: true,
   supports: () => true,
   async apply({ session }) {
     session.client.kill('SIGKILL');

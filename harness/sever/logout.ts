@@ -4,7 +4,12 @@ export default defineSeverMethod({
   name: 'logout',
   summary: "a normal logout: 'exit' typed in the shell, or (exec) the command returning",
   layer: 'process',
+  // The shell's exit closes the pty (or the pipes), sshd ends the channel and closes the
+  // connection itself: both ends know at once, nobody has to detect anything.
+  detectors: ['close'],
+  // An exec session's logout is its command returning, which may already have happened.
   needsLiveSession: false,
+  endsSession: true,
   supports(session, launch) {
     if (!launch.holdsTerminal) return true;
     return session.remotePty

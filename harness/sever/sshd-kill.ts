@@ -4,7 +4,11 @@ export default defineSeverMethod({
   name: 'sshd-kill',
   summary: "the per-session sshd process (sshd: user@pts/N, or sshd-session on OpenSSH >= 9.8) is SIGKILLed on the server",
   layer: 'process',
+  // The server's kernel closes the dead process's socket (FIN) and its pty master: the client
+  // reads EOF and the terminal is hung up, both at once.
+  detectors: ['close'],
   needsLiveSession: true,
+  endsSession: true,
   supports: () => true,
   async apply({ target, sshdSession }) {
     if (!sshdSession) throw new Error('no per-session sshd process was found to kill');

@@ -1,28 +1,87 @@
 import type { LaunchMode } from '../launch/types.js';
-import type { Cell, ProcessInfo } from '../results.js';
+import type { Cell, Check, ProcessInfo } from '../results.js';
 import type { OpenSession, SessionKind } from '../session/types.js';
 import type { StartedTarget } from '../target/container.js';
+import type { Router } from '../target/router.js';
 
 export interface SeverContext {
   cell: Cell;
   target: StartedTarget;
   session: OpenSession;
-  /** the per-session sshd process (owned by the login user), as found before the sever */
+  /** the per-session sshd process, as found before the sever (null: the session had already ended) */
   sshdSession: ProcessInfo | null;
+  /** the probe process, as found before the sever */
+  probe: ProcessInfo;
+  /** the login user of the session under test ("root" or the cell's own user) */
+  loginUser: string;
+  /** the sever's parameter ("sleep:20" → 20), or its default; null for severs without one */
+  param: number | null;
+  /** the NAT router on this cell's path, when the sever asked for one (`path: 'nat'`) */
+  router: Router | null;
   /** what apply() must remember for heal() (e.g. the exact iptables rules it added) */
   state: Record<string, unknown>;
+  /** ms since the sever (monotonic), for checks and timeline events */
+  sinceSever(): number;
+  /** record a timeline event at the current moment (e.g. "client resumed") */
+  mark(event: string): void;
+  /** record the answer to a question the sever asks (e.g. was the session usable after the nap) */
+  check(c: Omit<Check, 'atMs'>): void;
+  /** record that the network path broke now (detection latencies are measured from here) */
+  pathBroke(): void;
 }
 
-export type Layer = 'process' | 'tcp';
+/** Where the sever acts: on processes, on the TCP connection, or in a middlebox on the path. */
+export type Layer = 'process' | 'tcp' | 'middlebox';
+
+/** Who can possibly notice a sever (the report lists them next to what actually did). */
+export type Detector =
+  /** the peer's socket closes at once (FIN or RST): both sides know immediately */
+  | 'close'
+  /** sshd's ClientAliveInterval/ClientAliveCountMax probes */
+  | 'sshd-clientalive'
+  /** the client's ServerAliveInterval/ServerAliveCountMax probes */
+  | 'client-serveralive'
+  /** kernel TCP keepalive (sshd TCPKeepAlive + tcp_keepalive_* sysctls) */
+  | 'tcp-keepalive'
+  /** the next write: unacknowledged data times out (tcp_retries2), a reset fails it at once, or a
+   *  write to a closed terminal/pipe fails (EIO/SIGPIPE) */
+  | 'write'
+  /** nothing on the connection: the sever acts on processes directly */
+  | 'signal';
+
+export interface SeverParam {
+  /** what the number means, for help and errors ("seconds asleep") */
+  meaning: string;
+  default: number;
+  min: number;
+  max: number;
+}
 
 export interface SeverMethod {
   name: string;
   summary: string;
   layer: Layer;
+  detectors: Detector[];
+  /** an optional number after a colon in the scenario ("sleep:20") */
+  param?: SeverParam;
   /** whether the sever acts on a live connection (an exec session that already ended has none) */
   needsLiveSession: boolean;
+  /**
+   * Whether the sever is meant to end the session. If not (a signal sent to the probe, an sshd
+   * restart), the verdict does not wait for sshd: it judges the probe after `settleMs`.
+   */
+  endsSession: boolean;
+  /** for severs that do not end the session: how long after apply() to watch the probe */
+  settleMs?: number;
+  /** the cell needs a container of its own (the sever disturbs everything else in it) */
+  exclusive?: boolean;
+  /** the network path the session must take; 'nat': through a NAT router container */
+  path?: 'direct' | 'nat';
+  /** extra watch time this sever needs beyond the keepalive budget (e.g. the nap, the NAT timeout) */
+  extraWindowMs?(param: number | null): number;
   /** true, or the reason the sever cannot apply to this combination (→ not-applicable) */
   supports(session: SessionKind, launch: LaunchMode): true | string;
+  /** may take time (a nap): events that happen meanwhile are recorded by the watcher regardless */
   apply(ctx: SeverContext): Promise<void>;
   /** undo whatever apply() changed; always called, also after a failed apply */
   heal(ctx: SeverContext): Promise<void>;
@@ -30,4 +89,10 @@ export interface SeverMethod {
 
 export function defineSeverMethod(m: SeverMethod): SeverMethod {
   return m;
+}
+
+/** Split "sleep:20" into the method name and its parameter text. */
+export function parseSeverValue(value: string): { name: string; param: string | null } {
+  const i = value.indexOf(':');
+  return i < 0 ? { name: value, param: null } : { name: value.slice(0, i), param: value.slice(i + 1) };
 }

@@ -3,12 +3,22 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import pRetry from 'p-retry';
 import { BadInputError, InfrastructureError } from '../errors.js';
-import type { TargetFingerprint } from '../results.js';
-import { explainSshdTestFailure, renderSshdDropIn, type SshdSettings } from './sshd-config.js';
+import type { TargetFingerprint, YesNo } from '../results.js';
+import { parseAlive, parseKernel } from '../scenario/values.js';
+import { explainSshdTestFailure, renderSshdDropIn } from './sshd-config.js';
 import type { TargetSpec } from './targets.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
 const DROP_IN = '/etc/ssh/sshd_config.d/50-hangup-lab.conf';
+const LOGIND_DROP_IN = '/etc/systemd/logind.conf.d/50-hangup-lab.conf';
+
+/** The server-side axis values of a cell: everything that needs a container of its own. */
+export interface ServerConfig {
+  clientAlive: string;
+  tcpKeepAlive: YesNo;
+  kernel: string;
+  killUserProcesses: YesNo;
+}
 
 /** Labels on everything the harness creates, so a later run can sweep what a killed run left. */
 export function runLabels(runId: string): Record<string, string> {
@@ -19,9 +29,9 @@ export interface TargetOptions {
   spec: TargetSpec;
   image: string;
   runId: string;
-  sshd: SshdSettings;
-  /** kernel sysctls for the container's network namespace (settable only at creation) */
-  sysctls: Record<string, string>;
+  server: ServerConfig;
+  /** free-form sshd lines from the scenario */
+  sshdExtra: string[];
   /** where the scenario came from, for error messages that name the field */
   scenarioFile: string;
 }
@@ -45,7 +55,9 @@ class SshdContainer extends GenericContainer {
     // Published for humans who want to look inside, on loopback only; the harness itself talks to
     // the container's bridge address so no userland proxy sits between client and sshd.
     this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
-    if (Object.keys(o.sysctls).length) this.hostConfig.Sysctls = { ...o.sysctls };
+    // Kernel TCP timers are per network namespace and read-only inside: only creation can set them.
+    const sysctls = parseKernel(o.server.kernel);
+    if (Object.keys(sysctls).length) this.hostConfig.Sysctls = sysctls;
   }
 }
 
@@ -85,6 +97,7 @@ export class StartedTarget implements AsyncDisposable {
     const ip = container.getIpAddress('bridge');
     const partial = new StartedTarget(o.spec, o.image, container, ip, '');
     try {
+      await partial.configureLogind(o.server.killUserProcesses);
       await partial.configureSshd(o);
       const key = await partial.sh(`cat /etc/ssh/ssh_host_ed25519_key.pub`);
       const target = new StartedTarget(o.spec, o.image, container, ip, key.stdout.trim().split(/\s+/).slice(0, 2).join(' '));
@@ -96,8 +109,23 @@ export class StartedTarget implements AsyncDisposable {
     }
   }
 
+  /** Before any login: logind reads KillUserProcesses when it starts. */
+  private async configureLogind(killUserProcesses: YesNo): Promise<void> {
+    await this.container.copyContentToContainer([
+      { content: `# written by hangup-lab\n[Login]\nKillUserProcesses=${killUserProcesses}\n`, target: LOGIND_DROP_IN, mode: 0o644 },
+    ]);
+    const r = await this.sh('systemctl restart systemd-logind 2>&1');
+    if (r.exitCode !== 0) throw new InfrastructureError(`target ${this.spec.name}: restarting systemd-logind failed: ${r.stdout.trim()}`);
+  }
+
   private async configureSshd(o: TargetOptions): Promise<void> {
-    const dropIn = renderSshdDropIn(o.sshd);
+    const alive = parseAlive(o.server.clientAlive);
+    const dropIn = renderSshdDropIn({
+      ClientAliveInterval: alive?.intervalS ?? 0,
+      ClientAliveCountMax: alive?.countMax ?? 3,
+      TCPKeepAlive: o.server.tcpKeepAlive === 'yes',
+      extra: o.sshdExtra,
+    });
     await this.container.copyContentToContainer([{ content: dropIn.text, target: DROP_IN, mode: 0o644 }]);
     const test = await this.sh('sshd -t 2>&1');
     if (test.exitCode !== 0) {
@@ -137,7 +165,7 @@ export class StartedTarget implements AsyncDisposable {
   async addUsers(users: string[], publicKey: string): Promise<void> {
     const script = users
       .map(
-        u => `useradd -m -s /bin/bash ${u} && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
+        u => `useradd -m -s /bin/bash -G hangup-lab ${u} && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
           `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys && chown ${u}:${u} /home/${u}/.ssh/authorized_keys && ` +
           `chmod 600 /home/${u}/.ssh/authorized_keys && cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc`,
       )
@@ -146,11 +174,39 @@ export class StartedTarget implements AsyncDisposable {
     if (r.exitCode !== 0) throw new InfrastructureError(`target ${this.spec.name}: creating login users failed: ${r.stderr || r.stdout}`);
   }
 
-  async fingerprint(networkPath: string, client: string): Promise<TargetFingerprint> {
+  /** Root logs in with the run's key too (for cells of user `root`, in a container of their own). */
+  async authorizeRoot(publicKey: string): Promise<void> {
+    const r = await this.exec([
+      'env',
+      `KEY=${publicKey}`,
+      'sh',
+      '-c',
+      'set -e; install -d -m 700 /root/.ssh; printf "%s\\n" "$KEY" > /root/.ssh/authorized_keys; chmod 600 /root/.ssh/authorized_keys; ' +
+        'cat /usr/local/lib/hangup-lab/bashrc-append >> /root/.bashrc',
+    ]);
+    if (r.exitCode !== 0) throw new InfrastructureError(`target ${this.spec.name}: authorizing root failed: ${r.stderr || r.stdout}`);
+  }
+
+  /**
+   * Per-login-user settings a cell asks for, applied before its session: linger (the user manager
+   * runs without a session) and bash's huponexit (in ~/.bashrc, read by the interactive login shell).
+   */
+  async prepareUser(user: string, o: { linger: boolean; huponexit: boolean }): Promise<void> {
+    const home = user === 'root' ? '/root' : `/home/${user}`;
+    const steps = [
+      o.linger ? `loginctl enable-linger ${user}` : '',
+      o.huponexit ? `echo 'shopt -s huponexit' >> ${home}/.bashrc` : '',
+    ].filter(Boolean);
+    if (!steps.length) return;
+    const r = await this.sh(steps.join(' && '));
+    if (r.exitCode !== 0) throw new Error(`preparing ${user} (linger/huponexit) failed: ${(r.stderr || r.stdout).trim()}`);
+  }
+
+  async fingerprint(key: string, config: ServerConfig, networkPath: string, client: string): Promise<TargetFingerprint> {
     const r = await this.sh(
-      `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
+      `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|permitrootlogin|persourcepenalties|logingracetime|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
         `echo "killmode=$(systemctl show ssh -p KillMode --value)";` +
-        `for p in KillUserProcesses KillExcludeUsers UserStopDelayUSec; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
+        `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
         `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.kernel=$(uname -r)";` +
         `for s in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes tcp_retries2; do echo "sysctl.net.ipv4.$s=$(cat /proc/sys/net/ipv4/$s)"; done`,
     );
@@ -163,7 +219,9 @@ export class StartedTarget implements AsyncDisposable {
     const pick = (prefix: string) =>
       Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     return {
+      key,
       name: this.spec.name,
+      config,
       image: this.image,
       openssh: kv.openssh ?? '?',
       sshdEffective: pick('sshd.'),

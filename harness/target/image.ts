@@ -44,9 +44,23 @@ async function imageExists(tag: string): Promise<boolean> {
   }
 }
 
+// Containers start on demand and in parallel: all of them must wait for one build, not start three.
+const building = new Map<string, Promise<string>>();
+
 /** Build the target image once per input hash; seed debian:<suite> offline first when needed. */
-export async function ensureImage(spec: TargetSpec, say: (line: string) => void): Promise<string> {
+export function ensureImage(spec: TargetSpec, say: (line: string) => void): Promise<string> {
   const tag = imageTag(spec);
+  let p = building.get(tag);
+  if (!p) {
+    p = buildIfMissing(spec, tag, say);
+    building.set(tag, p);
+    // A failed build may be retried by a later run in the same process (tests), not cached.
+    p.catch(() => building.delete(tag));
+  }
+  return p;
+}
+
+async function buildIfMissing(spec: TargetSpec, tag: string, say: (line: string) => void): Promise<string> {
   if (await imageExists(tag)) return tag;
   const seed = spawnSync('bash', [path.join(CONTAINERS_DIR, 'engine', 'seed-base.sh'), spec.suite], {
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,45 +1,102 @@
 import t from 'tap';
-import { cellId, type CellAxes } from '../../harness/matrix/cell-id.js';
-import { expand } from '../../harness/matrix/expand.js';
+import { cellId } from '../../harness/matrix/cell-id.js';
+import { expand, type Axes } from '../../harness/matrix/expand.js';
+import { AXIS_NAMES, type AxisName, type Cell } from '../../harness/results.js';
 
-const axes: CellAxes = { target: 'debian-bookworm', session: 'pty', launch: 'nohup', workload: 'quiet', sever: 'drop' };
+type Values = Omit<Cell, 'id' | 'caseId' | 'rep'>;
+
+const values: Values = {
+  target: 'debian-bookworm',
+  user: 'lab',
+  session: 'pty',
+  launch: 'nohup',
+  workload: 'quiet',
+  sever: 'drop',
+  clientAlive: '1/2',
+  serverAlive: 'off',
+  tcpKeepAlive: 'yes',
+  kernel: 'default',
+  killUserProcesses: 'no',
+  linger: 'off',
+  huponexit: 'off',
+};
+
+/** Another valid value for each axis. */
+const other: Record<AxisName, string> = {
+  target: 'debian-trixie',
+  user: 'root',
+  session: 'exec',
+  launch: 'setsid',
+  workload: 'chatty',
+  sever: 'logout',
+  clientAlive: '15/3',
+  serverAlive: '5/2',
+  tcpKeepAlive: 'no',
+  kernel: 'tcp_retries2=3',
+  killUserProcesses: 'yes',
+  linger: 'on',
+  huponexit: 'on',
+};
 
 t.test('an id is 10 lowercase hex characters', async t => {
-  t.match(cellId(axes), /^[0-9a-f]{10}$/);
+  t.match(cellId(values), /^[0-9a-f]{10}$/);
+  t.match(cellId({ ...values, rep: 2 }), /^[0-9a-f]{10}$/);
 });
 
 t.test('the same axis values give the same id on every call', async t => {
-  t.equal(cellId(axes), cellId({ ...axes }));
+  t.equal(cellId(values), cellId({ ...values }));
 });
 
 t.test('the id does not depend on the order of the keys', async t => {
-  const reordered: CellAxes = { sever: 'drop', workload: 'quiet', launch: 'nohup', session: 'pty', target: 'debian-bookworm' };
-  t.equal(cellId(reordered), cellId(axes));
+  const reversed = Object.fromEntries(Object.entries(values).reverse());
+  t.equal(cellId(reversed), cellId(values));
+  t.equal(cellId({ rep: 3, ...values }), cellId({ ...values, rep: 3 }));
 });
 
 t.test('changing any one axis value changes the id', async t => {
-  const base = cellId(axes);
-  t.not(cellId({ ...axes, target: 'debian-trixie' }), base);
-  t.not(cellId({ ...axes, session: 'exec' }), base);
-  t.not(cellId({ ...axes, launch: 'setsid' }), base);
-  t.not(cellId({ ...axes, workload: 'chatty' }), base);
-  t.not(cellId({ ...axes, sever: 'logout' }), base);
+  const base = cellId(values);
+  for (const axis of AXIS_NAMES) t.not(cellId({ ...values, [axis]: other[axis] }), base, axis);
+});
+
+t.test('the repetition number is part of the id', async t => {
+  const ids = [cellId(values), cellId({ ...values, rep: 1 }), cellId({ ...values, rep: 2 }), cellId({ ...values, rep: 3 })];
+  t.equal(new Set(ids).size, 4);
+});
+
+t.test('a number and its text give different ids (values are hashed with their JSON type)', async t => {
+  t.not(cellId({ ...values, rep: 2 }), cellId({ ...values, rep: '2' }));
 });
 
 t.test('swapping values between axes changes the id', async t => {
-  const a = cellId({ ...axes, launch: 'x', sever: 'y' });
-  const b = cellId({ ...axes, launch: 'y', sever: 'x' });
+  const a = cellId({ ...values, launch: 'x', sever: 'y' });
+  const b = cellId({ ...values, launch: 'y', sever: 'x' });
   t.not(a, b);
 });
 
-t.test('all 128 cells of the default matrix have distinct ids', async t => {
-  const cells = expand({
+t.test('a sever parameter is part of the id', async t => {
+  t.not(cellId({ ...values, sever: 'sleep:20' }), cellId({ ...values, sever: 'sleep:30' }));
+  t.not(cellId({ ...values, sever: 'sleep:20' }), cellId({ ...values, sever: 'sleep' }));
+});
+
+t.test('all cells of a large matrix over the new axes have distinct ids', async t => {
+  const axes: Axes = {
     target: ['debian-bookworm'],
-    session: ['pty', 'exec'],
+    user: ['lab', 'root'],
+    session: ['pty', 'exec', 'exec-tty'],
     launch: ['foreground', 'background', 'disown', 'nohup', 'setsid', 'tmux', 'screen', 'systemd-run-user'],
     workload: ['chatty', 'quiet'],
-    sever: ['logout', 'client-kill', 'sshd-kill', 'drop'],
-  });
-  t.equal(cells.length, 128);
-  t.equal(new Set(cells.map(c => c.id)).size, 128);
+    sever: ['logout', 'client-kill', 'sshd-kill', 'drop', 'reject', 'sleep:20', 'nat-expiry:10', 'sshd-restart', 'hangup', 'group-kill'],
+    clientAlive: ['off', '1/2'],
+    serverAlive: ['off', '5/2'],
+    tcpKeepAlive: ['yes', 'no'],
+    kernel: ['default'],
+    killUserProcesses: ['no', 'yes'],
+    linger: ['off'],
+    huponexit: ['off'],
+  };
+  const cells = expand([{ axes, exclude: [], include: [], latencyRepeats: 3 }], { repeats: (c, b) => (c.sever === 'drop' ? b.latencyRepeats : 1) });
+  const cases = 2 * 3 * 8 * 2 * 10 * 2 * 2 * 2 * 2;
+  t.equal(cells.length, cases + (cases / 10) * 2);
+  t.equal(new Set(cells.map(c => c.id)).size, cells.length);
+  t.equal(new Set(cells.map(c => c.caseId)).size, cases);
 });

@@ -42,6 +42,7 @@ t.test('a signal sent by a process gives SI_USER, the sender pid and its comm', 
     code: 0,
     senderPid: 64,
     senderComm: 'bash',
+    cgroup: null,
   });
 });
 
@@ -53,12 +54,13 @@ t.test('a kernel signal (SI_KERNEL, sender 0, comm "-") has no sender', async t 
     code: 128,
     senderPid: null,
     senderComm: null,
+    cgroup: null,
   });
 });
 
 t.test('an unknown code and an unreadable comm become null', async t => {
   const e = parseProbeLine('10.0 sig TERM code=? sender=4242 sender_comm=?');
-  t.same(e, { t: 10, kind: 'sig', signal: 'SIGTERM', code: null, senderPid: 4242, senderComm: null });
+  t.same(e, { t: 10, kind: 'sig', signal: 'SIGTERM', code: null, senderPid: 4242, senderComm: null, cgroup: null });
 });
 
 t.test('a CONT line without siginfo fields has no code and no sender', async t => {
@@ -69,6 +71,33 @@ t.test('a CONT line without siginfo fields has no code and no sender', async t =
     code: null,
     senderPid: null,
     senderComm: null,
+    cgroup: null,
+  });
+});
+
+t.test('a signal line gives the cgroup the probe was in when it arrived', async t => {
+  const line = '257794.4 sig TERM code=0 sender=1 sender_comm=systemd cgroup=/user.slice/user-1001.slice/session-3.scope';
+  t.same(parseProbeLine(line), {
+    t: 257794.4,
+    kind: 'sig',
+    signal: 'SIGTERM',
+    code: 0,
+    senderPid: 1,
+    senderComm: 'systemd',
+    cgroup: '/user.slice/user-1001.slice/session-3.scope',
+  });
+});
+
+t.test('an unreadable cgroup ("?") becomes null; a CONT line may carry only the cgroup', async t => {
+  t.match(parseProbeLine('10.0 sig HUP code=128 sender=0 sender_comm=- cgroup=?'), { kind: 'sig', cgroup: null });
+  t.same(parseProbeLine('10.0 sig CONT cgroup=/system.slice/hl-probe-x.service'), {
+    t: 10,
+    kind: 'sig',
+    signal: 'SIGCONT',
+    code: null,
+    senderPid: null,
+    senderComm: null,
+    cgroup: '/system.slice/hl-probe-x.service',
   });
 });
 

@@ -1,15 +1,21 @@
-// A hand-written run of a small scenario against one target, covering every verdict the reports
-// must explain. Kept plausible (pids, timings, reasons) so rendered output reads like a real run.
+// A hand-written run of a small scenario against one server, covering every verdict the reports
+// must explain, plus what schema v2 added: a varied axis (user), a case repeated three times whose
+// repetitions disagree, detection latencies with a missing client exit, a sever through a NAT
+// router (second network path, pathBrokeMs later than the sever), checks that pass and fail, and a
+// survivor whose writes to the dead terminal failed. Kept plausible (pids, timings, reasons) so
+// rendered output reads like a real run.
 
-import type { CellResult, ProcessInfo, RunResult, TargetFingerprint } from '../../harness/results.js';
+import type { CaughtSignal, CellResult, ProcessInfo, RunResult, TargetFingerprint } from '../../harness/results.js';
 
 export const target: TargetFingerprint = {
+  key: 'debian-bookworm|clientAlive=1/2|tcpKeepAlive=yes|kernel=default|killUserProcesses=no',
   name: 'debian-bookworm',
+  config: { clientAlive: '1/2', tcpKeepAlive: 'yes', kernel: 'default', killUserProcesses: 'no' },
   image: 'hangup-lab/debian-bookworm:latest',
   openssh: 'OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025',
   sshdEffective: {
-    clientaliveinterval: '0',
-    clientalivecountmax: '3',
+    clientaliveinterval: '1',
+    clientalivecountmax: '2',
     tcpkeepalive: 'yes',
     usepam: 'yes',
   },
@@ -20,6 +26,7 @@ export const target: TargetFingerprint = {
     'net.ipv4.tcp_keepalive_time': '7200',
     'net.ipv4.tcp_keepalive_intvl': '75',
     'net.ipv4.tcp_keepalive_probes': '9',
+    'net.ipv4.tcp_retries2': '15',
   },
   networkPath: 'direct',
   client: 'OpenSSH_9.6p1 Ubuntu-3ubuntu13.13, OpenSSL 3.0.13 30 Jan 2024',
@@ -43,6 +50,12 @@ function shell(pid: number, session: number): ProcessInfo {
   };
 }
 
+const SCOPE = '/user.slice/user-1001.slice/session-7.scope';
+
+function hup(atMs: number, sender: Pick<CaughtSignal, 'senderPid' | 'senderComm' | 'code'>, cgroup = SCOPE): CaughtSignal {
+  return { signal: 'SIGHUP', atMs, ...sender, cgroup };
+}
+
 type Axes = Pick<CellResult, 'session' | 'launch' | 'sever'>;
 
 /** Defaults for a cell whose probe ran and was watched for the whole window. */
@@ -50,8 +63,18 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
   const pid = 2000 + Number.parseInt(id.slice(0, 2), 16);
   return {
     id,
+    caseId: `case-${id}`,
     target: 'debian-bookworm',
+    user: 'lab',
     workload: 'quiet',
+    clientAlive: '1/2',
+    serverAlive: '3/2',
+    tcpKeepAlive: 'yes',
+    kernel: 'default',
+    killUserProcesses: 'no',
+    linger: 'off',
+    huponexit: 'off',
+    rep: 1,
     ...axes,
     verdict: 'survived',
     reason: '',
@@ -66,7 +89,7 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
       stdoutErrors: [],
       lastHeartbeatMs: 29_870,
       signalsCaught: [],
-      cgroup: '/user.slice/user-1001.slice/session-7.scope',
+      cgroup: SCOPE,
       log: ['-1520 ms started', '-1500 ms ready'],
     },
     sshdSession: { pid: pid - 4, name: 'sshd: u7@pts/0' },
@@ -77,19 +100,39 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
       { atMs: 0, event: 'sever' },
     ],
     window: { watchedMs: 30_000, endedBecause: 'window elapsed' },
-    user: 'u7',
+    loginUser: 'u7',
     networkPath: 'direct',
+    pathBrokeMs: null,
+    severLayer: 'process',
+    detectors: ['close'],
+    checks: [],
+    server: target.key,
     ...outcome,
   };
 }
+
+const notRun = { sessionEndedMs: null, client: null, window: { watchedMs: 0, endedBecause: 'not run' } } as const;
+
+/** A silent break: the path is gone at the sever, and only keepalives can notice. */
+const dropped: Partial<CellResult> = {
+  pathBrokeMs: 0,
+  severLayer: 'tcp',
+  detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
+};
+
+/** ServerAlive 3/2 gave up on the server: the client's own words. */
+const timedOut = (exitMs: number) => ({
+  exitMs,
+  exitCode: 255,
+  exitSignal: null,
+  lastLines: ['Timeout, server 172.17.0.3 not responding.'],
+});
 
 export const cells: CellResult[] = [
   cell('1a2b3c4d', { session: 'pty', launch: 'foreground', sever: 'logout' }, {
     verdict: 'not-applicable',
     reason: 'logout needs the shell prompt, and a foreground job holds it',
-    sessionEndedMs: null,
-    client: null,
-    window: { watchedMs: 0, endedBecause: 'not run' },
+    ...notRun,
   }),
   cell('2b3c4d5e', { session: 'pty', launch: 'foreground', sever: 'client-kill' }, {
     verdict: 'killed',
@@ -112,9 +155,7 @@ export const cells: CellResult[] = [
   cell('5e6f7081', { session: 'exec', launch: 'foreground', sever: 'logout' }, {
     verdict: 'not-applicable',
     reason: 'an exec session has no interactive shell | nothing to log out of',
-    sessionEndedMs: null,
-    client: null,
-    window: { watchedMs: 0, endedBecause: 'not run' },
+    ...notRun,
   }),
   cell('6f708192', { session: 'exec', launch: 'foreground', sever: 'client-kill' }, {
     verdict: 'session-open',
@@ -124,9 +165,7 @@ export const cells: CellResult[] = [
   cell('708192a3', { session: 'exec', launch: 'nohup', sever: 'logout' }, {
     verdict: 'not-applicable',
     reason: 'an exec session has no interactive shell to log out of',
-    sessionEndedMs: null,
-    client: null,
-    window: { watchedMs: 0, endedBecause: 'not run' },
+    ...notRun,
   }),
   cell('8192a3b4', { session: 'exec', launch: 'nohup', sever: 'client-kill' }, {
     verdict: 'inconclusive',
@@ -140,11 +179,111 @@ export const cells: CellResult[] = [
       log: ['-1480 ms started'],
     },
   }),
+  // One case, three repetitions: sshd noticed after 5.1–5.6 s each time, the client after ≈9 s in
+  // two of them, and one repetition lost the probe to the kernel's hangup: a disagreement.
+  cell('a1000001', { session: 'pty', launch: 'disown', sever: 'drop' }, {
+    ...dropped,
+    caseId: 'case-drop-disown',
+    reason: 'alive at the end of the window; a disowned job gets no SIGHUP from bash',
+    sessionEndedMs: 5_300,
+    client: timedOut(9_100),
+  }),
+  cell('a2000002', { session: 'pty', launch: 'disown', sever: 'drop' }, {
+    ...dropped,
+    caseId: 'case-drop-disown',
+    rep: 2,
+    reason: 'alive at the end of the window; a disowned job gets no SIGHUP from bash',
+    sessionEndedMs: 5_100,
+    client: timedOut(9_200),
+  }),
+  cell('a3000003', { session: 'pty', launch: 'disown', sever: 'drop' }, {
+    ...dropped,
+    caseId: 'case-drop-disown',
+    rep: 3,
+    verdict: 'killed',
+    reason: 'SIGHUP from the kernel (terminal hangup), dead 5.65 s after the sever',
+    signal: 'SIGHUP',
+    signalEvidence: 'caught',
+    signalSender: { pid: null, comm: null, code: 128 },
+    deathMs: 5_650,
+    sessionEndedMs: 5_600,
+    client: { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] },
+    probe: {
+      pid: 2163,
+      stdoutErrors: [],
+      lastHeartbeatMs: 5_400,
+      signalsCaught: [hup(5_640, { senderPid: null, senderComm: null, code: 128 }, '/user.slice/user-1001.slice/session-9.scope')],
+      cgroup: '/user.slice/user-1001.slice/session-9.scope',
+      log: ['-1500 ms started', '5640 ms caught SIGHUP code=128'],
+    },
+  }),
+  cell('b4c5d6e7', { session: 'pty', launch: 'nohup', sever: 'nat-expiry:10' }, {
+    reason: 'alive at the end of the window; SIGHUP is ignored under nohup',
+    networkPath: 'nat',
+    pathBrokeMs: 10_400,
+    severLayer: 'middlebox',
+    detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
+    sessionEndedMs: 15_700,
+    client: timedOut(19_600),
+  }),
+  cell('c5d6e7f8', { session: 'pty', launch: 'tmux', sever: 'logout' }, {
+    reason: 'alive at the end of the window; tmux keeps its own session',
+    sessionEndedMs: 8,
+    client: { exitMs: 10, exitCode: 0, exitSignal: null, lastLines: ['logout'] },
+    checks: [{ name: 'reattach', ok: true, detail: 'a new session attached to tmux session hl-c5 and saw the probe', atMs: 12_100 }],
+  }),
+  cell('d6e7f809', { session: 'pty', launch: 'tmux', sever: 'client-kill' }, {
+    reason: 'alive at the end of the window; tmux keeps its own session',
+    checks: [
+      {
+        name: 'reattach',
+        ok: false,
+        detail: 'tmux attach-session: no server running on /tmp/tmux-1001/default',
+        atMs: 15_200,
+      },
+    ],
+  }),
+  cell('e7f8091a', { session: 'pty', launch: 'background', sever: 'client-kill' }, {
+    user: 'root',
+    loginUser: 'root',
+    verdict: 'killed',
+    reason: 'SIGHUP from bash (pid 2240), dead 0.03 s after the sever',
+    signal: 'SIGHUP',
+    signalEvidence: 'caught',
+    signalSender: { pid: 2240, comm: 'bash', code: 0 },
+    deathMs: 30,
+    sessionEndedMs: 14,
+    client: { exitMs: 2, exitCode: null, exitSignal: 'SIGKILL', lastLines: [] },
+    probe: {
+      pid: 2247,
+      stdoutErrors: [],
+      lastHeartbeatMs: 20,
+      signalsCaught: [hup(29, { senderPid: 2240, senderComm: 'bash', code: 0 }, '/user.slice/user-0.slice/session-12.scope')],
+      cgroup: '/user.slice/user-0.slice/session-12.scope',
+      log: ['-1500 ms started', '29 ms caught SIGHUP code=0 pid=2240'],
+    },
+  }),
+  cell('f8091a2b', { session: 'pty', launch: 'setsid', sever: 'client-kill' }, {
+    user: 'root',
+    loginUser: 'root',
+    workload: 'chatty',
+    reason: 'alive at the end of the window; a new session has no controlling terminal to lose',
+    probe: {
+      pid: 2248,
+      stdoutErrors: ['EIO'],
+      lastHeartbeatMs: 29_900,
+      signalsCaught: [],
+      cgroup: '/user.slice/user-0.slice/session-13.scope',
+      log: ['-1500 ms started', '200 ms stdout write failed EIO'],
+    },
+  }),
 ];
 
+const byId = (id: string) => cells.find((c) => c.id === id)!;
+
 export const fixture: RunResult = {
-  schemaVersion: 1,
-  tool: { name: 'hangup-lab', version: '0.1.0' },
+  schemaVersion: 2,
+  tool: { name: 'hangup-lab', version: '0.2.0' },
   scenario: {
     file: 'scenarios/pty-vs-exec.yaml',
     name: 'pty vs exec',
@@ -155,15 +294,25 @@ export const fixture: RunResult = {
   durationMs: 162_485,
   targets: [target],
   axes: {
+    target: ['debian-bookworm'],
+    user: ['lab', 'root'],
     session: ['pty', 'exec'],
-    launch: ['foreground', 'nohup'],
-    workload: ['quiet'],
-    sever: ['logout', 'client-kill'],
+    launch: ['foreground', 'background', 'disown', 'nohup', 'setsid', 'tmux'],
+    workload: ['quiet', 'chatty'],
+    sever: ['logout', 'client-kill', 'drop', 'nat-expiry:10'],
+    clientAlive: ['1/2'],
+    serverAlive: ['3/2'],
+    tcpKeepAlive: ['yes'],
+    kernel: ['default'],
+    killUserProcesses: ['no'],
+    linger: ['off'],
+    huponexit: ['off'],
   },
   // Shuffled on purpose: reports must lay cells out by axes, not by the order they finished in.
-  cells: [cells[5], cells[0], cells[7], cells[2], cells[4], cells[1], cells[6], cells[3]].filter(
-    (c): c is CellResult => c !== undefined,
-  ),
+  cells: [
+    'a3000003', '6f708192', 'e7f8091a', '1a2b3c4d', '8192a3b4', 'b4c5d6e7', '3c4d5e6f', 'a1000001',
+    '5e6f7081', 'd6e7f809', '2b3c4d5e', 'f8091a2b', '708192a3', 'c5d6e7f8', 'a2000002', '4d5e6f70',
+  ].map(byId),
 };
 
 /** A fresh copy, so a test can alter it without affecting the others. */

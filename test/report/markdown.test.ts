@@ -11,86 +11,219 @@ function tableCells(line: string): string[] {
     .map((c) => c.trim());
 }
 
+/** From a heading line to the next heading of the same or a higher level. */
 function section(out: string, heading: string): string {
-  const start = out.indexOf(`${heading}\n`);
-  const next = out.indexOf('\n#', start + heading.length);
-  return out.slice(start, next === -1 ? undefined : next);
+  const start = out.indexOf(`\n${heading}\n`);
+  if (start === -1) return '';
+  const level = heading.match(/^#+/)![0].length;
+  const rest = out.slice(start + heading.length + 2);
+  const next = rest.search(new RegExp(`^#{1,${level}} `, 'm'));
+  return heading + '\n' + (next === -1 ? rest : rest.slice(0, next));
 }
 
-const matrixLines = (out: string) => section(out, '### Matrix').split('\n').filter((l) => l.startsWith('|'));
+const tableLines = (text: string) => text.split('\n').filter((l) => l.startsWith('|'));
+const bullets = (text: string) => text.split('\n').filter((l) => l.startsWith('- '));
 
-t.test('title and run line', async (t) => {
+t.test('title, run line, fixed axes and network paths', async (t) => {
   const out = markdown.render(fixture);
   t.ok(out.startsWith('# hangup-lab: pty vs exec\n\n'));
-  t.match(out, 'Started 2025-06-14T09:12:03.417Z · took 162.5 s · 8 cells');
+  t.match(out, 'Started 2025-06-14T09:12:03.417Z · took 162.5 s · 16 cells');
+  t.match(
+    out,
+    '\nFixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off  \n',
+  );
+  t.notMatch(out, /Fixed: [^\n]*user=/, 'user varies, so it is not fixed');
+  t.match(out, 'Network paths: direct (15 cells), nat (1 cell)  \nDetails name the network path of every cell not on direct.\n');
   t.match(out, '\n## debian-bookworm\n');
 });
 
-t.test('fingerprint table', async (t) => {
-  const out = markdown.render(fixture);
-  t.match(out, '| OpenSSH | OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025 |');
-  t.match(out, /\| sshd \(effective\) \| clientaliveinterval=0, clientalivecountmax=3, tcpkeepalive=yes/);
-  t.match(out, '| ssh unit KillMode | process |');
-  t.match(out, '| logind | KillUserProcesses=no, KillExcludeUsers=root |');
-  t.match(out, /\| Versions \| systemd=252\.38-1~deb12u1/);
-  t.match(out, /\| Sysctls \| net\.ipv4\.tcp_keepalive_time=7200/);
-  t.match(out, '| Network path | direct |');
-  t.match(out, '| Client | OpenSSH_9.6p1 Ubuntu-3ubuntu13.13');
+t.test('one path: named once, no per-cell mention', async (t) => {
+  const result = fixtureCopy();
+  result.cells = result.cells.filter((c) => c.networkPath === 'direct');
+  const out = markdown.render(result);
+  t.match(out, '\nNetwork path: direct\n');
+  t.notMatch(out, 'Details name the network path');
+  t.notMatch(out, '; network path');
 });
 
-t.test('matrix: rows and columns in axes order, every cell in place', async (t) => {
-  const [header, rule, ...rows] = matrixLines(markdown.render(fixture));
-  t.same(tableCells(header ?? ''), ['session / launch / workload', 'logout', 'client-kill']);
-  t.equal(rule, '|---|---|---|');
-  t.same(rows.map(tableCells), [
-    ['pty / foreground / quiet', 'n/a', 'killed SIGHUP (+0.04 s)'],
-    ['pty / nohup / quiet', 'survived', 'survived'],
-    ['exec / foreground / quiet', 'n/a', 'session-open'],
-    ['exec / nohup / quiet', 'n/a', 'inconclusive'],
+t.test('one matrix per value of the varying axis, only the rows and columns it uses', async (t) => {
+  const out = markdown.render(fixture);
+  const lab = tableLines(section(out, '### Matrix: user=lab'));
+  t.same(tableCells(lab[0] ?? ''), ['session / launch / workload', 'logout', 'client-kill', 'drop', 'nat-expiry:10']);
+  t.equal(lab[1], '|---|---|---|---|---|');
+  t.same(lab.slice(2).map(tableCells), [
+    ['pty / foreground / quiet', 'n/a', 'killed SIGHUP (+0.04 s)', '—', '—'],
+    ['pty / disown / quiet', '—', '—', '2× survived / 1× killed SIGHUP (+5.65 s)', '—'],
+    ['pty / nohup / quiet', 'survived', 'survived', '—', 'survived'],
+    ['pty / tmux / quiet', 'survived', 'survived · reattach failed', '—', '—'],
+    ['exec / foreground / quiet', 'n/a', 'session-open', '—', '—'],
+    ['exec / nohup / quiet', 'n/a', 'inconclusive', '—', '—'],
   ]);
+  const root = tableLines(section(out, '### Matrix: user=root'));
+  t.same(tableCells(root[0] ?? ''), ['session / launch / workload', 'client-kill']);
+  t.same(root.slice(2).map(tableCells), [
+    ['pty / background / quiet', 'killed SIGHUP (+0.03 s)'],
+    ['pty / setsid / chatty', 'survived'],
+  ]);
+});
+
+t.test('nothing varies: one matrix titled plainly', async (t) => {
+  const result = fixtureCopy();
+  result.cells = result.cells.filter((c) => c.user === 'lab');
+  result.axes.user = ['lab'];
+  const out = markdown.render(result);
+  t.match(out, '\n### Matrix\n');
+  t.notMatch(out, '### Matrix:');
+  t.match(out, 'Fixed: user=lab · clientAlive=1/2');
+});
+
+t.test('an empty combination is skipped', async (t) => {
+  const result = fixtureCopy();
+  result.axes.linger = ['off', 'on'];
+  const out = markdown.render(result);
+  t.match(out, '### Matrix: user=lab · linger=off');
+  t.match(out, '### Matrix: user=root · linger=off');
+  t.notMatch(out, 'linger=on');
+});
+
+t.test('repetitions that agree share one slot with their count and time spread', async (t) => {
+  const result = fixtureCopy();
+  const rep1 = result.cells.find((c) => c.id === 'a1000001')!;
+  Object.assign(rep1, { verdict: 'killed', signal: 'SIGHUP', deathMs: 5_330 });
+  result.cells = result.cells.filter((c) => c.id !== 'a2000002');
+  t.match(markdown.render(result), '| pty / disown / quiet | — | — | 2× killed SIGHUP (+5.33 s … +5.65 s) | — |');
 });
 
 t.test('pipes in table cells are escaped', async (t) => {
   const result = fixtureCopy();
   result.targets[0]!.client = 'ssh | tee client.log';
   for (const c of result.cells) if (c.sever === 'client-kill') c.sever = 'kill -9 | client';
-  result.axes.sever = ['logout', 'kill -9 | client'];
+  result.axes.sever = ['logout', 'kill -9 | client', 'drop', 'nat-expiry:10'];
   const out = markdown.render(result);
   t.match(out, '| Client | ssh \\| tee client.log |');
-  const [header, ...rows] = matrixLines(out);
-  t.same(tableCells(header ?? ''), ['session / launch / workload', 'logout', 'kill -9 \\| client']);
-  for (const row of rows) t.equal(tableCells(row).length, 3, row);
+  const [header, ...rows] = tableLines(section(out, '### Matrix: user=lab'));
+  t.same(tableCells(header ?? ''), ['session / launch / workload', 'logout', 'kill -9 \\| client', 'drop', 'nat-expiry:10']);
+  for (const row of rows) t.equal(tableCells(row).length, 5, row);
 });
 
-t.test('legend explains every verdict', async (t) => {
-  const legend = section(markdown.render(fixture), '### Legend');
-  for (const v of VERDICTS) t.match(legend, new RegExp(`^- \\*\\*${v}\\*\\*: \\S.*\\.$`, 'm'), v);
-});
-
-t.test('details give reasons and the kill evidence, in matrix order', async (t) => {
-  const details = section(markdown.render(fixture), '### Details');
-  const bullets = details.split('\n').filter((l) => l.startsWith('- '));
-  t.same(bullets, [
+t.test('details: who killed it, from where, reasons, failed writes and checks, in matrix order', async (t) => {
+  const out = markdown.render(fixture);
+  t.same(bullets(section(out, '#### Details')), [
     '- **pty / foreground / quiet × logout**: not-applicable: logout needs the shell prompt, and a foreground job holds it',
-    '- **pty / foreground / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2041); ' +
-      'session ended +0.02 s, probe died +0.04 s, client exited +0.00 s (signal SIGKILL)',
+    '- **pty / foreground / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2041), probe in ' +
+      '/user.slice/user-1001.slice/session-7.scope; session ended +0.02 s, probe died +0.04 s, client exited +0.00 s (signal SIGKILL)',
+    '- **pty / disown / quiet × drop (rep 3)**: killed by SIGHUP (caught) from the kernel (terminal hangup), probe in ' +
+      '/user.slice/user-1001.slice/session-9.scope; path broke +0.00 s, session ended +5.60 s, probe died +5.65 s, client still running',
+    '- **pty / nohup / quiet × nat-expiry:10**: survived; network path nat',
+    '- **pty / tmux / quiet × client-kill**: survived; check reattach failed (+15.20 s): tmux attach-session: no server running on /tmp/tmux-1001/default',
     '- **exec / foreground / quiet × logout**: not-applicable: an exec session has no interactive shell | nothing to log out of',
     '- **exec / foreground / quiet × client-kill**: session-open: sshd-session (pid 2107) was still running when the 30 s window closed',
     '- **exec / nohup / quiet × logout**: not-applicable: an exec session has no interactive shell to log out of',
     '- **exec / nohup / quiet × client-kill**: inconclusive: probe pid 2129 vanished from /proc but its log has no exit record',
   ]);
+  const root = section(out, '### Matrix: user=root');
+  t.match(root, '- **pty / background / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2240), probe in /user.slice/user-0.slice/session-12.scope;');
+  t.match(root, '- **pty / setsid / chatty × client-kill**: survived; stdout write errors: EIO (writes to the hung-up terminal failed)\n');
 });
 
-t.test('kill details cope with an unknown sender and a client still running', async (t) => {
+t.test('kill details: the cgroup at the signal wins over the one at start; unknown sender; client running', async (t) => {
   const result = fixtureCopy();
-  const killed = result.cells.find((c) => c.verdict === 'killed')!;
+  const killed = result.cells.find((c) => c.id === '2b3c4d5e')!;
   killed.signalSender = { pid: null, comm: null, code: 128 };
   killed.sessionEndedMs = null;
   killed.client = { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] };
+  killed.probe.signalsCaught = [
+    { signal: 'SIGHUP', atMs: 40, code: 128, senderPid: null, senderComm: null, cgroup: '/user.slice/user-1001.slice/user@1001.service/app.slice/run-u5.scope' },
+  ];
   t.match(
     markdown.render(result),
-    'killed by SIGHUP (caught) from the kernel (terminal hangup); session ended not seen, probe died +0.04 s, client still running',
+    'killed by SIGHUP (caught) from the kernel (terminal hangup), probe in /user.slice/user-1001.slice/user@1001.service/app.slice/run-u5.scope; ' +
+      'session ended not seen, probe died +0.04 s, client still running',
   );
+  killed.probe.cgroup = null;
+  killed.probe.signalsCaught = [];
+  t.match(markdown.render(result), 'killed by SIGHUP (caught) from the kernel (terminal hangup); session ended');
+});
+
+t.test('a check that could not be answered shows in the matrix, the details and the Checks section', async (t) => {
+  const result = fixtureCopy();
+  result.cells.find((c) => c.id === '4d5e6f70')!.checks = [
+    { name: 'session-after-restart', ok: null, detail: 'no second session could be opened', atMs: null },
+  ];
+  const out = markdown.render(result);
+  t.match(out, '| pty / nohup / quiet | survived | survived · session-after-restart unknown | — | survived |');
+  t.match(out, '- **pty / nohup / quiet × client-kill**: survived; check session-after-restart unknown: no second session could be opened\n');
+  t.match(out, '| session-after-restart | 0 | 0 | 1 |');
+});
+
+t.test('Checks section: counts per check and every answer', async (t) => {
+  const checks = section(markdown.render(fixture), '## Checks');
+  t.same(tableLines(checks).map(tableCells), [
+    ['check', 'passed', 'failed', 'unknown'],
+    ['---', '---', '---', '---'],
+    ['reattach', '1', '1', '0'],
+  ]);
+  t.same(bullets(checks), [
+    '- passed: **pty / tmux / quiet × logout · user=lab** (+12.10 s): a new session attached to tmux session hl-c5 and saw the probe',
+    '- failed: **pty / tmux / quiet × client-kill · user=lab** (+15.20 s): tmux attach-session: no server running on /tmp/tmux-1001/default',
+  ]);
+});
+
+t.test('no checks, no latency cases: no empty sections', async (t) => {
+  const result = fixtureCopy();
+  result.cells = result.cells.filter((c) => c.checks.length === 0 && c.pathBrokeMs === null);
+  const out = markdown.render(result);
+  t.notMatch(out, '## Checks');
+  t.notMatch(out, '## Detection latency');
+});
+
+t.test('Detection latency: table and a computed reading per case', async (t) => {
+  const latency = section(markdown.render(fixture), '## Detection latency');
+  const [header, rule, ...rows] = tableLines(latency);
+  t.equal(tableCells(header ?? '').length, 10);
+  t.equal(rule, '|---|---|---|---|---|---|---|---|---|---|');
+  t.same(rows.map(tableCells), [
+    ['pty / disown / quiet × drop · user=lab', '1/2', '3/2', '3', '5.10 / 5.30 / 5.60 s', '0', '2 s / 3 s', '9.10 / 9.15 / 9.20 s', '1', '6 s / 9 s'],
+    ['pty / nohup / quiet × nat-expiry:10 · user=lab', '1/2', '3/2', '1', '5.30 s', '0', '2 s / 3 s', '9.20 s', '0', '6 s / 9 s'],
+  ]);
+  t.match(
+    latency,
+    '- **pty / disown / quiet × drop · user=lab**: server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval; ' +
+      'client: 9.15 s median of 2 (1 more repetition had none) vs 6 s / 9 s predicted: close to (CountMax + 1) × Interval',
+  );
+});
+
+t.test('Servers: one block per fingerprint with every recorded fact', async (t) => {
+  const servers = section(markdown.render(fixture), '## Servers');
+  t.match(servers, '### debian-bookworm · clientAlive=1/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no\n');
+  t.match(servers, '| Cells | 16 |');
+  t.match(servers, '| OpenSSH (ssh -V) | OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025 |');
+  t.match(servers, '| ssh unit KillMode | process |');
+  t.match(servers, '| logind | KillUserProcesses=no, KillExcludeUsers=root |');
+  t.match(servers, /\| Versions \| systemd=252\.38-1~deb12u1/);
+  t.match(servers, /\| Kernel sysctls \| [^\n]*net\.ipv4\.tcp_retries2=15 \|/);
+  t.match(servers, '| Network path | direct |');
+  t.match(servers, '| Client | OpenSSH_9.6p1 Ubuntu-3ubuntu13.13');
+  t.match(servers, '```\nclientaliveinterval 1\nclientalivecountmax 2\ntcpkeepalive yes\nusepam yes\n```');
+  t.notMatch(servers, 'Config mismatch');
+});
+
+t.test('Servers: a measured config that disagrees with the axes, and a server without fingerprint', async (t) => {
+  const result = fixtureCopy();
+  result.targets[0]!.sshdEffective.clientaliveinterval = '0';
+  result.targets[0]!.config.kernel = 'tcp_retries2=3';
+  result.cells[0]!.server = 'debian-bookworm|elsewhere';
+  const servers = section(markdown.render(result), '## Servers');
+  t.match(servers, '- **Config mismatch**: clientAlive is 1/2, but sshd -T says clientaliveinterval 0, clientalivecountmax 2');
+  t.match(servers, '- **Config mismatch**: kernel asks tcp_retries2=3, but the server has net.ipv4.tcp_retries2=15');
+  t.match(servers, '_No fingerprint recorded for server debian-bookworm|elsewhere._');
+});
+
+t.test('legend explains every verdict, disagreement and check notes', async (t) => {
+  const legend = section(markdown.render(fixture), '## Legend');
+  for (const v of VERDICTS) t.match(legend, new RegExp(`^- \\*\\*${v}\\*\\*: \\S.*\\.$`, 'm'), v);
+  t.match(legend, 'repetitions disagreed');
+  t.match(legend, 'see Checks');
 });
 
 t.test('deterministic: same input, same output, whatever the cell order', async (t) => {

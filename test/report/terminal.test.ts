@@ -1,14 +1,15 @@
 import t from 'tap';
 import { terminal } from '../../harness/report/terminal.js';
-import type { CellResult } from '../../harness/results.js';
+import type { CellResult, RunResult } from '../../harness/results.js';
 import { fixture, fixtureCopy } from './fixtures.js';
 
 const ESC = /\x1b\[[0-9;]*m/g;
 
-/** The table block of one target: header, rule, then one line per row. */
-function tableLines(output: string, target: string): string[] {
+/** The table block under a matrix title: header, rule, then one line per row. */
+function tableLines(output: string, title: string): string[] {
   const lines = output.split('\n');
-  const start = lines.indexOf(target);
+  const start = lines.indexOf(title);
+  if (start === -1) return [];
   const end = lines.findIndex((l, i) => i > start && l.startsWith('counts:'));
   return lines.slice(start + 1, end);
 }
@@ -16,49 +17,81 @@ function tableLines(output: string, target: string): string[] {
 // Columns are separated by at least two spaces; cell codes contain at most one.
 const columns = (line: string) => line.split(/ {2,}/);
 
-const expected: Record<string, string> = {
-  'pty/foreground/quiet × logout': 'n/a',
-  'pty/foreground/quiet × client-kill': 'killed HUP',
-  'pty/nohup/quiet × logout': 'survived',
-  'pty/nohup/quiet × client-kill': 'survived',
-  'exec/foreground/quiet × logout': 'n/a',
-  'exec/foreground/quiet × client-kill': 'open',
-  'exec/nohup/quiet × logout': 'n/a',
-  'exec/nohup/quiet × client-kill': '??',
-};
-
-const label = (c: CellResult) => `${c.session}/${c.launch}/${c.workload} × ${c.sever}`;
-
-t.test('headline names scenario, target fingerprint, cell count and duration', async (t) => {
-  const first = terminal.render(fixture).split('\n')[0] ?? '';
-  t.match(first, 'pty vs exec');
-  t.match(first, 'debian-bookworm (OpenSSH_9.2p1 Debian-2+deb12u7');
-  t.match(first, 'clientaliveinterval 0, clientalivecountmax 3, tcpkeepalive yes');
-  t.notMatch(first, 'usepam', 'only the keepalive settings make the one-liner');
-  t.match(first, '8 cells in 162.5 s');
-});
-
-t.test('rows follow session × launch × workload and columns follow the severs', async (t) => {
-  const [header, rule, ...rows] = tableLines(terminal.render(fixture), 'debian-bookworm');
-  t.same(columns(header ?? ''), ['session/launch/workload', 'logout', 'client-kill']);
-  t.match(rule ?? '', /^-+ {2,}-+ {2,}-+$/);
-  t.same(
-    rows.map((r) => columns(r)[0]),
-    ['pty/foreground/quiet', 'pty/nohup/quiet', 'exec/foreground/quiet', 'exec/nohup/quiet'],
-  );
-});
-
-t.test('every cell appears in its row and column', async (t) => {
-  const [header, , ...rows] = tableLines(terminal.render(fixture), 'debian-bookworm');
+/** Every slot of a matrix as "row × column" → text. */
+function slots(output: string, title: string): Record<string, string> {
+  const [header, , ...rows] = tableLines(output, title);
   const severs = columns(header ?? '').slice(1);
   const seen: Record<string, string> = {};
   for (const row of rows) {
     const [key, ...codes] = columns(row);
     codes.forEach((code, i) => (seen[`${key} × ${severs[i]}`] = code));
   }
-  t.same(seen, expected);
-  t.equal(Object.keys(seen).length, fixture.cells.length);
-  for (const c of fixture.cells) t.ok(label(c) in seen, label(c));
+  return seen;
+}
+
+const LAB = 'debian-bookworm · user=lab';
+const ROOT = 'debian-bookworm · user=root';
+
+t.test('header: scenario, size, fixed axes, network paths, one line per server', async (t) => {
+  const [first, fixed, paths, server] = terminal.render(fixture).split('\n');
+  t.equal(first, 'hangup-lab: pty vs exec — 16 cells in 162.5 s');
+  t.equal(fixed, 'fixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off');
+  t.equal(paths, 'network paths: direct (15 cells), nat (1 cell)');
+  t.equal(
+    server,
+    'server debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · clientAlive 1/2 · tcpKeepAlive yes · kernel default · killUserProcesses no',
+  );
+});
+
+t.test('a config the server did not take is flagged under its line', async (t) => {
+  const result = fixtureCopy();
+  result.targets[0]!.logind.KillUserProcesses = 'yes';
+  t.match(terminal.render(result), '\n  ! killUserProcesses is no, but logind says KillUserProcesses=yes\n');
+});
+
+t.test('one matrix per value of the varying axis; rows and columns it does not use are left out', async (t) => {
+  const out = terminal.render(fixture);
+  const [header, rule, ...rows] = tableLines(out, LAB);
+  t.same(columns(header ?? ''), ['session/launch/workload', 'logout', 'client-kill', 'drop', 'nat-expiry:10']);
+  t.match(rule ?? '', /^-+( {2,}-+){4}$/);
+  t.same(
+    rows.map((r) => columns(r)[0]),
+    ['pty/foreground/quiet', 'pty/disown/quiet', 'pty/nohup/quiet', 'pty/tmux/quiet', 'exec/foreground/quiet', 'exec/nohup/quiet'],
+  );
+  t.same(slots(out, ROOT), {
+    'pty/background/quiet × client-kill': 'killed HUP',
+    'pty/setsid/chatty × client-kill': 'survived',
+  });
+});
+
+t.test('every case appears once, in its row and column; repetitions share a slot', async (t) => {
+  const out = terminal.render(fixture);
+  t.same(slots(out, LAB), {
+    'pty/foreground/quiet × logout': 'n/a',
+    'pty/foreground/quiet × client-kill': 'killed HUP',
+    'pty/foreground/quiet × drop': '-',
+    'pty/foreground/quiet × nat-expiry:10': '-',
+    'pty/disown/quiet × logout': '-',
+    'pty/disown/quiet × client-kill': '-',
+    'pty/disown/quiet × drop': '2× survived / 1× killed HUP',
+    'pty/disown/quiet × nat-expiry:10': '-',
+    'pty/nohup/quiet × logout': 'survived',
+    'pty/nohup/quiet × client-kill': 'survived',
+    'pty/nohup/quiet × drop': '-',
+    'pty/nohup/quiet × nat-expiry:10': 'survived',
+    'pty/tmux/quiet × logout': 'survived',
+    'pty/tmux/quiet × client-kill': 'survived!',
+    'pty/tmux/quiet × drop': '-',
+    'pty/tmux/quiet × nat-expiry:10': '-',
+    'exec/foreground/quiet × logout': 'n/a',
+    'exec/foreground/quiet × client-kill': 'open',
+    'exec/foreground/quiet × drop': '-',
+    'exec/foreground/quiet × nat-expiry:10': '-',
+    'exec/nohup/quiet × logout': 'n/a',
+    'exec/nohup/quiet × client-kill': '??',
+    'exec/nohup/quiet × drop': '-',
+    'exec/nohup/quiet × nat-expiry:10': '-',
+  });
 });
 
 t.test('plain output has no escape codes; colour output does, with the same layout', async (t) => {
@@ -71,12 +104,15 @@ t.test('plain output has no escape codes; colour output does, with the same layo
   t.match(colour, '\x1b[33mopen\x1b[0m');
   t.match(colour, '\x1b[2mn/a\x1b[0m');
   t.match(colour, '\x1b[35m??\x1b[0m');
+  t.match(colour, '\x1b[36m2× survived / 1× killed HUP\x1b[0m', 'disagreeing repetitions get their own colour');
+  t.match(colour, '\x1b[32msurvived!\x1b[0m');
   t.equal(colour.replace(ESC, ''), plain, 'widths come from the plain text');
 });
 
-t.test('counts per verdict and the inconclusive cells with their reasons', async (t) => {
+t.test('counts per matrix (each repetition counted) and the inconclusive cells with their reasons', async (t) => {
   const out = terminal.render(fixture);
-  t.match(out, 'counts: survived 2, killed 1, session-open 1, not-applicable 3, inconclusive 1\n');
+  t.match(out, 'counts: survived 7, killed 2, session-open 1, not-applicable 3, inconclusive 1\n');
+  t.match(out, 'counts: survived 1, killed 1\n');
   t.match(
     out,
     '  1. exec/nohup/quiet × client-kill: probe pid 2129 vanished from /proc but its log has no exit record\n',
@@ -88,24 +124,108 @@ t.test('no attention list when nothing is inconclusive', async (t) => {
   result.cells = result.cells.filter((c) => c.verdict !== 'inconclusive');
   const out = terminal.render(result);
   t.notMatch(out, 'needs attention');
-  t.match(out, 'exec/nohup/quiet         n/a       -\n', 'a missing cell shows as a dash');
+  t.equal(slots(out, LAB)['exec/nohup/quiet × client-kill'], '-', 'a missing cell shows as a dash');
+  t.notMatch(out, / \n/, 'no line ends in padding');
 });
 
 t.test('a cell whose axis value is not declared still appears', async (t) => {
   const result = fixtureCopy();
-  const extra = structuredClone(result.cells[0]!);
-  Object.assign(extra, { id: 'ffff0000', sever: 'network-drop', verdict: 'survived' });
+  const extra = structuredClone(result.cells.find((c) => c.id === '1a2b3c4d')!);
+  Object.assign(extra, { id: 'ffff0000', caseId: 'case-ffff0000', sever: 'network-drop', verdict: 'survived' });
   result.cells.push(extra);
-  const [header] = tableLines(terminal.render(result), 'debian-bookworm');
-  t.same(columns(header ?? ''), ['session/launch/workload', 'logout', 'client-kill', 'network-drop']);
+  const [header] = tableLines(terminal.render(result), LAB);
+  t.same(columns(header ?? ''), ['session/launch/workload', 'logout', 'client-kill', 'drop', 'nat-expiry:10', 'network-drop']);
+});
+
+t.test('detection latency: a compact table and one reading per case', async (t) => {
+  const out = terminal.render(fixture);
+  const lines = out.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('detection latency'));
+  t.ok(start > 0);
+  t.same(columns(lines[start + 3] ?? ''), [
+    'pty/disown/quiet × drop · user=lab',
+    '1/2',
+    '3/2',
+    '3',
+    '5.10 / 5.30 / 5.60 s',
+    '0',
+    '2 s / 3 s',
+    '9.10 / 9.15 / 9.20 s',
+    '1',
+    '6 s / 9 s',
+  ]);
+  t.match(out, '  pty/disown/quiet × drop · user=lab: server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval;');
+});
+
+t.test('checks and the legend for what the matrices used', async (t) => {
+  const out = terminal.render(fixture);
+  t.match(out, '\nchecks: reattach 1 passed, 1 failed\n');
+  t.match(out, 'N× = N repetitions of one case');
+  t.match(out, '! = a check failed · * = a check could not be answered');
+  t.notMatch(out, 'surv =', 'words fit: no code legend');
+});
+
+t.test('a check that could not be answered gets its own marker', async (t) => {
+  const result = fixtureCopy();
+  result.cells.find((c) => c.id === '4d5e6f70')!.checks = [{ name: 'nap', ok: null, detail: 'unknown', atMs: null }];
+  t.equal(slots(terminal.render(result), LAB)['pty/nohup/quiet × client-kill'], 'survived*');
+});
+
+/** A run with every sever at once: too wide for words. */
+function manySevers(): RunResult {
+  const result = fixtureCopy();
+  const severs = ['logout', 'client-kill', 'sshd-kill', 'drop', 'reject', 'sleep:20', 'nat-expiry:10', 'sshd-restart', 'hangup', 'group-kill'];
+  result.axes.sever = severs;
+  const template = result.cells.find((c) => c.id === '2b3c4d5e')!;
+  for (const sever of severs.filter((s) => !result.cells.some((c) => c.sever === s))) {
+    const c: CellResult = { ...structuredClone(template), id: `x-${sever}`, caseId: `case-x-${sever}`, sever };
+    result.cells.push(c);
+  }
+  return result;
+}
+
+t.test('many severs: compact codes, short column names, both explained', async (t) => {
+  const out = terminal.render(manySevers());
+  const [header, , ...rows] = tableLines(out, LAB);
+  t.same(columns(header ?? ''), [
+    'session/launch/workload',
+    'logout',
+    'c-kill',
+    's-kill',
+    'drop',
+    'reject',
+    'sleep:20',
+    'n-expiry:10',
+    's-restart',
+    'hangup',
+    'g-kill',
+  ]);
+  for (const line of tableLines(out, LAB)) t.ok(line.length <= 120, `fits: ${line}`);
+  t.same(columns(rows[0] ?? ''), ['pty/foreground/quiet', 'n/a', 'HUP', 'HUP', '-', 'HUP', 'HUP', '-', 'HUP', 'HUP', 'HUP']);
+  t.match(out, '2×surv/1×HUP');
+  t.match(out, '\nlegend: surv = survived · HUP, TERM, … = killed by that signal');
+  t.match(out, '\ncolumns: c-kill = client-kill · s-kill = sshd-kill · n-expiry:10 = nat-expiry:10 · s-restart = sshd-restart · g-kill = group-kill\n');
+});
+
+t.test('abbreviations that would clash keep their full names', async (t) => {
+  const result = manySevers();
+  const extra = structuredClone(result.cells.find((c) => c.sever === 'sshd-kill')!);
+  Object.assign(extra, { id: 'x-sig', caseId: 'case-x-sig', sever: 'signal-kill' });
+  result.cells.push(extra);
+  const [header] = tableLines(terminal.render(result), LAB);
+  t.ok(columns(header ?? '').includes('sshd-kill'));
+  t.ok(columns(header ?? '').includes('signal-kill'));
+  t.ok(columns(header ?? '').includes('c-kill'));
 });
 
 t.test('deterministic: same input, same output, whatever the cell order', async (t) => {
-  const shuffled = fixtureCopy();
-  shuffled.cells.reverse();
-  for (const color of [false, true]) {
-    const out = terminal.render(fixture, { color });
-    t.equal(terminal.render(fixture, { color }), out);
-    t.equal(terminal.render(shuffled, { color }), out);
+  for (const input of [fixture, manySevers()]) {
+    const shuffled = structuredClone(input);
+    shuffled.cells.reverse();
+    for (const color of [false, true]) {
+      const out = terminal.render(input, { color });
+      t.equal(terminal.render(input, { color }), out);
+      t.equal(terminal.render(shuffled, { color }), out);
+    }
   }
 });

@@ -1,47 +1,37 @@
+import path from 'node:path';
 import t from 'tap';
-import { pool, watchWindow } from '../../harness/run/matrix.js';
-import type { Scenario } from '../../harness/scenario/load.js';
-
-function scenario(sshd: Partial<Scenario['sshd']>, run: Partial<Scenario['run']> = {}): Scenario {
-  return {
-    file: 'test.yaml',
-    name: 'test',
-    description: '',
-    axes: { target: ['debian-bookworm'], session: ['pty'], launch: ['nohup'], workload: ['quiet'], sever: ['drop'] },
-    exclude: [],
-    include: [],
-    sshd: { ClientAliveInterval: 0, ClientAliveCountMax: 3, TCPKeepAlive: true, extra: [], ...sshd },
-    sysctls: {},
-    run: { concurrency: 10, ...run },
-  };
-}
+import { pool, scenarioCells } from '../../harness/run/matrix.js';
+import { loadScenario } from '../../harness/scenario/load.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-t.test('watchWindow: ClientAlive 1 × 2 waits 2 × 3 × 1 s plus 5 s for the session, 15 s after it', async t => {
-  t.same(watchWindow(scenario({ ClientAliveInterval: 1, ClientAliveCountMax: 2 })), {
-    sessionTimeoutMs: 11_000,
-    afterSessionMs: 15_000,
+t.test('scenarioCells: the cases of every block, detection-latency cases repeated', async t => {
+  const dir = t.testdir({
+    's.yaml': `name: t
+target: debian-bookworm
+sshd: { ClientAliveInterval: 1, ClientAliveCountMax: 2 }
+axes: { session: [pty], launch: [nohup], workload: [quiet] }
+run: { latencyRepeats: 3 }
+matrices:
+  - axes: { sever: [logout, drop] }
+  - axes: { sever: [drop, "sleep:5"], user: [root] }
+`,
   });
-});
-
-t.test('watchWindow: the session timeout grows with the keepalive settings', async t => {
-  t.equal(watchWindow(scenario({ ClientAliveInterval: 5, ClientAliveCountMax: 3 })).sessionTimeoutMs, 45_000);
-});
-
-t.test('watchWindow: ClientAliveCountMax 0 disables the keepalive, leaving the 8 s floor', async t => {
-  t.equal(watchWindow(scenario({ ClientAliveInterval: 1, ClientAliveCountMax: 0 })).sessionTimeoutMs, 8000);
-});
-
-t.test('watchWindow: ClientAliveInterval 0 (no keepalive) leaves the 8 s floor', async t => {
-  t.equal(watchWindow(scenario({ ClientAliveInterval: 0, ClientAliveCountMax: 3 })).sessionTimeoutMs, 8000);
-});
-
-t.test('watchWindow: explicit run settings win over the computed ones', async t => {
+  const cells = scenarioCells(loadScenario(path.join(dir, 's.yaml')));
   t.same(
-    watchWindow(scenario({ ClientAliveInterval: 1, ClientAliveCountMax: 2 }, { sessionTimeoutMs: 3000, afterSessionMs: 0 })),
-    { sessionTimeoutMs: 3000, afterSessionMs: 0 },
+    cells.map(c => `${c.user} ${c.sever} ${c.rep}`),
+    ['lab logout 1', 'lab drop 1', 'lab drop 2', 'lab drop 3', 'root drop 1', 'root drop 2', 'root drop 3', 'root sleep:5 1', 'root sleep:5 2', 'root sleep:5 3'],
   );
+  t.equal(new Set(cells.map(c => c.id)).size, cells.length);
+  t.equal(new Set(cells.map(c => c.caseId)).size, 4);
+});
+
+t.test('scenarioCells: without a keepalive nothing repeats', async t => {
+  const dir = t.testdir({
+    's.yaml': 'name: t\ntarget: debian-bookworm\naxes: { session: [pty], launch: [nohup], workload: [quiet], sever: [drop, reject, logout] }\n',
+  });
+  const cells = scenarioCells(loadScenario(path.join(dir, 's.yaml')));
+  t.same(cells.map(c => c.rep), [1, 1, 1]);
 });
 
 t.test('pool: results come back in input order even when later items finish first', async t => {

@@ -11,6 +11,7 @@ function obs(o: Partial<Observation> = {}): Observation {
     signalsCaught: [],
     exitLogged: false,
     sessionEndedMs: null,
+    sessionMustEnd: true,
     lastHeartbeatMs: null,
     watchedMs: 15_000,
     ...o,
@@ -20,7 +21,7 @@ function obs(o: Partial<Observation> = {}): Observation {
 }
 
 function sig(signal: string, atMs: number, code: number | null, senderPid: number | null, senderComm: string | null): CaughtSignal {
-  return { signal, atMs, code, senderPid, senderComm };
+  return { signal, atMs, code, senderPid, senderComm, cgroup: null };
 }
 
 t.test('a caught SIGHUP from a process: killed, with the sender', async t => {
@@ -161,6 +162,7 @@ t.test('a probe that is gone is never survived (random observations)', async t =
       ),
       exitLogged: rand() < 0.2,
       sessionEndedMs: maybe(int(20_000)),
+      sessionMustEnd: rand() < 0.5,
       lastHeartbeatMs: maybe(int(30_000) - 1000),
       watchedMs: int(40_000),
       // Even when the two witnesses disagree, a dead probe must not come out alive.
@@ -201,4 +203,71 @@ t.test('watcher and final snapshot disagree: inconclusive, never survived', asyn
   const lingering = judge(obs({ probeDeathMs: 500, signalsCaught: [sig('SIGHUP', 480, 0, 2, 'bash')], probeInAfterSnapshot: true }));
   t.equal(lingering.verdict, 'inconclusive');
   t.match(lingering.reason, /still lists it/);
+});
+
+// ---- severs that are not meant to end the session (a signal to the probe, an sshd restart) ----
+
+t.test('sessionMustEnd false: a live probe survived, though the session is still open', async t => {
+  const j = judge(obs({ sessionMustEnd: false, sessionEndedMs: null, lastHeartbeatMs: 2900, watchedMs: 3000 }));
+  t.same(j, {
+    verdict: 'survived',
+    reason: 'alive 3.00 s after the sever; the session was still open',
+    signal: null,
+    signalEvidence: null,
+    signalSender: null,
+  });
+});
+
+t.test('sessionMustEnd false: a session that did end is named in the reason', async t => {
+  const j = judge(obs({ sessionMustEnd: false, sessionEndedMs: 1500, lastHeartbeatMs: 2900, watchedMs: 3000 }));
+  t.equal(j.verdict, 'survived');
+  t.equal(j.reason, 'alive 3.00 s after the sever; the session had ended 1.50 s after it');
+});
+
+t.test('sessionMustEnd false: a stale heartbeat is still named', async t => {
+  const j = judge(obs({ sessionMustEnd: false, lastHeartbeatMs: 200, watchedMs: 3000 }));
+  t.equal(j.verdict, 'survived');
+  t.match(j.reason, 'but its heartbeat stopped 0.20 s after the sever (blocked)');
+});
+
+t.test('sessionMustEnd false: a dead probe is judged as always', async t => {
+  const caught = judge(obs({ sessionMustEnd: false, probeDeathMs: 30, signalsCaught: [sig('SIGHUP', 20, 0, 300, 'kill')] }));
+  t.same(caught, {
+    verdict: 'killed',
+    reason: 'SIGHUP from kill (pid 300), dead 0.03 s after the sever',
+    signal: 'SIGHUP',
+    signalEvidence: 'caught',
+    signalSender: { pid: 300, comm: 'kill', code: 0 },
+  });
+  t.equal(judge(obs({ sessionMustEnd: false, probeDeathMs: 30 })).signal, 'SIGKILL');
+  t.equal(judge(obs({ sessionMustEnd: false, probeDeathMs: 30, exitLogged: true })).verdict, 'exited');
+});
+
+t.test('sessionMustEnd false: disagreeing witnesses and an unseen probe are still inconclusive', async t => {
+  t.equal(judge(obs({ sessionMustEnd: false, probeInAfterSnapshot: false })).verdict, 'inconclusive');
+  t.equal(judge(obs({ sessionMustEnd: false, probePid: null })).verdict, 'inconclusive');
+});
+
+t.test('sessionMustEnd true: the same live probe with the session open is session-open', async t => {
+  t.equal(judge(obs({ sessionMustEnd: true, sessionEndedMs: null, lastHeartbeatMs: 2900, watchedMs: 3000 })).verdict, 'session-open');
+});
+
+t.test('sessionMustEnd false never yields session-open (random observations)', async t => {
+  let bad = 0;
+  for (let i = 0; i < 500; i++) {
+    const alive = i % 2 === 0;
+    const j = judge(
+      obs({
+        sessionMustEnd: false,
+        probeDeathMs: alive ? null : (i * 37) % 20_000,
+        sessionEndedMs: i % 3 === 0 ? null : (i * 13) % 10_000,
+        lastHeartbeatMs: (i * 7) % 5000,
+        watchedMs: 5000 + i,
+      }),
+    );
+    if (j.verdict === 'session-open') bad++;
+    if (alive && j.verdict !== 'survived') bad++;
+    if (!alive && j.verdict === 'survived') bad++;
+  }
+  t.equal(bad, 0);
 });

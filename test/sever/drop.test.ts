@@ -25,8 +25,10 @@ t.test('dropRules: different client ports give different rules', async t => {
   t.not(dropRules({ ...client, port: 50001 }, server)[0], dropRules(client, server)[0]);
 });
 
-t.test('the drop sever is registered as a tcp-layer method that needs a live session', async t => {
+t.test('the drop sever is a tcp-layer method that needs a live session and ends it', async t => {
   t.equal(drop.name, 'drop');
   t.equal(drop.layer, 'tcp');
   t.equal(drop.needsLiveSession, true);
+  t.equal(drop.endsSession, true);
+  t.same(drop.detectors, ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write']);
 });

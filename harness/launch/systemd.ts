@@ -1,0 +1,43 @@
+// Helpers shared by the launch modes that go through systemd (systemd-run-*, systemd-unit): how a
+// session reaches the system manager, and how the harness removes what a cell left there.
+import type { UserKind } from '../results.js';
+import type { LaunchContext } from './types.js';
+
+/**
+ * A command line that needs root, as the session types it. The cell's own user goes through sudo,
+ * as on a real server: the image's /etc/sudoers.d/hangup-lab lets group hangup-lab run exactly
+ * these commands without a password. `-n` because a scripted session must never sit at a password
+ * prompt: if the rule does not match, sudo fails at once ("a password is required") and the probe
+ * never starts, which the runner reports with the client's last lines.
+ */
+export function asRoot(user: UserKind, command: string): string {
+  return user === 'root' ? command : `sudo -n ${command}`;
+}
+
+/** Where an installed (not transient) unit of this cell lives. */
+export function unitFilePath(unitName: string): string {
+  return `/etc/systemd/system/${unitName}.service`;
+}
+
+/**
+ * Run cleanup commands as root out of band, each on its own so one failure (a unit already gone,
+ * a user manager already stopped) does not skip the rest. Cleanup never fails a cell.
+ */
+export async function rootCleanup(ctx: LaunchContext, commands: string[]): Promise<void> {
+  await ctx.target.sh(commands.map(c => `${c} >/dev/null 2>&1`).join('; ')).catch(() => undefined);
+}
+
+/** Stop a system unit and drop its failed state, so a later cell can reuse nothing of it. */
+export function stopSystemUnit(unit: string): string[] {
+  return [`systemctl stop ${unit}`, `systemctl reset-failed ${unit}`];
+}
+
+/**
+ * Stop a unit of the login user's own service manager, from root: `-M user@` reaches that
+ * user's manager without a session of theirs. A lab user's manager may already be gone (it stops
+ * UserStopDelaySec after the last session), taking the unit with it; root's stays, so without this
+ * a root cell's probe would outlive the cell.
+ */
+export function stopUserUnit(loginUser: string, unit: string): string[] {
+  return [`systemctl --user -M ${loginUser}@ stop ${unit}`, `systemctl --user -M ${loginUser}@ reset-failed ${unit}`];
+}

@@ -1,0 +1,90 @@
+// What the reports say about each server (one TargetFingerprint per distinct server config): its
+// configuration in words, and where what was measured inside it disagrees with what was asked for.
+
+import type { RunResult, TargetFingerprint } from '../results.js';
+import { axisValues } from './axes.js';
+
+/** Fingerprints by target order, then key: the same order whatever order the run wrote them in. */
+export function fingerprintsInOrder(result: RunResult): TargetFingerprint[] {
+  const targets = axisValues(result, 'target');
+  const rank = (fp: TargetFingerprint) => {
+    const i = targets.indexOf(fp.name);
+    return i === -1 ? targets.length : i;
+  };
+  return [...result.targets].sort((a, b) => rank(a) - rank(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Server keys cells refer to without a fingerprint: the report must say it cannot describe them. */
+export function serversWithoutFingerprint(result: RunResult): string[] {
+  const known = new Set(result.targets.map((t) => t.key));
+  return [...new Set(result.cells.map((c) => c.server).filter((k) => !known.has(k)))].sort();
+}
+
+export function cellsOnServer(result: RunResult, key: string): number {
+  return result.cells.filter((c) => c.server === key).length;
+}
+
+/** `ssh -V` goes on about the OpenSSL build; the OpenSSH release is what a one-liner needs. */
+export function opensshRelease(fp: TargetFingerprint): string {
+  return fp.openssh.split(',')[0]?.trim() ?? '';
+}
+
+/** The server-side axis values, in the order of SERVER_AXES. */
+export function configPairs(fp: TargetFingerprint): [string, string][] {
+  const c = fp.config;
+  return [
+    ['clientAlive', c.clientAlive],
+    ['tcpKeepAlive', c.tcpKeepAlive],
+    ['kernel', c.kernel],
+    ['killUserProcesses', c.killUserProcesses],
+  ];
+}
+
+/** "debian-bookworm: OpenSSH_9.2p1 · clientAlive 1/2 · tcpKeepAlive yes · kernel default · …" */
+export function fingerprintOneLiner(fp: TargetFingerprint): string {
+  const parts = [opensshRelease(fp), ...configPairs(fp).map(([k, v]) => `${k} ${v}`)].filter((p) => p !== '');
+  return `${fp.name}: ${parts.join(' · ')}`;
+}
+
+function lowerKeys(record: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v.trim()]));
+}
+
+/**
+ * Where the server measured something other than its configuration asked for (sshd -T, logind,
+ * sysctls). Only what was recorded is compared; a mismatch means a cell ran on another server than
+ * its axes say, which the reader has to know before trusting the matrix.
+ */
+export function configMismatches(fp: TargetFingerprint): string[] {
+  const out: string[] = [];
+  const sshd = lowerKeys(fp.sshdEffective);
+  const interval = sshd.get('clientaliveinterval');
+  const countMax = sshd.get('clientalivecountmax');
+  if (interval !== undefined) {
+    const [i, c] = fp.config.clientAlive.split('/');
+    const off = fp.config.clientAlive === 'off';
+    const intervalOk = off ? Number.parseFloat(interval) === 0 : Number.parseFloat(interval) === Number(i);
+    const countOk = off || countMax === undefined || Number(countMax) === Number(c);
+    if (!intervalOk || !countOk)
+      out.push(
+        `clientAlive is ${fp.config.clientAlive}, but sshd -T says clientaliveinterval ${interval}` +
+          (countMax === undefined ? '' : `, clientalivecountmax ${countMax}`),
+      );
+  }
+  const keepAlive = sshd.get('tcpkeepalive');
+  if (keepAlive !== undefined && keepAlive !== fp.config.tcpKeepAlive)
+    out.push(`tcpKeepAlive is ${fp.config.tcpKeepAlive}, but sshd -T says tcpkeepalive ${keepAlive}`);
+  const kup = lowerKeys(fp.logind).get('killuserprocesses');
+  if (kup !== undefined && kup !== fp.config.killUserProcesses)
+    out.push(`killUserProcesses is ${fp.config.killUserProcesses}, but logind says KillUserProcesses=${kup}`);
+  if (fp.config.kernel !== 'default') {
+    for (const setting of fp.config.kernel.split(',')) {
+      const [name, value] = setting.split('=').map((s) => s.trim());
+      if (!name || value === undefined) continue;
+      // The axis may name a sysctl without its "net.ipv4." prefix.
+      const seen = Object.entries(fp.sysctls).find(([k]) => k === name || k.endsWith(`.${name}`));
+      if (seen && seen[1].trim() !== value) out.push(`kernel asks ${name}=${value}, but the server has ${seen[0]}=${seen[1]}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Cell, TargetFingerprint } from '../results.js';
+import { severs } from '../sever/registry.js';
+import { parseSeverValue } from '../sever/types.js';
+import { StartedTarget, type ServerConfig } from '../target/container.js';
+import { ensureImage } from '../target/image.js';
+import { Router } from '../target/router.js';
+import { targetSpec } from '../target/targets.js';
+import { cellUser } from './cell.js';
+import { onCleanup } from './cleanup.js';
+
+export const DIRECT_PATH = 'direct: host → container bridge address, kernel to kernel, no userland proxy';
+
+export interface ServerPoolOptions {
+  runId: string;
+  tmp: string;
+  keyFile: string;
+  publicKey: string;
+  sshdExtra: string[];
+  scenarioFile: string;
+  clientVersion: string;
+  say: (line: string) => void;
+}
+
+/** What a cell gets to run on: a started target (shared or its own), and the path to it. */
+export interface Lease {
+  target: StartedTarget;
+  server: string;
+  endpoint: { host: string; keyFile: string; knownHostsFile: string; hostKeyAlias: string };
+  router: Router | null;
+  networkPath: string;
+  release(): Promise<void>;
+}
+
+interface Server {
+  target: StartedTarget;
+  knownHostsFile: string;
+  routers: Map<number, Promise<Router>>;
+  /** cells still to run on it; the container stops when the last one is done */
+  remaining: number;
+  stop: () => Promise<void>;
+}
+
+export function serverConfig(cell: Cell): ServerConfig {
+  return { clientAlive: cell.clientAlive, tcpKeepAlive: cell.tcpKeepAlive, kernel: cell.kernel, killUserProcesses: cell.killUserProcesses };
+}
+
+/** One fingerprint, one container per distinct server: the target plus the server-side axes. */
+export function serverKey(cell: Cell): string {
+  const c = serverConfig(cell);
+  return `${cell.target} clientAlive=${c.clientAlive} tcpKeepAlive=${c.tcpKeepAlive} kernel=${c.kernel} killUserProcesses=${c.killUserProcesses}`;
+}
+
+/**
+ * A cell needs a container of its own when it would disturb or be disturbed by neighbours: root's
+ * per-user state (user@0, tmux socket, linger) is one for all root logins, and an sshd restart
+ * closes the listener under everyone's feet.
+ */
+export function needsOwnServer(cell: Cell): boolean {
+  return cell.user === 'root' || severs.get(parseSeverValue(cell.sever).name).exclusive === true;
+}
+
+/**
+ * Containers started on demand and shared by the cells of one server configuration; cells that
+ * need a container of their own get a fresh one, removed right after them. Every container and
+ * router registers its own cleanup, so an interrupt removes them all.
+ */
+export class ServerPool {
+  private readonly shared = new Map<string, Promise<Server>>();
+  private readonly counts = new Map<string, number>();
+  readonly fingerprints = new Map<string, Promise<TargetFingerprint>>();
+
+  constructor(
+    private readonly o: ServerPoolOptions,
+    cells: Cell[],
+  ) {
+    for (const c of cells) if (!needsOwnServer(c)) this.counts.set(serverKey(c), (this.counts.get(serverKey(c)) ?? 0) + 1);
+  }
+
+  async acquire(cell: Cell): Promise<Lease> {
+    const key = serverKey(cell);
+    const own = needsOwnServer(cell);
+    const server = own ? await this.start(cell, `${key} (own container for ${cell.id})`) : await this.sharedServer(cell, key);
+    try {
+      await server.target.addUsers([cellUser(cell)], this.o.publicKey);
+      if (cell.user === 'root') await server.target.authorizeRoot(this.o.publicKey);
+      const { name, param } = parseSeverValue(cell.sever);
+      const sever = severs.get(name);
+      let router: Router | null = null;
+      if (sever.path === 'nat') {
+        const timeoutS = param === null ? sever.param!.default : Number(param);
+        let r = server.routers.get(timeoutS);
+        if (!r) {
+          r = Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS });
+          server.routers.set(timeoutS, r);
+        }
+        router = await r;
+      }
+      const done = async () => {
+        if (own) await server.stop();
+        else if (--server.remaining === 0) {
+          this.shared.delete(key);
+          await server.stop();
+        }
+      };
+      return {
+        target: server.target,
+        server: key,
+        endpoint: {
+          host: router?.ip ?? server.target.ip,
+          keyFile: this.o.keyFile,
+          knownHostsFile: server.knownHostsFile,
+          hostKeyAlias: server.target.hostKeyAlias,
+        },
+        router,
+        networkPath: router?.description ?? DIRECT_PATH,
+        release: done,
+      };
+    } catch (e) {
+      if (own) await server.stop();
+      else if (--server.remaining === 0) {
+        this.shared.delete(key);
+        await server.stop();
+      }
+      throw e;
+    }
+  }
+
+  private sharedServer(cell: Cell, key: string): Promise<Server> {
+    let s = this.shared.get(key);
+    if (!s) {
+      s = this.start(cell, key).then(server => ({ ...server, remaining: this.counts.get(key) ?? 1 }));
+      this.shared.set(key, s);
+    }
+    return s;
+  }
+
+  private async start(cell: Cell, label: string): Promise<Server> {
+    const spec = targetSpec(cell.target);
+    const image = await ensureImage(spec, this.o.say);
+    const config = serverConfig(cell);
+    const target = await StartedTarget.start({
+      spec,
+      image,
+      runId: this.o.runId,
+      server: config,
+      sshdExtra: this.o.sshdExtra,
+      scenarioFile: this.o.scenarioFile,
+    });
+    const routers = new Map<number, Promise<Router>>();
+    const stop = onCleanup(async () => {
+      await Promise.allSettled([...routers.values()].map(async r => (await r)[Symbol.asyncDispose]()));
+      await target[Symbol.asyncDispose]();
+    });
+    const knownHostsFile = path.join(this.o.tmp, `known_hosts-${target.id.slice(0, 12)}`);
+    fs.writeFileSync(knownHostsFile, `${target.hostKeyAlias} ${target.hostKey}\n`);
+    const key = serverKey(cell);
+    if (!this.fingerprints.has(key)) {
+      this.o.say(`${label}: started`);
+      this.fingerprints.set(key, target.fingerprint(key, config, DIRECT_PATH, this.o.clientVersion));
+    }
+    return { target, knownHostsFile, routers, remaining: 1, stop };
+  }
+}

@@ -1,0 +1,19 @@
+import { cutConnection, restoreConnection } from './iptables.js';
+import { defineSeverMethod } from './types.js';
+
+export default defineSeverMethod({
+  name: 'reject',
+  summary: "iptables REJECT with a TCP reset of this one session's connection, both directions, as a firewall that kills a flow does",
+  layer: 'tcp',
+  // A reset only answers a packet: an idle end learns nothing until it sends something itself
+  // (measured: sshd at its first ClientAlive probe, the client at its next write).
+  detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
+  needsLiveSession: true,
+  endsSession: true,
+  supports: () => true,
+  async apply(ctx) {
+    await cutConnection(ctx, 'REJECT');
+    ctx.pathBroke();
+  },
+  heal: restoreConnection,
+});

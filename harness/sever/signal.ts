@@ -1,0 +1,22 @@
+import type { SeverContext } from './types.js';
+
+/**
+ * Send a signal as the login user, out of band, as if typed in another session of that user.
+ * setpriv, not su/runuser: su goes through PAM and pam_systemd would open a logind session for
+ * the user, which keeps user@.service alive and changes the very verdicts being measured. Dropping
+ * from root to the user's uid also drops every capability, so kill(2)'s permission check is the one
+ * the user would face. procps' /bin/kill (not a shell builtin) so the probe names the sender "kill".
+ */
+export async function killAsUser(ctx: SeverContext, signal: 'HUP' | 'TERM', target: { pid: number } | { pgid: number }): Promise<void> {
+  const id = 'pid' in target ? target.pid : target.pgid;
+  // kill(2) with -1 means every process the sender may signal, and 0 its own group: never that.
+  if (!Number.isInteger(id) || id <= 1) throw new Error(`refusing to send SIG${signal} to ${'pid' in target ? 'pid' : 'process group'} ${id}`);
+  const argv = killArgv(ctx.loginUser, signal, target);
+  const r = await ctx.target.exec(argv);
+  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed: ${(r.stderr || r.stdout).trim()}`);
+}
+
+export function killArgv(user: string, signal: string, target: { pid: number } | { pgid: number }): string[] {
+  const who = 'pid' in target ? String(target.pid) : `-${target.pgid}`;
+  return ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', '/bin/kill', '-s', signal, '--', who];
+}

@@ -1,0 +1,35 @@
+import { sessionUsable } from './ask.js';
+import { defineSeverMethod } from './types.js';
+
+const ROUND_TRIP_TIMEOUT_MS = 3000;
+
+/**
+ * `systemctl restart ssh`, as a package upgrade or a config change does. Debian's ssh.service has
+ * KillMode=process, so systemd is expected to stop only the listening sshd and leave the
+ * per-session processes alone: measured here, not assumed (the unit's KillMode is in the target's
+ * fingerprint).
+ */
+export default defineSeverMethod({
+  name: 'sshd-restart',
+  summary: 'systemctl restart ssh on the server while the session is open (Debian: KillMode=process)',
+  layer: 'process',
+  // The restart signals the listening sshd (systemd's SIGTERM); if that reached the session's own
+  // sshd too (another KillMode), the connection would close at once: nothing has to be detected
+  // on the connection either way.
+  detectors: ['signal', 'close'],
+  // The question is whether an open session and its processes outlive the restart: with no
+  // session left there is nothing to ask, and the probe's fate would only repeat logout's.
+  needsLiveSession: true,
+  endsSession: false,
+  settleMs: 3000,
+  // The listener is down during the restart: a neighbour cell connecting then would fail.
+  exclusive: true,
+  supports: () => true,
+  async apply(ctx) {
+    const r = await ctx.target.sh('systemctl restart ssh 2>&1');
+    if (r.exitCode !== 0) throw new Error(`systemctl restart ssh failed: ${r.stdout.trim()}`);
+    ctx.mark('sshd restarted');
+    ctx.check({ name: 'session-after-restart', ...(await sessionUsable(ctx, ROUND_TRIP_TIMEOUT_MS, 'after the restart')) });
+  },
+  async heal() {},
+});
