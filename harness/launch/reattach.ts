@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseProbeLine } from '../observe/probe-log.js';
 import type { Check } from '../results.js';
+import { SHELL_PROMPT as PROMPT } from '../session/prompt.js';
 import { stripAnsi, type SshClient } from '../session/ssh-client.js';
 import type { AfterWindowContext } from './types.js';
 
@@ -13,8 +14,7 @@ export interface Reattach {
   nothingToAttach: RegExp;
 }
 
-/** The target's prompt (containers/agent/bashrc-append): back at it means the attach returned. */
-const PROMPT = /\[hl-ready\][$#] /;
+/** Back at the shell prompt means the attach returned (there was nothing to attach to). */
 const PROMPT_TIMEOUT_MS = 20_000;
 /** Chatty: heartbeats come every 200 ms; this leaves room for the redraw and a slow round trip. */
 const LIVE_OUTPUT_TIMEOUT_MS = 3000;

@@ -29,14 +29,15 @@ export function axisValue(cell: CellResult, axis: AxisName): string {
 }
 
 /**
- * Declared axis values first (scenario order), then any value only the cells carry: a cell must
- * never vanish from a report just because axes and cells disagree.
+ * Declared axis values first (scenario order), then any value only the cells carry, sorted so the
+ * order cells finished in never shows: a cell must never vanish from a report just because axes
+ * and cells disagree.
  */
 export function axisValues(result: RunResult, axis: AxisName): string[] {
   // `?? []`: a hand-written or older results file may lack an axis; its cells still count.
-  const values = new Set(result.axes[axis] ?? []);
-  for (const cell of result.cells) values.add(axisValue(cell, axis));
-  return [...values];
+  const declared = result.axes[axis] ?? [];
+  const extra = new Set(result.cells.map((c) => axisValue(c, axis)).filter((v) => !declared.includes(v)));
+  return [...new Set(declared), ...[...extra].sort()];
 }
 
 /** The non-layout axes (target included) that took more than one value in this run. */
@@ -96,6 +97,24 @@ export function sortedCells(result: RunResult): CellResult[] {
   return [...result.cells].sort(cellComparator(result));
 }
 
+/**
+ * Of these axes, the ones that take more than one value among the cells (a label must name them)
+ * and the value of each of the others (stated once, above whatever lists the cells).
+ */
+export function splitAxes(
+  cells: readonly CellResult[],
+  axes: readonly AxisName[],
+): { varying: AxisName[]; common: [AxisName, string][] } {
+  const varying: AxisName[] = [];
+  const common: [AxisName, string][] = [];
+  for (const axis of axes) {
+    const values = new Set(cells.map((c) => axisValue(c, axis)));
+    if (values.size > 1) varying.push(axis);
+    else if (values.size === 1) common.push([axis, [...values][0]!]);
+  }
+  return { varying, common };
+}
+
 /** The network paths the cells used, most used first: "direct (14 cells), nat (2 cells)". */
 export function networkPaths(result: RunResult): [string, number][] {
   const counts = new Map<string, number>();
@@ -103,11 +122,59 @@ export function networkPaths(result: RunResult): [string, number][] {
   return [...counts].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** ["network path", "direct"] or ["network paths", "direct (14 cells), nat (2 cells)"]; null: no cells. */
-export function networkPathsText(result: RunResult): [string, string] | null {
+/**
+ * A path's kind: the word before its description ("NAT: host → router container …" → "NAT"), or
+ * the whole text when it has no description ("direct").
+ */
+export function pathKind(path: string): string {
+  const m = /^([^:]{1,40}):\s/.exec(path);
+  return m ? m[1]!.trim() : path;
+}
+
+export interface PathInfo {
+  path: string;
+  kind: string;
+  /** the kind, numbered when several paths share it ("NAT #1", "NAT #2"): short enough to repeat */
+  label: string;
+  /** the text after the kind, or "" */
+  description: string;
+  cells: number;
+}
+
+/** The paths the cells used, most used first, each with a short label. */
+export function networkPathInfos(result: RunResult): PathInfo[] {
   const paths = networkPaths(result);
-  if (paths.length === 0) return null;
+  const kinds = paths.map(([p]) => pathKind(p));
+  return paths.map(([path, cells], i) => {
+    const kind = kinds[i]!;
+    const same = kinds.filter((k) => k === kind).length;
+    const nth = kinds.slice(0, i + 1).filter((k) => k === kind).length;
+    const description = kind === path ? '' : path.slice(path.indexOf(':') + 1).trim();
+    return { path, kind, label: same > 1 ? `${kind} #${nth}` : kind, description, cells };
+  });
+}
+
+/** The short label of one path (its kind, numbered if need be); the text itself if unknown. */
+export function pathLabel(result: RunResult, path: string): string {
+  return networkPathInfos(result).find((p) => p.path === path)?.label ?? path;
+}
+
+/**
+ * ["network path", the path] or ["network paths", "direct (14 cells), NAT (2 cells on 2 paths)"]:
+ * paths grouped by kind, since their full descriptions (router addresses, timeouts) do not fit a
+ * line; null: no cells.
+ */
+export function networkPathsText(result: RunResult): [string, string] | null {
+  const infos = networkPathInfos(result);
+  if (infos.length === 0) return null;
   // With one path the count adds nothing.
-  if (paths.length === 1) return ['network path', paths[0]![0]];
-  return ['network paths', paths.map(([p, n]) => `${p} (${plural(n, 'cell')})`).join(', ')];
+  if (infos.length === 1) return ['network path', infos[0]!.path];
+  const kinds = new Map<string, PathInfo[]>();
+  for (const info of infos) kinds.set(info.kind, [...(kinds.get(info.kind) ?? []), info]);
+  const groups = [...kinds].map(([kind, paths]) => {
+    const cells = paths.reduce((n, p) => n + p.cells, 0);
+    return { kind, cells, text: `${kind} (${plural(cells, 'cell')}${paths.length > 1 ? ` on ${paths.length} paths` : ''})` };
+  });
+  groups.sort((a, b) => b.cells - a.cells);
+  return ['network paths', groups.map((g) => g.text).join(', ')];
 }

@@ -50,10 +50,44 @@ function lowerKeys(record: Record<string, string>): Map<string, string> {
   return new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v.trim()]));
 }
 
+const TRUE = new Set(['yes', 'true', 'on', '1']);
+const FALSE = new Set(['no', 'false', 'off', '0']);
+
+/**
+ * A boolean as the axis spells it: sshd -T says yes/no, logind (busctl, loginctl) true/false, other
+ * tools on/off or 1/0. null when it is none of them, so an odd value is still reported.
+ */
+export function yesNo(value: string): 'yes' | 'no' | null {
+  const v = value.trim().toLowerCase();
+  return TRUE.has(v) ? 'yes' : FALSE.has(v) ? 'no' : null;
+}
+
+function sameBoolean(measured: string, asked: string): boolean {
+  const [m, a] = [yesNo(measured), yesNo(asked)];
+  return m !== null && a !== null ? m === a : measured.trim().toLowerCase() === asked.trim().toLowerCase();
+}
+
+/**
+ * A sysctl value as the kernel prints it against the one asked for: numbers compare as numbers
+ * ("03" is 3), and multi-value sysctls ("4096\t131072\t6291456") by their words.
+ */
+export function sameSysctl(measured: string, asked: string): boolean {
+  const words = (v: string) => v.trim().split(/[\s,]+/);
+  const [m, a] = [words(measured), words(asked)];
+  return (
+    m.length === a.length &&
+    m.every((w, i) => {
+      const [x, y] = [Number(w), Number(a[i])];
+      return w !== '' && a[i] !== '' && Number.isFinite(x) && Number.isFinite(y) ? x === y : w === a[i];
+    })
+  );
+}
+
 /**
  * Where the server measured something other than its configuration asked for (sshd -T, logind,
- * sysctls). Only what was recorded is compared; a mismatch means a cell ran on another server than
- * its axes say, which the reader has to know before trusting the matrix.
+ * sysctls). Only what was recorded is compared, each in the spelling its source uses (logind's
+ * true/false is the axis's yes/no); a mismatch means a cell ran on another server than its axes
+ * say, which the reader has to know before trusting the matrix.
  */
 export function configMismatches(fp: TargetFingerprint): string[] {
   const out: string[] = [];
@@ -72,10 +106,10 @@ export function configMismatches(fp: TargetFingerprint): string[] {
       );
   }
   const keepAlive = sshd.get('tcpkeepalive');
-  if (keepAlive !== undefined && keepAlive !== fp.config.tcpKeepAlive)
+  if (keepAlive !== undefined && !sameBoolean(keepAlive, fp.config.tcpKeepAlive))
     out.push(`tcpKeepAlive is ${fp.config.tcpKeepAlive}, but sshd -T says tcpkeepalive ${keepAlive}`);
   const kup = lowerKeys(fp.logind).get('killuserprocesses');
-  if (kup !== undefined && kup !== fp.config.killUserProcesses)
+  if (kup !== undefined && !sameBoolean(kup, fp.config.killUserProcesses))
     out.push(`killUserProcesses is ${fp.config.killUserProcesses}, but logind says KillUserProcesses=${kup}`);
   if (fp.config.kernel !== 'default') {
     for (const setting of fp.config.kernel.split(',')) {
@@ -83,7 +117,7 @@ export function configMismatches(fp: TargetFingerprint): string[] {
       if (!name || value === undefined) continue;
       // The axis may name a sysctl without its "net.ipv4." prefix.
       const seen = Object.entries(fp.sysctls).find(([k]) => k === name || k.endsWith(`.${name}`));
-      if (seen && seen[1].trim() !== value) out.push(`kernel asks ${name}=${value}, but the server has ${seen[0]}=${seen[1]}`);
+      if (seen && !sameSysctl(seen[1], value)) out.push(`kernel asks ${name}=${value}, but the server has ${seen[0]}=${seen[1]}`);
     }
   }
   return out;

@@ -6,7 +6,7 @@
 // one the measurements are near instead of assuming either.
 
 import type { AxisName, CellResult, RunResult } from '../results.js';
-import { cellComparator, varyingAxes } from './axes.js';
+import { axisValues, cellComparator, splitAxes, varyingAxes } from './axes.js';
 import { interval, plural, wholeSeconds } from './format.js';
 import { caseLabel } from './matrix-view.js';
 
@@ -48,7 +48,7 @@ export function predict(setting: string): Prediction | null {
 export interface Distribution {
   /** the measured values, ascending */
   samples: number[];
-  /** cells that had no value (the side never noticed in the window, or the path never broke) */
+  /** cells that had no value (the side had not noticed when the window closed) */
   missing: number;
   min: number | null;
   median: number | null;
@@ -76,18 +76,37 @@ export function distribution(values: readonly (number | null)[]): Distribution {
 
 export type Side = 'server' | 'client';
 
+/**
+ * A client the sever froze (sleep: SIGSTOP for N seconds) can notice nothing until it wakes, so no
+ * ServerAlive prediction applies to it; what it did after waking is what there is to read.
+ */
+export interface Asleep {
+  /** how long it slept, from the sever's parameter ("sleep:16" → 16 s); null when not given */
+  seconds: number | null;
+  /** ms from waking (the "client resumed" timeline event) to the client noticing */
+  afterWake: Distribution;
+}
+
 export interface SideLatency {
   side: Side;
   /** the keepalive setting that predicts this side: clientAlive (sshd) or serverAlive (ssh) */
   setting: string;
   prediction: Prediction | null;
+  /** over the repetitions in which the path broke; the others had nothing to notice */
   dist: Distribution;
+  /** the client side of a sleep sever; null otherwise */
+  asleep: Asleep | null;
 }
 
 export interface LatencyCase {
   caseId: string;
   /** the repetitions, in rep order */
   cells: CellResult[];
+  /**
+   * repetitions in which the path never broke (pathBrokeMs null: e.g. a NAT flow that traffic kept
+   * alive): nothing to detect, so they are in neither side's distribution nor its missing count
+   */
+  neverBroke: number;
   server: SideLatency;
   client: SideLatency;
 }
@@ -105,6 +124,31 @@ export function isLatencyCell(cell: CellResult): boolean {
   );
 }
 
+/** "sleep:16" → 16; null without a (numeric) parameter. */
+function severParam(sever: string): number | null {
+  const i = sever.indexOf(':');
+  if (i < 0) return null;
+  const n = Number(sever.slice(i + 1));
+  return Number.isFinite(n) ? n : null;
+}
+
+/** When a slept client woke, ms after the sever: the runner's timeline event, else the parameter. */
+function wokeAtMs(cell: CellResult): number | null {
+  const event = (cell.timeline ?? []).find((e) => e.event === 'client resumed');
+  if (event) return event.atMs;
+  const s = severParam(cell.sever);
+  return s === null ? null : s * 1000;
+}
+
+function asleep(cells: CellResult[]): Asleep | null {
+  if (severMethod(cells[0]!.sever) !== 'sleep') return null;
+  const exits = cells.map((c) => {
+    const woke = wokeAtMs(c);
+    return woke === null ? null : since(woke, c.client?.exitMs);
+  });
+  return { seconds: severParam(cells[0]!.sever), afterWake: distribution(exits) };
+}
+
 /**
  * One entry per case, in reading order. The server noticed when the per-session sshd ended, the
  * client when the local ssh exited; both measured from when the path broke (pathBrokeMs), not from
@@ -118,38 +162,91 @@ export function latencyCases(result: RunResult): LatencyCase[] {
   }
   return [...byCase].map(([caseId, cells]) => {
     const first = cells[0]!;
+    const broke = cells.filter((c) => c.pathBrokeMs !== null);
     return {
       caseId,
       cells,
+      neverBroke: cells.length - broke.length,
       server: {
         side: 'server',
         setting: first.clientAlive,
         prediction: predict(first.clientAlive),
-        dist: distribution(cells.map((c) => since(c.pathBrokeMs, c.sessionEndedMs))),
+        dist: distribution(broke.map((c) => since(c.pathBrokeMs, c.sessionEndedMs))),
+        asleep: null,
       },
       client: {
         side: 'client',
         setting: first.serverAlive,
         prediction: predict(first.serverAlive),
-        dist: distribution(cells.map((c) => since(c.pathBrokeMs, c.client?.exitMs))),
+        dist: distribution(broke.map((c) => since(c.pathBrokeMs, c.client?.exitMs))),
+        asleep: asleep(broke),
       },
     };
   });
 }
 
+/**
+ * What the latency table shows: only the cases that ran more than once (one sample is no
+ * distribution, and in a big run the single ones would bury the rest; the matrices and Details
+ * already hold their outcome and times), labelled by the axes that vary among them.
+ */
+export interface LatencyTable {
+  /** the repeated cases, in reading order */
+  cases: LatencyCase[];
+  /** the cases that ran once: counted, not listed */
+  single: LatencyCase[];
+  /** the axes that tell the listed cases apart besides row, sever and the keepalive columns */
+  labelAxes: AxisName[];
+  /** the axes the run varied that have one value across the listed cases: said once */
+  common: [AxisName, string][];
+}
+
+export function latencyTable(result: RunResult): LatencyTable {
+  const all = latencyCases(result);
+  const cases = all.filter((c) => c.cells.length > 1);
+  const single = all.filter((c) => c.cells.length === 1);
+  const { varying, common } = splitAxes(
+    cases.flatMap((c) => c.cells),
+    latencyLabelAxes(result),
+  );
+  return { cases, single, labelAxes: varying, common };
+}
+
+/**
+ * "47 more network cases ran once and are not listed (drop 20, reject 17, …)"; null when none did.
+ * The severs in axis order, so the count reads like the matrices' columns.
+ */
+export function singleCasesText(result: RunResult, table: LatencyTable, where: string): string | null {
+  const single = table.single;
+  if (!single.length) return null;
+  const counts = new Map<string, number>();
+  for (const c of single) counts.set(c.cells[0]!.sever, (counts.get(c.cells[0]!.sever) ?? 0) + 1);
+  const severs = axisValues(result, 'sever').filter((s) => counts.has(s));
+  const bySever = severs.map((s) => `${s} ${counts.get(s)}`).join(', ');
+  const verb = single.length === 1 ? 'ran once and is' : 'ran once and are';
+  const what = plural(single.length, table.cases.length ? 'more network case' : 'network case');
+  return `${what} ${verb} not listed (${bySever}): one sample is no distribution; ${where}.`;
+}
+
 // ---- Text shared by the Markdown table and the terminal's compact one ----
 
-/** "5.10 / 5.30 / 5.60 s"; one sample is just "5.30 s"; none is "—". */
-export function distributionText(d: Distribution): string {
+/**
+ * "5.10 / 5.30 / 5.60 s"; one sample is just "5.30 s"; none is "—". `tight` drops the spaces
+ * around the slashes, for the terminal.
+ */
+export function distributionText(d: Distribution, tight = false): string {
   if (d.median === null || d.min === null || d.max === null) return '—';
   if (d.samples.length === 1) return interval(d.median);
   const n = (ms: number) => (ms / 1000).toFixed(2);
-  return `${n(d.min)} / ${n(d.median)} / ${n(d.max)} s`;
+  return [d.min, d.median, d.max].map(n).join(tight ? '/' : ' / ') + ' s';
 }
 
-/** "2 s / 3 s" (Interval × CountMax / (CountMax + 1) × Interval); "—" when the keepalive is off. */
-export function predictionText(p: Prediction | null): string {
-  return p ? `${wholeSeconds(p.manPageMs)} / ${wholeSeconds(p.plusOneMs)}` : '—';
+/** "2 s / 3 s" (Interval × CountMax / (CountMax + 1) × Interval), tight "2/3 s"; "—" when off. */
+export function predictionText(p: Prediction | null, tight = false): string {
+  if (!p) return '—';
+  if (!tight) return `${wholeSeconds(p.manPageMs)} / ${wholeSeconds(p.plusOneMs)}`;
+  const n = (ms: number) => wholeSeconds(ms).replace(/ s$/, '');
+  return `${n(p.manPageMs)}/${n(p.plusOneMs)} s`;
 }
 
 const MAN_PAGE = 'Interval × CountMax';
@@ -161,6 +258,9 @@ export const CLOSE_ENOUGH = 0.2;
 
 /** Which prediction the median is near, computed; the words never assume an answer. */
 export function closeness(medianMs: number, p: Prediction): string {
+  // A ratio of a negative time reads as nonsense ("about -0.2 ×"); what it means is that the side
+  // learnt of the break by other means (a reset, a failed write) before the break was recorded.
+  if (medianMs < 0) return 'neither — it noticed before the break was recorded, so not through a keepalive';
   const err = (pred: number) => (pred > 0 ? Math.abs(medianMs - pred) / pred : Infinity);
   const [eMan, ePlus] = [err(p.manPageMs), err(p.plusOneMs)];
   if (Math.min(eMan, ePlus) <= CLOSE_ENOUGH) return `close to ${eMan < ePlus ? MAN_PAGE : PLUS_ONE}`;
@@ -171,26 +271,60 @@ export function closeness(medianMs: number, p: Prediction): string {
   return 'neither — between the two';
 }
 
-/** "server: 5.30 s median vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval" */
+function asleepFor(a: Asleep): string {
+  return a.seconds === null ? 'asleep' : `asleep for ${wholeSeconds(a.seconds * 1000)}`;
+}
+
+/** "server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval" */
 export function sideReading(s: SideLatency): string {
   const d = s.dist;
   if (d.median === null) {
+    if (s.asleep) return `${s.side}: no detection in any of ${plural(d.missing, 'repetition')} (${asleepFor(s.asleep)} first)`;
     const setting = s.prediction ? `${predictionText(s.prediction)} predicted` : `${SETTING_NAME[s.side]} off`;
     return `${s.side}: no detection in any of ${plural(d.missing, 'repetition')} (${setting})`;
   }
   const none = d.missing ? ` (${plural(d.missing, 'more repetition')} had none)` : '';
   const measured = `${interval(d.median)} median of ${d.samples.length}${none}`;
+  if (s.asleep) {
+    // A frozen client runs no timers: the keepalive prediction does not apply, waking does.
+    const woke = s.asleep.afterWake.median;
+    const after = woke === null ? '' : `, and noticed ${interval(woke)} after waking (median)`;
+    return `${s.side}: ${measured}; it was ${asleepFor(s.asleep)} of that, when no ${SETTING_NAME[s.side]} can run${after}`;
+  }
   if (!s.prediction) return `${s.side}: ${measured}; ${SETTING_NAME[s.side]} off, no prediction`;
   return `${s.side}: ${measured} vs ${predictionText(s.prediction)} predicted: ${closeness(d.median, s.prediction)}`;
 }
 
-export function caseReading(c: LatencyCase): string {
-  return `${sideReading(c.server)}; ${sideReading(c.client)}`;
+/** The path's own words for why it never broke: only a NAT flow can be kept alive by traffic. */
+function keptAlive(c: LatencyCase): string {
+  const first = c.cells[0]!;
+  return severMethod(first.sever) === 'nat-expiry' || first.severLayer === 'middlebox' ? 'the flow was kept alive' : 'the sever never cut it';
 }
 
 /**
- * The axes a latency case needs named besides its row and sever: those the run varied, except the
- * keepalive settings, which get columns of their own.
+ * The readings of a case, one per line: the sides, and first whether the path broke at all
+ * (pathBrokeMs null: there was nothing to detect, which is not the same as nobody noticing).
+ */
+export function caseReadings(c: LatencyCase): string[] {
+  const n = c.cells.length;
+  if (c.neverBroke === n) {
+    const all = n === 1 ? 'in its one repetition' : `in any of the ${n} repetitions`;
+    return [`path never broke ${all} (pathBrokeMs null): ${keptAlive(c)}, so there was nothing to detect`];
+  }
+  const partial = c.neverBroke
+    ? [`path never broke in ${c.neverBroke} of ${n} repetitions (${keptAlive(c)}); the readings are over the other ${n - c.neverBroke}`]
+    : [];
+  return [...partial, sideReading(c.server), sideReading(c.client)];
+}
+
+export function caseReading(c: LatencyCase): string {
+  return caseReadings(c).join('; ');
+}
+
+/**
+ * The axes a latency case may need named besides its row and sever: those the run varied, except
+ * the keepalive settings, which get columns of their own. latencyTable keeps the ones that vary
+ * among the cases it lists.
  */
 export function latencyLabelAxes(result: RunResult): AxisName[] {
   return varyingAxes(result).filter((a) => a !== 'clientAlive' && a !== 'serverAlive');
@@ -201,6 +335,7 @@ export const LATENCY_COLUMNS = [
   'ClientAlive',
   'ServerAlive',
   'n',
+  'path broke',
   'server noticed (min / median / max)',
   'server: none',
   'server predicted (I×C / (C+1)×I)',
@@ -209,14 +344,25 @@ export const LATENCY_COLUMNS = [
   'client predicted (I×C / (C+1)×I)',
 ] as const;
 
-/** One table row per case, in LATENCY_COLUMNS order. */
-export function latencyRow(c: LatencyCase, labelAxes: readonly AxisName[], separator = ' / '): string[] {
-  const side = (s: SideLatency) => [distributionText(s.dist), String(s.dist.missing), predictionText(s.prediction)];
+/** The terminal's shorter names for the same columns; its title line spells them out. */
+export const LATENCY_COLUMNS_TIGHT = ['case', 'CA', 'SA', 'n', 'broke', 'server', 'none', 'pred', 'client', 'none', 'pred'] as const;
+
+const NEVER_BROKE = 'path never broke';
+
+/** One table row per case, in LATENCY_COLUMNS order; `tight` for the terminal. */
+export function latencyRow(c: LatencyCase, labelAxes: readonly AxisName[], tight = false): string[] {
+  const never = c.neverBroke === c.cells.length;
+  const side = (s: SideLatency) => [
+    never ? NEVER_BROKE : distributionText(s.dist, tight),
+    never ? '—' : String(s.dist.missing),
+    s.asleep ? (s.asleep.seconds === null ? 'asleep' : `asleep ${wholeSeconds(s.asleep.seconds * 1000)}`) : predictionText(s.prediction, tight),
+  ];
   return [
-    caseLabel(c.cells[0]!, labelAxes, separator),
+    caseLabel(c.cells[0]!, labelAxes, tight ? '/' : ' / '),
     c.server.setting,
     c.client.setting,
     String(c.cells.length),
+    String(c.cells.length - c.neverBroke),
     ...side(c.server),
     ...side(c.client),
   ];

@@ -1,6 +1,6 @@
 import { VERDICTS, type CellResult, type Check, type RunResult, type TargetFingerprint } from '../results.js';
 import { describeSender } from '../observe/sender.js';
-import { axisPairs, fixedExtraAxes, networkPaths, networkPathsText, varyingAxes } from './axes.js';
+import { axisPairs, fixedExtraAxes, networkPathInfos, pathLabel, splitAxes, varyingAxes } from './axes.js';
 import { checkOutcome, checkSummaries, notPassing, type CheckSummary } from './checks.js';
 import {
   cellsOnServer,
@@ -10,7 +10,7 @@ import {
   serversWithoutFingerprint,
 } from './fingerprint.js';
 import { offset, oneLine, plural, seconds } from './format.js';
-import { LATENCY_COLUMNS, caseReading, latencyCases, latencyLabelAxes, latencyRow } from './latency.js';
+import { LATENCY_COLUMNS, caseReading, latencyRow, latencyTable, singleCasesText, type LatencyCase } from './latency.js';
 import {
   VERDICT_LEGEND,
   caseLabel,
@@ -52,9 +52,13 @@ function matrixTable(view: MatrixView): string[] {
   );
 }
 
-/** The one place a sender is put in words (observe/sender.ts), so every report reads the same. */
+/**
+ * The one place a sender is put in words (observe/sender.ts), so every report reads the same. The
+ * signal and cgroup let it say more than pid and comm: bash resending SIGHUP, systemd stopping a unit.
+ */
 function sender(cell: CellResult): string {
-  return cell.signalSender ? ` from ${describeSender(cell.signalSender, cell.probe.pid)}` : '';
+  if (!cell.signalSender) return '';
+  return ` from ${describeSender({ ...cell.signalSender, signal: cell.signal, cgroup: fatalCgroup(cell) }, cell.probe.pid)}`;
 }
 
 /**
@@ -115,11 +119,11 @@ const EXPLAINED = new Set(['not-applicable', 'inconclusive', 'session-open', 'ex
  * survivor has to say (failed writes, checks that did not pass, a network path other than the
  * usual one, which the matrix cannot show). Plain survivors get none.
  */
-function detail(cell: CellResult, repeated: boolean, usualPath: string | null): string | null {
+function detail(cell: CellResult, repeated: boolean, paths: UsualPath | null): string | null {
   const extras = [
     stdoutErrors(cell),
     ...notPassing([cell]).map(checkText),
-    usualPath !== null && cell.networkPath !== usualPath ? `network path ${cell.networkPath}` : null,
+    paths !== null && cell.networkPath !== paths.usual ? `network path ${paths.label(cell.networkPath)}` : null,
   ].filter((e): e is string => e !== null);
   let head: string;
   if (cell.verdict === 'killed') head = killedDetail(cell);
@@ -129,17 +133,25 @@ function detail(cell: CellResult, repeated: boolean, usualPath: string | null): 
   return `- **${cellLabel(cell, ' / ', repeated)}**: ${[head, ...extras].join('; ')}`;
 }
 
-function details(slots: Slot[], repeated: Set<string>, usualPath: string | null): string[] {
+function details(slots: Slot[], repeated: Set<string>, paths: UsualPath | null): string[] {
   const bullets = slots
-    .flatMap((slot) => slot.cells.map((c) => detail(c, repeated.has(c.caseId), usualPath)))
+    .flatMap((slot) => slot.cells.map((c) => detail(c, repeated.has(c.caseId), paths)))
     .filter((d): d is string => d !== null);
   return bullets.length ? ['#### Details', '', ...bullets] : [];
 }
 
+interface UsualPath {
+  /** the most used path, which goes without saying */
+  usual: string;
+  /** a path's short name (its kind, numbered if need be); the header spells each one out */
+  label: (path: string) => string;
+}
+
 /** With several paths in use, the most used one goes without saying and the others are named. */
-function usualPath(result: RunResult): string | null {
-  const paths = networkPaths(result);
-  return paths.length > 1 ? paths[0]![0] : null;
+function usualPath(result: RunResult): UsualPath | null {
+  const infos = networkPathInfos(result);
+  if (infos.length < 2) return null;
+  return { usual: infos[0]!.path, label: (path) => pathLabel(result, path) };
 }
 
 function targetSection(result: RunResult, target: string): string[] {
@@ -158,29 +170,45 @@ function targetSection(result: RunResult, target: string): string[] {
 // ---- Run-wide sections ----
 
 function latencySection(result: RunResult): string[] {
-  const cases = latencyCases(result);
-  if (!cases.length) return [];
-  const axes = latencyLabelAxes(result);
+  const lt = latencyTable(result);
+  const single = singleCasesText(result, lt, 'their outcomes are in the matrices and their times in Details');
+  if (!lt.cases.length) return single ? [['## Detection latency'], [single]].map((b) => b.join('\n')) : [];
   const intro =
     'From the moment the network path broke to the moment each side noticed: the server when the per-session ' +
-    'sshd ended, the client when the local ssh exited. min / median / max over the repetitions; "none" counts ' +
-    'repetitions in which that side had not noticed when the window closed. Predicted: Interval × CountMax ' +
-    '(the man pages) / (CountMax + 1) × Interval, from ClientAlive for the server and ServerAlive for the client.';
-  const readings = cases.map((c) => `- **${caseLabel(c.cells[0]!, axes)}**: ${caseReading(c)}`);
-  return [['## Detection latency'], [intro], table(LATENCY_COLUMNS, cases.map((c) => latencyRow(c, axes))), readings].map(
-    (b) => b.join('\n'),
-  );
+    'sshd ended, the client when the local ssh exited. Only cases that ran more than once are listed; min / median / max ' +
+    'over their repetitions. "Path broke" counts the repetitions in which the path actually broke (a NAT flow kept ' +
+    'alive by traffic never does): the times are over those; "none" counts the ones of those in which that side ' +
+    'had not noticed when the window closed. Predicted: Interval × CountMax (the man pages) / (CountMax + 1) × ' +
+    'Interval, from ClientAlive for the server and ServerAlive for the client; a client put to sleep cannot notice ' +
+    'anything before it wakes, so it has no prediction.';
+  const common = lt.common.length ? [`All cases below: ${axisPairs(lt.common)}.`] : [];
+  const label = (c: LatencyCase) =>
+    `${caseLabel(c.cells[0]!, lt.labelAxes)}, ClientAlive ${c.server.setting}, ServerAlive ${c.client.setting}`;
+  const readings = lt.cases.map((c) => `- **${label(c)}**: ${caseReading(c)}`);
+  return [
+    ['## Detection latency'],
+    [intro],
+    ...(common.length ? [common] : []),
+    table(LATENCY_COLUMNS, lt.cases.map((c) => latencyRow(c, lt.labelAxes))),
+    readings,
+    ...(single ? [[single]] : []),
+  ].map((b) => b.join('\n'));
 }
 
+/** Each check's cells are named by the axes that vary among them; the others are said once. */
 function checkBlock(s: CheckSummary, result: RunResult): string[] {
-  const axes = varyingAxes(result);
   const repeated = repeatedCases(result.cells);
+  const { varying, common } = splitAxes(
+    s.entries.map((e) => e.cell),
+    varyingAxes(result),
+  );
   return [
     `### ${s.name}`,
     '',
+    ...(common.length ? [`All: ${axisPairs(common)}.`, ''] : []),
     ...s.entries.map(({ cell, check }) => {
       const at = check.atMs === null ? '' : ` (${offset(check.atMs)})`;
-      const label = caseLabel(cell, axes, ' / ', repeated.has(cell.caseId));
+      const label = caseLabel(cell, varying, ' / ', repeated.has(cell.caseId));
       return `- ${checkOutcome(check)}: **${label}**${at}: ${reasonText(check.detail)}`;
     }),
   ];

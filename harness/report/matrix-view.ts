@@ -201,8 +201,8 @@ export function tally(slot: Slot, style: CellStyle): { text: string; cells: Cell
 function deathTimes(cells: CellResult[]): string | null {
   const times = cells.map((c) => c.deathMs).filter((t): t is number => t !== null);
   if (!times.length) return null;
-  const [lo, hi] = [Math.min(...times), Math.max(...times)];
-  return lo === hi ? offset(lo) : `${offset(lo)} … ${offset(hi)}`;
+  const [lo, hi] = [offset(Math.min(...times)), offset(Math.max(...times))];
+  return lo === hi ? lo : `${lo} … ${hi}`;
 }
 
 /**

@@ -1,9 +1,16 @@
-import type { RunResult, Verdict } from '../results.js';
-import { axisValues, fixedExtraAxes, axisPairs, networkPathsText } from './axes.js';
+import type { CellResult, RunResult, TargetFingerprint, Verdict } from '../results.js';
+import { axisPairs, axisValues, fixedExtraAxes, networkPathsText } from './axes.js';
 import { checkCountsText, checkSummaries } from './checks.js';
-import { configMismatches, fingerprintOneLiner, fingerprintsInOrder, serversWithoutFingerprint } from './fingerprint.js';
+import {
+  configMismatches,
+  configPairs,
+  fingerprintOneLiner,
+  fingerprintsInOrder,
+  opensshRelease,
+  serversWithoutFingerprint,
+} from './fingerprint.js';
 import { oneLine, plural, seconds } from './format.js';
-import { caseReading, latencyCases, latencyLabelAxes, latencyRow } from './latency.js';
+import { LATENCY_COLUMNS_TIGHT, caseReadings, latencyRow, latencyTable, singleCasesText } from './latency.js';
 import {
   CHECK_MARKER_LEGEND,
   COMPACT_LEGEND,
@@ -121,14 +128,29 @@ function countsLine(view: MatrixView): string {
   return `counts: ${counts.length ? counts.join(', ') : 'no cells'}`;
 }
 
-/** Inconclusive cells are the ones a human must look at, so each gets its reason spelled out. */
+/**
+ * Inconclusive cells are the ones a human must look at, so each gets its reason spelled out. Cells
+ * that share a reason are listed under it once, one line per matrix row, instead of repeating it.
+ */
 function attentionLines(view: MatrixView, repeated: Set<string>): string[] {
   const inconclusive = cellsInOrder(view).filter((c) => c.verdict === 'inconclusive');
   if (!inconclusive.length) return [];
-  return [
-    `inconclusive, needs attention (${inconclusive.length}):`,
-    ...inconclusive.map((c, i) => `  ${i + 1}. ${cellLabel(c, '/', repeated.has(c.caseId))}: ${reasonText(c.reason)}`),
-  ];
+  const byReason = new Map<string, CellResult[]>();
+  for (const c of inconclusive) {
+    const reason = reasonText(c.reason);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), c]);
+  }
+  const items = [...byReason].flatMap(([reason, cells], i) => {
+    if (cells.length === 1) return [`  ${i + 1}. ${cellLabel(cells[0]!, '/', repeated.has(cells[0]!.caseId))}: ${reason}`];
+    const rows = new Map<string, string[]>();
+    for (const c of cells) {
+      const row = rowLabel(c, '/');
+      const sever = c.sever + (repeated.has(c.caseId) ? ` (rep ${c.rep})` : '');
+      rows.set(row, [...(rows.get(row) ?? []), sever]);
+    }
+    return [`  ${i + 1}. ${plural(cells.length, 'cell')}: ${reason}`, ...[...rows].map(([row, severs]) => `       ${row} × ${severs.join(', ')}`)];
+  });
+  return [`inconclusive, needs attention (${inconclusive.length}):`, ...items];
 }
 
 function matrixSection(view: MatrixView, layout: Layout, repeated: Set<string>, color: boolean): string {
@@ -137,19 +159,25 @@ function matrixSection(view: MatrixView, layout: Layout, repeated: Set<string>, 
   );
 }
 
-const LATENCY_HEADER = ['case', 'clientAlive', 'serverAlive', 'n', 'server min/med/max', 'none', 'predicted', 'client min/med/max', 'none', 'predicted'];
-
 function latencySection(result: RunResult): string[] {
-  const cases = latencyCases(result);
-  if (!cases.length) return [];
-  const axes = latencyLabelAxes(result);
-  const body = cases.map((c) => latencyRow(c, axes, '/').map((text) => ({ text })));
-  const readings = cases.map((c) => `  ${caseLabel(c.cells[0]!, axes, '/')}: ${caseReading(c)}`);
+  const table = latencyTable(result);
+  const single = singleCasesText(result, table, 'their outcomes are in the matrices above (times: report.md Details)');
+  if (!table.cases.length) return single ? [`detection latency: ${single}`] : [];
+  const body = table.cases.map((c) => latencyRow(c, table.labelAxes, true).map((text) => ({ text })));
+  // One line per reading: a case's readings together would not fit a terminal line.
+  const readings = table.cases.flatMap((c) => [
+    `  ${caseLabel(c.cells[0]!, table.labelAxes, '/')}, CA ${c.server.setting}, SA ${c.client.setting}:`,
+    ...caseReadings(c).map((r) => `    ${r}`),
+  ]);
   return [
     [
-      'detection latency, from the path breaking to each side noticing (predicted: Interval×CountMax / (CountMax+1)×Interval):',
-      ...renderTable(withRule(LATENCY_HEADER.map((text) => ({ text })), body), false),
+      'detection latency, from the path breaking to each side noticing: min/median/max over the repetitions of each case',
+      '(CA/SA: ClientAlive/ServerAlive; broke: repetitions in which the path broke; none: of those, repetitions in which',
+      ' that side had not noticed when the window closed; pred: Interval×CountMax / (CountMax+1)×Interval)',
+      ...(table.common.length ? [`all cases below: ${axisPairs(table.common)}`] : []),
+      ...renderTable(withRule(LATENCY_COLUMNS_TIGHT.map((text) => ({ text })), body), false),
       ...readings,
+      ...(single ? [single] : []),
     ].join('\n'),
   ];
 }
@@ -172,19 +200,44 @@ function legendLines(layout: Layout, views: MatrixView[]): string[] {
   return lines;
 }
 
+/**
+ * One line per server, or, when a target ran under several configurations, one line for them all:
+ * their settings are in the matrix titles already. A config the server did not take is flagged
+ * under it, named by the settings that tell the configurations apart.
+ */
+function serverLines(result: RunResult): string[] {
+  const groups = new Map<string, TargetFingerprint[]>();
+  for (const fp of fingerprintsInOrder(result)) {
+    const key = JSON.stringify([fp.name, opensshRelease(fp)]);
+    groups.set(key, [...(groups.get(key) ?? []), fp]);
+  }
+  return [...groups.values()].flatMap((fps) => {
+    if (fps.length === 1) return [`server ${fingerprintOneLiner(fps[0]!)}`, ...configMismatches(fps[0]!).map((m) => `  ! ${m}`)];
+    const first = fps[0]!;
+    const varying = configPairs(first)
+      .map(([axis]) => axis)
+      .filter((_, i) => new Set(fps.map((fp) => configPairs(fp)[i]![1])).size > 1);
+    const release = opensshRelease(first);
+    const head =
+      `servers ${first.name}: ${release ? `${release} · ` : ''}${fps.length} configurations` +
+      (varying.length ? ` (${varying.join(', ')} as in the matrix titles)` : '');
+    const flagged = fps.flatMap((fp) => {
+      const which = axisPairs(configPairs(fp).filter(([axis]) => varying.includes(axis)));
+      return configMismatches(fp).map((m) => `  ! ${which ? `${which}: ` : ''}${m}`);
+    });
+    return [head, ...flagged];
+  });
+}
+
 function headerLines(result: RunResult): string[] {
   const fixed = fixedExtraAxes(result);
   const paths = networkPathsText(result);
-  const servers = fingerprintsInOrder(result).flatMap((fp) => [
-    `server ${fingerprintOneLiner(fp)}`,
-    ...configMismatches(fp).map((m) => `  ! ${m}`),
-  ]);
   const unknown = serversWithoutFingerprint(result).map((k) => `server ${k}: no fingerprint recorded`);
   return [
     `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}`,
     ...(fixed.length ? [`fixed: ${axisPairs(fixed)}`] : []),
     ...(paths ? [`${paths[0]}: ${paths[1]}`] : []),
-    ...servers,
+    ...serverLines(result),
     ...unknown,
   ];
 }

@@ -178,8 +178,8 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
       sinceSever: () => rel(monoMs()),
       mark: event => marks.push({ atMs: rel(monoMs()), event }),
       check: c => checks.push({ ...c, atMs: rel(monoMs()) }),
-      pathBroke: () => {
-        pathBrokeMono ??= monoMs();
+      pathBroke: atMono => {
+        pathBrokeMono ??= atMono ?? monoMs();
       },
     };
     await sever.apply(severCtx);

@@ -91,16 +91,26 @@ function label(c: Cell): string {
   return `${c.target} ${c.session}/${c.launch}/${c.workload}/${c.sever}${extra.length ? ` [${extra.join(' ')}]` : ''}`;
 }
 
-/** Run `fn` over items with at most `limit` at once; results in input order. */
+/**
+ * Run `fn` over items with at most `limit` at once; results in input order. The first error (a
+ * bad sshd option, a missing engine) stops new items from starting; the ones in flight finish and
+ * clean up after themselves before the error is rethrown, so nothing runs on after the run ends.
+ */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
   return out;
 }

@@ -3,7 +3,7 @@ import type { CaughtSignal, Verdict } from '../results.js';
 
 /** Who sent a caught signal, in words (see observe/sender.ts). */
 export function describeSender(s: CaughtSignal, probePid: number | null): string {
-  return describe({ pid: s.senderPid, comm: s.senderComm, code: s.code }, probePid);
+  return describe({ pid: s.senderPid, comm: s.senderComm, code: s.code, signal: s.signal, cgroup: s.cgroup }, probePid);
 }
 
 /** What was observed of one cell, all times in ms relative to the sever. */

@@ -149,6 +149,14 @@ function validators(): Record<AxisName, (v: string) => true | string> {
   };
 }
 
+/**
+ * One spelling per value, so equal settings are one cell and one container: "net.ipv4.tcp_retries2=3"
+ * and "tcp_retries2=3" are the same kernel.
+ */
+function canonical(axis: AxisName, value: string): string {
+  return axis === 'kernel' ? kernelText(parseKernel(value)) : value;
+}
+
 /** YAML booleans read as the axis's own words. */
 function text(axis: AxisName, v: string | number | boolean): string {
   if (typeof v !== 'boolean') return String(v);
@@ -160,7 +168,16 @@ function fromParsed(file: string, raw: unknown): Scenario {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? issue.path.join('.') : '(top level)';
+    // The same path notation as the harness's own messages: matrices[0].axes.sever[2].
+    const where = issue.path.length
+      ? issue.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('')
+      : '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      const known = /(^|\.)axes$/.test(where) ? AXIS_NAMES.filter(a => a !== 'target') : [];
+      const hint = known.length ? `: ${unknownName('axis', key, known)}` : `: unknown field "${key}"; remove it or check its spelling`;
+      throw new BadInputError(`${file}: ${where}${hint}${key === 'target' ? ' (the target is set with target: or targets: at the top level)' : ''}`);
+    }
     throw new BadInputError(`${file}: ${where}: ${issue.message}`);
   }
   const s: Parsed = parsed.data;
@@ -196,10 +213,11 @@ function fromParsed(file: string, raw: unknown): Scenario {
       Object.entries(given)
         .filter(([, vs]) => vs !== undefined)
         .map(([axis, vs]) => {
-          const values = vs!.map(v => text(axis as AxisName, v));
-          values.forEach((v, i) => {
-            const ok = check[axis as AxisName](v);
+          const values = vs!.map((v, i) => {
+            const value = text(axis as AxisName, v);
+            const ok = check[axis as AxisName](value);
             if (ok !== true) fail(`${where}.${axis}[${i}]`, ok);
+            return canonical(axis as AxisName, value);
           });
           return [axis, values];
         }),
@@ -212,7 +230,7 @@ function fromParsed(file: string, raw: unknown): Scenario {
           const value = text(axis as AxisName, v);
           const ok = check[axis as AxisName](value);
           if (ok !== true) fail(`${where}[${i}].${axis}`, ok);
-          return [axis, value];
+          return [axis, canonical(axis as AxisName, value)];
         }),
       ),
     );
@@ -221,6 +239,9 @@ function fromParsed(file: string, raw: unknown): Scenario {
     if (ok !== true) fail(`targets[${i}]`, ok);
   });
 
+  if (s.matrices && s.include.length) {
+    fail('include', 'with matrices:, put each include inside the block it belongs to (matrices[i].include)');
+  }
   const top = { ...defaults, ...axesFrom(s.axes, 'axes') };
   const topExclude = patternsFrom(s.exclude, 'exclude');
   const topInclude = patternsFrom(s.include, 'include');
@@ -240,7 +261,10 @@ function fromParsed(file: string, raw: unknown): Scenario {
       latencyRepeats: b.latencyRepeats ?? s.run.latencyRepeats,
     };
   });
-  const axes = Object.fromEntries(AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => b.axes[a]))]])) as Axes;
+  // Every value any cell can carry, includes too: a report must never hide a value as "fixed".
+  const axes = Object.fromEntries(
+    AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => [...b.axes[a], ...b.include.flatMap(p => (p[a] === undefined ? [] : [p[a]!]))]))]]),
+  ) as Axes;
   return {
     file,
     name: s.name,

@@ -36,8 +36,10 @@ export function aliveText(intervalS: number, countMax: number): string {
  */
 export function parseKernel(value: string): Record<string, string> {
   if (value === 'default') return {};
+  const parts = value.split(',').map(p => p.trim());
+  if (parts.some(p => !p)) throw new Error(`"${value}" has an empty part; write "default" or "sysctl=number,…"`);
   const out: Record<string, string> = {};
-  for (const part of value.split(',').map(p => p.trim()).filter(Boolean)) {
+  for (const part of parts) {
     const m = /^([a-z0-9_.]+)=(\d+)$/.exec(part);
     if (!m) throw new Error(`"${part}" is not "sysctl=number"`);
     const full = m[1]!.includes('.') ? m[1]! : `net.ipv4.${m[1]}`;

@@ -1,10 +1,6 @@
+import { SHELL_PROMPT as PROMPT } from './prompt.js';
 import { SshClient } from './ssh-client.js';
 import { defineSessionKind } from './types.js';
-
-// The prompt the target's .bashrc sets (containers/agent/bashrc-append). It is printed by the
-// shell, never echoed from typed text, so seeing it means bash is reading the next line; typing
-// before that can lose the line (measured: type-ahead was sometimes dropped).
-const PROMPT = /\[hl-ready\][$#] /;
 
 export default defineSessionKind({
   name: 'pty',

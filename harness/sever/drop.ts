@@ -17,8 +17,7 @@ export default defineSeverMethod({
   endsSession: true,
   supports: () => true,
   async apply(ctx) {
-    await cutConnection(ctx, 'DROP');
-    ctx.pathBroke();
+    ctx.pathBroke(await cutConnection(ctx, 'DROP'));
   },
   heal: restoreConnection,
 });

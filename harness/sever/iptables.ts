@@ -31,14 +31,27 @@ export function connectionRules(client: Endpoint, server: Endpoint, action: Rule
  * Cut the session's own connection inside the target. The exact 4-tuple comes from the client's
  * own socket, so the other cells in the container are untouched. The rules are remembered before
  * they are added: heal() must be able to remove a half-applied set.
+ *
+ * Both rules go in as one iptables-restore transaction, and the target's monotonic clock (the
+ * host's too) is read right after it: that is when the path broke, to a few ms. Timing it from the
+ * harness side instead would add docker exec's own latency (measured: up to ≈0.3 s), enough to
+ * make a reset look noticed before it happened.
  */
-export async function cutConnection(ctx: SeverContext, action: RuleAction): Promise<void> {
+export async function cutConnection(ctx: SeverContext, action: RuleAction): Promise<number> {
   const local = ctx.session.client.localEndpoint(22);
   if (!local) throw new Error("could not find the ssh client's TCP endpoint in /proc");
   const rules = connectionRules(local, { ip: ctx.target.ip, port: 22 }, action);
   ctx.state.rules = rules;
-  const r = await ctx.target.sh(rules.map(rule => `iptables -w -I ${rule}`).join(' && '));
-  if (r.exitCode !== 0) throw new Error(`iptables failed: ${r.stderr.trim()}`);
+  const transaction = ['*filter', ...rules.map(rule => `-I ${rule}`), 'COMMIT', ''].join('\n');
+  const r = await ctx.target.exec([
+    'sh',
+    '-c',
+    `printf '${transaction}' | iptables-restore -w -n && perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e 'printf "%.1f", clock_gettime(CLOCK_MONOTONIC) * 1000'`,
+  ]);
+  if (r.exitCode !== 0) throw new Error(`iptables-restore failed: ${(r.stderr || r.stdout).trim()}`);
+  const at = Number(r.stdout.trim());
+  if (!Number.isFinite(at)) throw new Error(`could not read the target's clock after the cut: ${JSON.stringify(r.stdout)}`);
+  return at;
 }
 
 /** Remove whatever cutConnection() added; safe to call twice, or when nothing was added. */

@@ -12,7 +12,7 @@ export default defineSeverMethod({
   endsSession: true,
   supports(session, launch) {
     if (!launch.holdsTerminal) return true;
-    return session.remotePty
+    return session.shell
       ? 'a foreground job holds the terminal: a typed exit would go to the job, not to the shell'
       : 'the command runs in the foreground and never returns, so there is no logout';
   },

@@ -12,8 +12,7 @@ export default defineSeverMethod({
   endsSession: true,
   supports: () => true,
   async apply(ctx) {
-    await cutConnection(ctx, 'REJECT');
-    ctx.pathBroke();
+    ctx.pathBroke(await cutConnection(ctx, 'REJECT'));
   },
   heal: restoreConnection,
 });

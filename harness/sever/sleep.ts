@@ -57,10 +57,9 @@ export default defineSeverMethod({
     // Freeze before cutting: a suspend freezes tasks first and then suspends the network device,
     // so the client never sees its own packets vanish while it runs.
     client.kill('SIGSTOP');
-    await cutConnection(ctx, 'DROP');
     // Only now does the server stop getting answers (until here the client's kernel still ACKed):
     // detection latencies count from here, as for drop.
-    ctx.pathBroke();
+    ctx.pathBroke(await cutConnection(ctx, 'DROP'));
     await sleepMs(Math.max(0, wakeAt - monoMs()));
     // And in reverse on resume: the device is back before the tasks thaw.
     await restoreConnection(ctx);

@@ -26,8 +26,11 @@ export interface SeverContext {
   mark(event: string): void;
   /** record the answer to a question the sever asks (e.g. was the session usable after the nap) */
   check(c: Omit<Check, 'atMs'>): void;
-  /** record that the network path broke now (detection latencies are measured from here) */
-  pathBroke(): void;
+  /**
+   * Record that the network path broke, now or at `atMono` (monotonic ms, e.g. read in the target
+   * right after the rules went in). Detection latencies are measured from here; the first call wins.
+   */
+  pathBroke(atMono?: number): void;
 }
 
 /** Where the sever acts: on processes, on the TCP connection, or in a middlebox on the path. */

@@ -226,7 +226,8 @@ export class StartedTarget implements AsyncDisposable {
       openssh: kv.openssh ?? '?',
       sshdEffective: pick('sshd.'),
       sshKillMode: kv.killmode ?? '?',
-      logind: pick('logind.'),
+      // busctl says true/false; logind.conf and the scenario say yes/no: one spelling in the results.
+      logind: Object.fromEntries(Object.entries(pick('logind.')).map(([k, v]) => [k, v === 'true' ? 'yes' : v === 'false' ? 'no' : v])),
       versions: pick('v.'),
       sysctls: pick('sysctl.'),
       networkPath,

@@ -1,7 +1,7 @@
 // Bad input: one clear line naming the file/field/value and the fix, exit code 2, no Docker needed.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/hangup-lab.js');
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -38,11 +38,62 @@ t.test('an unknown launch mode names the field and suggests the closest', async 
   });
   const r = cli('run', '--scenario', path.join(dir, 'x.yaml'));
   t.equal(r.status, 2);
-  t.match(r.stderr, /axes\.launch\[0\]: unknown launch "nohub" \(did you mean "nohup"\?\)/);
+  t.match(r.stderr, /axes\.launch\[0\]: unknown launch mode "nohub" \(did you mean "nohup"\?\)/);
 });
 
 t.test('a bad --concurrency value', async t => {
   const r = cli('run', '--scenario', 'scenarios/default.yaml', '--concurrency', '0');
   t.equal(r.status, 2);
   t.match(r.stderr, /--concurrency "0"/);
+});
+
+// Every scenario below is invalid, so the CLI stops before it would touch Docker.
+const base = 'name: x\ntarget: debian-bookworm\naxes:\n  session: [pty]\n  launch: [nohup]\n  workload: [quiet]\n';
+
+/** Run `hangup-lab run` on a scenario file with `text`; expect exit 2 and one line on stderr. */
+function badScenario(t: Test, text: string) {
+  const dir = t.testdir({ 'x.yaml': text });
+  const file = path.join(dir, 'x.yaml');
+  const r = cli('run', '--scenario', file);
+  t.equal(r.status, 2, 'exit code 2 (bad input)');
+  t.equal(r.stdout, '', 'nothing on stdout');
+  t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+  t.ok(r.stderr.startsWith(`${file}: `), 'starts with the file');
+  return r.stderr.slice(file.length + 2).trim();
+}
+
+t.test('a bad clientAlive value names the field, the value and the expected form', async t => {
+  t.equal(
+    badScenario(t, base + '  sever: [drop]\n  clientAlive: ["1-2"]\n'),
+    'axes.clientAlive[0]: "1-2" is not "INTERVAL/COUNTMAX" (e.g. "15/3") or "off"',
+  );
+});
+
+t.test('a sever parameter out of range names its meaning and range', async t => {
+  t.equal(
+    badScenario(t, base + '  sever: ["sleep:0"]\n'),
+    'axes.sever[0]: "sleep:0": the parameter of sleep is seconds asleep, a whole number from 1 to 600',
+  );
+});
+
+t.test('a parameter on a sever that takes none', async t => {
+  t.equal(badScenario(t, base + '  sever: ["logout:5"]\n'), 'axes.sever[0]: sever "logout" takes no parameter; write "logout"');
+});
+
+t.test('kernel both at the top level and as an axis', async t => {
+  t.equal(
+    badScenario(t, base + '  sever: [drop]\n  kernel: [tcp_retries2=3]\nkernel:\n  net.ipv4.tcp_retries2: 5\n'),
+    'kernel: set kernel sysctls either at the top level or as the `kernel` axis, not both',
+  );
+});
+
+t.test('a matrices block without a sever axis', async t => {
+  t.equal(
+    badScenario(t, base + 'matrices:\n  - axes: { sever: [drop] }\n  - axes: { launch: [setsid] }\n'),
+    'matrices[1].axes.sever: missing; list the values to run (here or under the top-level axes:)',
+  );
+});
+
+t.test('an unknown axis in an exclude suggests the closest', async t => {
+  t.match(badScenario(t, base + '  sever: [drop]\nexclude:\n  - { lingr: on }\n'), /^exclude\[0\]: unknown axis "lingr" \(did you mean "linger"\?\)/);
 });

@@ -2,11 +2,11 @@
 // signals. Each assertion is about what was observed in this run, and each cell is chosen because
 // it shows one mechanism (see README "What the default matrix shows").
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import t from 'tap';
-import { expand } from '../../harness/matrix/expand.js';
 import type { CellResult } from '../../harness/results.js';
-import { runMatrix } from '../../harness/run/matrix.js';
-import type { Scenario } from '../../harness/scenario/load.js';
+import { runMatrix, scenarioCells } from '../../harness/run/matrix.js';
+import { loadScenario } from '../../harness/scenario/load.js';
 
 const cells: Record<string, [session: string, launch: string, workload: 'chatty' | 'quiet', sever: string]> = {
   bashResendsHup: ['pty', 'background', 'quiet', 'client-kill'],
@@ -19,17 +19,7 @@ const cells: Record<string, [session: string, launch: string, workload: 'chatty'
   sshdKillHangsUpTty: ['pty', 'foreground', 'quiet', 'sshd-kill'],
 };
 
-const scenario: Scenario = {
-  file: 'test/docker/matrix.test.ts',
-  name: 'docker-test',
-  description: '',
-  axes: { target: ['debian-bookworm'], session: [], launch: [], workload: [], sever: [] },
-  exclude: [],
-  include: Object.values(cells).map(([session, launch, workload, sever]) => ({ target: 'debian-bookworm', session, launch, workload, sever })),
-  sshd: { ClientAliveInterval: 1, ClientAliveCountMax: 2, TCPKeepAlive: true, extra: [] },
-  sysctls: {},
-  run: { concurrency: 8 },
-};
+const scenario = loadScenario(path.join(import.meta.dirname, 'foundation.yaml'));
 
 const result = await runMatrix(scenario, { say: () => {}, version: 'test' });
 const get = (name: keyof typeof cells): CellResult => {
@@ -40,7 +30,8 @@ const get = (name: keyof typeof cells): CellResult => {
 };
 
 t.test('every requested cell ran once', async t => {
-  t.equal(result.cells.length, expand(scenario.axes, [], scenario.include).length);
+  t.equal(result.cells.length, scenarioCells(scenario).length);
+  t.equal(result.cells.length, Object.keys(cells).length);
   t.notOk(result.cells.some(c => c.verdict === 'inconclusive'), 'no cell was inconclusive');
 });
 

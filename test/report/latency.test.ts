@@ -152,7 +152,9 @@ t.test('table row: distributions, missing counts, predictions', async (t) => {
     '1',
     '6 s / 9 s',
   ]);
-  t.equal(latencyRow(nat!, [], '/')[0], 'pty/nohup/quiet × nat-expiry:10');
+  t.same(latencyRow(drop!, [], true), ['pty/disown/quiet × drop', '1/2', '3/2', '3', '5.10/5.30/5.60 s', '0', '2/3 s', '9.10/9.15/9.20 s', '1', '6/9 s']);
+  t.equal(latencyRow(nat!, [])[0], 'pty / nohup / quiet × nat-expiry:10');
+  t.equal(predictionText(predict('0.5/3'), true), '1.50/2 s');
   t.equal(distributionText(distribution([null])), '—');
   t.equal(distributionText(distribution([-200, 400])), '-0.20 / 0.10 / 0.40 s', 'a side that ended before the break stays visible');
 });

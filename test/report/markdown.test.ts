@@ -110,7 +110,7 @@ t.test('details: who killed it, from where, reasons, failed writes and checks, i
   const out = markdown.render(fixture);
   t.same(bullets(section(out, '#### Details')), [
     '- **pty / foreground / quiet × logout**: not-applicable: logout needs the shell prompt, and a foreground job holds it',
-    '- **pty / foreground / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2041), probe in ' +
+    '- **pty / foreground / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2041) resending SIGHUP to its jobs, probe in ' +
       '/user.slice/user-1001.slice/session-7.scope; session ended +0.02 s, probe died +0.04 s, client exited +0.00 s (signal SIGKILL)',
     '- **pty / disown / quiet × drop (rep 3)**: killed by SIGHUP (caught) from the kernel (terminal hangup), probe in ' +
       '/user.slice/user-1001.slice/session-9.scope; path broke +0.00 s, session ended +5.60 s, probe died +5.65 s, client still running',
@@ -122,7 +122,7 @@ t.test('details: who killed it, from where, reasons, failed writes and checks, i
     '- **exec / nohup / quiet × client-kill**: inconclusive: probe pid 2129 vanished from /proc but its log has no exit record',
   ]);
   const root = section(out, '### Matrix: user=root');
-  t.match(root, '- **pty / background / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2240), probe in /user.slice/user-0.slice/session-12.scope;');
+  t.match(root, '- **pty / background / quiet × client-kill**: killed by SIGHUP (caught) from bash (pid 2240) resending SIGHUP to its jobs, probe in /user.slice/user-0.slice/session-12.scope;');
   t.match(root, '- **pty / setsid / chatty × client-kill**: survived; stdout write errors: EIO (writes to the hung-up terminal failed)\n');
 });
 
@@ -143,6 +143,18 @@ t.test('kill details: the cgroup at the signal wins over the one at start; unkno
   killed.probe.cgroup = null;
   killed.probe.signalsCaught = [];
   t.match(markdown.render(result), 'killed by SIGHUP (caught) from the kernel (terminal hangup); session ended');
+});
+
+t.test('kill details: the sender description gets the signal and the cgroup it was sent in', async (t) => {
+  const result = fixtureCopy();
+  const killed = result.cells.find((c) => c.id === '2b3c4d5e')!;
+  const unit = '/user.slice/user-1001.slice/user@1001.service/app.slice/run-u5.service';
+  Object.assign(killed, { signal: 'SIGTERM', signalSender: { pid: 1190, comm: 'systemd', code: 0 } });
+  killed.probe.signalsCaught = [{ signal: 'SIGTERM', atMs: 10_040, code: 0, senderPid: 1190, senderComm: 'systemd', cgroup: unit }];
+  t.match(
+    markdown.render(result),
+    `killed by SIGTERM (caught) from systemd (pid 1190, the user manager user@1001) stopping run-u5.service, probe in ${unit};`,
+  );
 });
 
 t.test('a check that could not be answered shows in the matrix, the details and the Checks section', async (t) => {

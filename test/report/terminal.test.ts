@@ -142,19 +142,26 @@ t.test('detection latency: a compact table and one reading per case', async (t) 
   const lines = out.split('\n');
   const start = lines.findIndex((l) => l.startsWith('detection latency'));
   t.ok(start > 0);
-  t.same(columns(lines[start + 3] ?? ''), [
+  t.same(columns(lines[start + 2] ?? ''), ['case', 'CA', 'SA', 'n', 'server', 'none', 'pred', 'client', 'none', 'pred']);
+  t.same(columns(lines[start + 4] ?? ''), [
     'pty/disown/quiet × drop · user=lab',
     '1/2',
     '3/2',
     '3',
-    '5.10 / 5.30 / 5.60 s',
+    '5.10/5.30/5.60 s',
     '0',
-    '2 s / 3 s',
-    '9.10 / 9.15 / 9.20 s',
+    '2/3 s',
+    '9.10/9.15/9.20 s',
     '1',
-    '6 s / 9 s',
+    '6/9 s',
   ]);
-  t.match(out, '  pty/disown/quiet × drop · user=lab: server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval;');
+  for (const line of lines.slice(start + 2, start + 6)) t.ok(line.length <= 120, `fits: ${line}`);
+  t.match(
+    out,
+    '\n  pty/disown/quiet × drop · user=lab:\n' +
+      '    server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval\n' +
+      '    client: 9.15 s median of 2 (1 more repetition had none) vs 6 s / 9 s predicted: close to (CountMax + 1) × Interval\n',
+  );
 });
 
 t.test('checks and the legend for what the matrices used', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { describeSender, judge, type Observation } from '../../harness/run/verdict.js';
+import { describeSender as senderWords } from '../../harness/observe/sender.js';
 import type { CaughtSignal, Verdict } from '../../harness/results.js';
 
 const PROBE = 190;
@@ -25,14 +26,16 @@ function sig(signal: string, atMs: number, code: number | null, senderPid: numbe
 }
 
 t.test('a caught SIGHUP from a process: killed, with the sender', async t => {
-  const j = judge(obs({ probeDeathMs: 400, sessionEndedMs: 300, signalsCaught: [sig('SIGHUP', 350, 0, 181, 'bash')] }));
+  const hup = sig('SIGHUP', 350, 0, 181, 'bash');
+  const j = judge(obs({ probeDeathMs: 400, sessionEndedMs: 300, signalsCaught: [hup] }));
   t.same(j, {
     verdict: 'killed',
-    reason: 'SIGHUP from bash (pid 181), dead 0.40 s after the sever',
+    reason: `SIGHUP from ${describeSender(hup, PROBE)}, dead 0.40 s after the sever`,
     signal: 'SIGHUP',
     signalEvidence: 'caught',
     signalSender: { pid: 181, comm: 'bash', code: 0 },
   });
+  t.match(j.reason, /^SIGHUP from bash \(pid 181/);
 });
 
 t.test('a caught SIGHUP with SI_KERNEL: the sender is the kernel (terminal hangup)', async t => {
@@ -51,7 +54,7 @@ t.test('the last fatal signal before the death is the one it died of', async t =
     }),
   );
   t.equal(j.signal, 'SIGTERM');
-  t.match(j.reason, 'SIGTERM from systemd (pid 1)');
+  t.match(j.reason, 'SIGTERM from systemd (pid 1');
 });
 
 t.test('a signal logged up to 50 ms after the observed death still counts', async t => {
@@ -187,8 +190,15 @@ t.test('describeSender: a failed write of its own (sender is the probe itself)',
 });
 
 t.test('describeSender: kill(2) from another process names its comm and pid', async t => {
-  t.equal(describeSender(sig('SIGTERM', 10, 0, 1, 'systemd'), PROBE), 'systemd (pid 1)');
+  t.equal(describeSender(sig('SIGTERM', 10, 0, 77, 'python3'), PROBE), 'python3 (pid 77)');
   t.equal(describeSender(sig('SIGTERM', 10, 0, 77, null), PROBE), '? (pid 77)');
+});
+
+t.test('describeSender: the words come from observe/sender, the same as in the reports', async t => {
+  const inUnit = { ...sig('SIGTERM', 10, 0, 1, 'systemd'), cgroup: '/system.slice/hl-probe-x.service' };
+  for (const s of [sig('SIGTERM', 10, 0, 1, 'systemd'), inUnit, sig('SIGHUP', 10, 0, 181, 'bash'), sig('SIGHUP', 10, 0, 300, 'kill'), sig('SIGHUP', 10, 128, null, null)]) {
+    t.equal(describeSender(s, PROBE), senderWords({ pid: s.senderPid, comm: s.senderComm, code: s.code, signal: s.signal, cgroup: s.cgroup }, PROBE));
+  }
 });
 
 t.test('describeSender: any other si_code is reported as a number', async t => {
@@ -231,10 +241,11 @@ t.test('sessionMustEnd false: a stale heartbeat is still named', async t => {
 });
 
 t.test('sessionMustEnd false: a dead probe is judged as always', async t => {
-  const caught = judge(obs({ sessionMustEnd: false, probeDeathMs: 30, signalsCaught: [sig('SIGHUP', 20, 0, 300, 'kill')] }));
+  const hup = sig('SIGHUP', 20, 0, 300, 'kill');
+  const caught = judge(obs({ sessionMustEnd: false, probeDeathMs: 30, signalsCaught: [hup] }));
   t.same(caught, {
     verdict: 'killed',
-    reason: 'SIGHUP from kill (pid 300), dead 0.03 s after the sever',
+    reason: `SIGHUP from ${describeSender(hup, PROBE)}, dead 0.03 s after the sever`,
     signal: 'SIGHUP',
     signalEvidence: 'caught',
     signalSender: { pid: 300, comm: 'kill', code: 0 },

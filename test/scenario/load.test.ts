@@ -2,9 +2,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { BadInputError, ExitCode } from '../../harness/errors.js';
+import { launches } from '../../harness/launch/registry.js';
 import { expand } from '../../harness/matrix/expand.js';
 import type { Cell } from '../../harness/results.js';
 import { latencyRepeats, loadScenario } from '../../harness/scenario/load.js';
+import { sessions } from '../../harness/session/registry.js';
+import { severs } from '../../harness/sever/registry.js';
 
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -79,12 +82,20 @@ t.test('scenarios/default.yaml loads as the full 2 × 8 × 2 × 4 matrix', async
   t.equal(s.blocks.length, 1);
   t.same(s.sshdExtra, []);
   t.equal(s.run.concurrency, 12);
-  t.equal(s.run.latencyRepeats, 5);
+  t.equal(s.run.latencyRepeats, 1, 'one sample per cell; scenarios/faults.yaml measures latency distributions');
+  t.same(
+    s.blocks.map(b => b.latencyRepeats),
+    [1],
+  );
   t.ok(s.description.length > 0);
   const cells = cellsOf(s);
   t.equal(new Set(cells.map(c => c.caseId)).size, 128, '128 cases');
-  // drop is a network sever and ClientAlive is on: its 32 cases are detection-latency cases.
-  t.equal(cells.length, 96 + 32 * 5);
+  // drop is a network sever with ClientAlive on, but latencyRepeats is 1: every case runs once.
+  t.equal(cells.length, 128, '128 cells');
+  t.ok(
+    cells.every(c => c.rep === 1 && c.id === c.caseId),
+    'no repetitions',
+  );
 });
 
 t.test('scenarios/smoke.yaml loads', async t => {
@@ -182,8 +193,21 @@ axes:
   t.same(s.axes.user, ['lab', 'root']);
   t.same(s.axes.sever.length, 14);
   t.same(s.axes.clientAlive, ['off', '1/2', '15/3', '1/0']);
-  t.same(s.axes.kernel, ['default', 'tcp_retries2=3', 'tcp_keepalive_time=10,tcp_keepalive_intvl=5,tcp_keepalive_probes=3', 'net.ipv4.tcp_retries2=5']);
+  t.same(s.axes.kernel, ['default', 'tcp_retries2=3', 'tcp_keepalive_time=10,tcp_keepalive_intvl=5,tcp_keepalive_probes=3', 'tcp_retries2=5'], 'kernel values in their short form');
   t.same(s.axes.linger, ['off', 'on']);
+});
+
+t.test('every registered session, launch mode and sever loads by its name', async t => {
+  const list = (xs: readonly string[]) => `[${xs.map(x => JSON.stringify(x)).join(', ')}]`;
+  const s = loadScenario(
+    scenarioFile(
+      t,
+      `name: t\ntarget: debian-bookworm\naxes:\n  session: ${list(sessions.names)}\n  launch: ${list(launches.names)}\n  workload: [quiet]\n  sever: ${list(severs.names)}\n`,
+    ),
+  );
+  t.same(s.axes.session, sessions.names);
+  t.same(s.axes.launch, launches.names);
+  t.same(s.axes.sever, severs.names);
 });
 
 t.test('YAML booleans read as the axis’s own words', async t => {
@@ -197,7 +221,8 @@ t.test('YAML booleans read as the axis’s own words', async t => {
     ),
   );
   t.same(s.axes.tcpKeepAlive, ['yes', 'no']);
-  t.same(s.axes.killUserProcesses, ['yes']);
+  t.same(s.blocks[0]!.axes.killUserProcesses, ['yes']);
+  t.same(s.axes.killUserProcesses, ['yes', 'no'], 'the include brings "no"');
   t.same(s.axes.linger, ['on', 'off']);
   t.same(s.axes.huponexit, ['off', 'on']);
   t.same(s.blocks[0]!.exclude, [{ linger: 'on', tcpKeepAlive: 'no' }]);
@@ -532,24 +557,42 @@ t.test('an unknown target is named', async t => {
   t.match(errorOf(t, minimal.replace('debian-bookworm', 'debian-bookwrm')), /^targets\[0\]: unknown target "debian-bookwrm" \(did you mean "debian-bookworm"\?\)/);
 });
 
-t.test('an unknown top-level key is named', async t => {
-  const m = errorOf(t, minimal + 'axis: {}\n');
-  t.match(m, '(top level)');
-  t.match(m, '"axis"');
+/** The axes an `axes:` map may name, as "unknown axis" messages list them. */
+const AXES_KNOWN = '(known: user, session, launch, workload, sever, clientAlive, serverAlive, tcpKeepAlive, kernel, killUserProcesses, linger, huponexit)';
+const TARGET_HINT = '(the target is set with target: or targets: at the top level)';
+
+t.test('an unknown top-level key is named as an unknown field, with the fix', async t => {
+  t.equal(errorOf(t, minimal + 'axis: {}\n'), '(top level): unknown field "axis"; remove it or check its spelling');
+  t.equal(errorOf(t, minimal + 'matrix: []\n'), '(top level): unknown field "matrix"; remove it or check its spelling');
 });
 
-t.test('an unknown axis under axes: is named', async t => {
-  const m = errorOf(t, withAxis('lingr: [on]'));
-  t.match(m, /^axes: /);
-  t.match(m, '"lingr"');
+t.test('an unknown axis under axes: is named as an axis, with a suggestion', async t => {
+  t.equal(errorOf(t, withAxis('lingr: [on]')), `axes: unknown axis "lingr" (did you mean "linger"?) ${AXES_KNOWN}`);
+  t.equal(errorOf(t, withAxis('clientalive: [1/2]')), `axes: unknown axis "clientalive" (did you mean "clientAlive"?) ${AXES_KNOWN}`);
+  t.equal(errorOf(t, withAxis('frobnicate: [x]')), `axes: unknown axis "frobnicate" ${AXES_KNOWN}`, 'no suggestion when nothing is close');
 });
 
-t.test('target is not an axis: it is set with target:/targets:', async t => {
-  t.match(errorOf(t, withAxis('target: [debian-bookworm]')), '"target"');
+t.test('an unknown axis under a matrices block’s axes: names the block', async t => {
+  t.equal(errorOf(t, minimal + 'matrices:\n  - axes: { sever: [drop] }\n  - axes: { sevr: [drop] }\n'), `matrices[1].axes: unknown axis "sevr" (did you mean "sever"?) ${AXES_KNOWN}`);
+});
+
+t.test('target is not an axis: the message says where the target is set', async t => {
+  t.equal(errorOf(t, withAxis('target: [debian-bookworm]')), `axes: unknown axis "target" ${AXES_KNOWN} ${TARGET_HINT}`);
+  t.equal(errorOf(t, minimal + 'matrices:\n  - axes: { target: [debian-bookworm] }\n'), `matrices[0].axes: unknown axis "target" ${AXES_KNOWN} ${TARGET_HINT}`, 'also in a matrices block');
 });
 
 t.test('target: and targets: together are rejected, naming target', async t => {
-  t.match(errorOf(t, minimal + 'targets: [debian-bookworm]\n'), '"target"');
+  t.equal(errorOf(t, minimal + 'targets: [debian-bookworm]\n'), `(top level): unknown field "target"; remove it or check its spelling ${TARGET_HINT}`);
+});
+
+t.test('a field path is written like the harness’s own: dots for keys, brackets for indexes', async t => {
+  t.equal(errorOf(t, minimal + 'matrices:\n  - axes: { sever: [drop] }\n  - axes: { sever: [drop, logout, { x: 1 }] }\n'), 'matrices[1].axes.sever[2]: Invalid input');
+  t.equal(errorOf(t, minimal.replace('sever: [logout]', 'sever: [logout, [drop]]')), 'axes.sever[1]: Invalid input');
+  t.match(errorOf(t, minimal + 'matrices:\n  - axes: { sever: drop }\n'), /^matrices\[0\]\.axes\.sever: /);
+  t.match(errorOf(t, minimal + 'sshd:\n  extra: ["MaxSessions 10", "NoValue"]\n'), /^sshd\.extra\[1\]: must be "Keyword value"$/);
+  t.match(errorOf(t, minimal + 'exclude:\n  - { session: pty }\n  - { session: [pty] }\n'), /^exclude\[1\]\.session: /);
+  t.match(errorOf(t, minimal + 'matrices:\n  - include: [{ linger: [on] }]\n'), /^matrices\[0\]\.include\[0\]\.linger: /);
+  t.match(errorOf(t, minimal.replace('target: debian-bookworm', 'targets: [debian-bookworm, 3]')), /^targets\[1\]: /);
 });
 
 t.test('a wrong type names the field path', async t => {
@@ -559,12 +602,13 @@ t.test('a wrong type names the field path', async t => {
   t.match(errorOf(t, minimal + 'kernel:\n  net.ipv4.tcp_retries2: x\n'), /^kernel\.net\.ipv4\.tcp_retries2: /);
 });
 
-t.test('an unknown sshd, client or logind key is rejected', async t => {
-  const sshd = errorOf(t, minimal + 'sshd:\n  ClientAliveIntreval: 1\n');
-  t.match(sshd, /^sshd: /);
-  t.match(sshd, 'ClientAliveIntreval');
-  t.match(errorOf(t, minimal + 'client:\n  ServerAliveCount: 1\n'), /^client: .*ServerAliveCount/);
-  t.match(errorOf(t, minimal + 'logind:\n  KillUserProcess: true\n'), /^logind: .*KillUserProcess/);
+t.test('an unknown sshd, client, logind or run key is rejected as an unknown field', async t => {
+  const unknown = (key: string) => `unknown field "${key}"; remove it or check its spelling`;
+  t.equal(errorOf(t, minimal + 'sshd:\n  ClientAliveIntreval: 1\n'), `sshd: ${unknown('ClientAliveIntreval')}`);
+  t.equal(errorOf(t, minimal + 'client:\n  ServerAliveCount: 1\n'), `client: ${unknown('ServerAliveCount')}`);
+  t.equal(errorOf(t, minimal + 'logind:\n  KillUserProcess: true\n'), `logind: ${unknown('KillUserProcess')}`);
+  t.equal(errorOf(t, minimal + 'run:\n  concurency: 3\n'), `run: ${unknown('concurency')}`);
+  t.notMatch(errorOf(t, minimal + 'run:\n  sever: 3\n'), 'unknown axis', 'a key that happens to be an axis name is still a field outside axes:');
 });
 
 t.test('an empty axis list is rejected', async t => {
@@ -599,9 +643,136 @@ t.test('run settings out of range are rejected', async t => {
   t.match(errorOf(t, minimal + 'run:\n  latencyRepeats: 0\n'), /^run\.latencyRepeats: /);
   t.match(errorOf(t, minimal + 'run:\n  latencyRepeats: 51\n'), /^run\.latencyRepeats: /);
   t.match(errorOf(t, minimal + 'run:\n  sessionTimeoutMs: 999\n'), /^run\.sessionTimeoutMs: /);
-  t.match(errorOf(t, minimal + 'matrices:\n  - latencyRepeats: 0\n'), /^matrices\.0\.latencyRepeats: /);
+  t.match(errorOf(t, minimal + 'matrices:\n  - latencyRepeats: 0\n'), /^matrices\[0\]\.latencyRepeats: /);
 });
 
 t.test('an unknown key in a matrices block is rejected', async t => {
-  t.match(errorOf(t, minimal + 'matrices:\n  - axes: { sever: [drop] }\n    exlude: []\n'), /^matrices\.0: .*"exlude"/);
+  t.equal(errorOf(t, minimal + 'matrices:\n  - axes: { sever: [drop] }\n    exlude: []\n'), 'matrices[0]: unknown field "exlude"; remove it or check its spelling');
+});
+
+// ---- top-level include with matrices ----
+
+t.test('matrices: a top-level include is rejected, telling to put it inside a block', async t => {
+  const fix = 'include: with matrices:, put each include inside the block it belongs to (matrices[i].include)';
+  t.equal(errorOf(t, minimal + 'include:\n  - { launch: setsid }\nmatrices:\n  - axes: { sever: [drop] }\n'), fix);
+  t.equal(errorOf(t, minimal + 'matrices:\n  - axes: { sever: [drop] }\n  - {}\ninclude:\n  - { linger: on }\n'), fix, 'also when include: comes after matrices:');
+});
+
+t.test('matrices: a top-level exclude is still allowed and applies to every block', async t => {
+  const s = loadScenario(scenarioFile(t, minimal + 'exclude:\n  - { sever: drop }\nmatrices:\n  - axes: { sever: [drop, logout] }\n  - axes: { sever: [drop, reject] }\n'));
+  t.same(
+    s.blocks.map(b => b.exclude),
+    [[{ sever: 'drop' }], [{ sever: 'drop' }]],
+  );
+  t.same(
+    cellsOf(s).map(c => c.sever),
+    ['logout', 'reject'],
+  );
+});
+
+t.test('without matrices: a top-level include is kept', async t => {
+  const s = loadScenario(scenarioFile(t, minimal + 'include:\n  - { launch: setsid }\n'));
+  t.same(s.blocks[0]!.include, [{ launch: 'setsid' }]);
+});
+
+// ---- Scenario.axes covers includes ----
+
+t.test('Scenario.axes lists a value that only an include brings', async t => {
+  const s = loadScenario(scenarioFile(t, minimal + 'include:\n  - { user: root, launch: setsid }\n'));
+  t.ok(
+    cellsOf(s).some(c => c.user === 'root'),
+    'a root cell is run',
+  );
+  t.same(s.axes.user, ['lab', 'root'], 'so the axes must not say user was fixed at lab');
+  t.same(s.axes.launch, ['nohup', 'setsid']);
+  t.same(s.blocks[0]!.axes.user, ['lab'], 'the block’s own axes are unchanged: an include adds a cell, not a value to cross');
+  t.same(s.blocks[0]!.axes.launch, ['nohup']);
+});
+
+t.test('Scenario.axes: include values come after the axis values, once each', async t => {
+  const s = loadScenario(
+    scenarioFile(
+      t,
+      withAxis('linger: [on]') + 'include:\n  - { linger: off, launch: nohup }\n  - { linger: on, launch: setsid }\n  - { launch: setsid, sever: drop }\n',
+    ),
+  );
+  t.same(s.axes.linger, ['on', 'off']);
+  t.same(s.axes.launch, ['nohup', 'setsid'], 'a value already on the axis, or in an earlier include, is not repeated');
+  t.same(s.axes.sever, ['logout', 'drop']);
+  t.same(s.axes.session, ['pty'], 'an axis no include names is as the axes say');
+});
+
+t.test('Scenario.axes: a value only a matrices block’s include brings is listed, in block order', async t => {
+  const s = loadScenario(
+    scenarioFile(
+      t,
+      minimal +
+        'matrices:\n' +
+        '  - axes: { sever: [logout] }\n    include: [{ sever: drop, clientAlive: 1/2 }]\n' +
+        '  - axes: { sever: [reject] }\n    include: [{ user: root }]\n',
+    ),
+  );
+  t.same(s.axes.sever, ['logout', 'drop', 'reject']);
+  t.same(s.axes.clientAlive, ['off', '1/2']);
+  t.same(s.axes.user, ['lab', 'root']);
+  const cells = cellsOf(s);
+  for (const axis of ['sever', 'clientAlive', 'user'] as const) {
+    t.same(new Set(cells.map(c => c[axis])), new Set(s.axes[axis]), `every ${axis} value listed is run, and every one run is listed`);
+  }
+});
+
+t.test('Scenario.axes: a YAML boolean or a kernel value in an include is listed in its cell form', async t => {
+  const s = loadScenario(scenarioFile(t, minimal + 'include:\n  - { huponexit: true, kernel: net.ipv4.tcp_retries2=3 }\n'));
+  t.same(s.axes.huponexit, ['off', 'on']);
+  t.same(s.axes.kernel, ['default', 'tcp_retries2=3']);
+  t.match(cellsOf(s).at(-1)!, { huponexit: 'on', kernel: 'tcp_retries2=3' });
+});
+
+// ---- kernel values: one text per setting ----
+
+t.test('kernel axis values are normalised to one text per setting', async t => {
+  const s = loadScenario(scenarioFile(t, withAxis('kernel: [net.ipv4.tcp_retries2=3, "tcp_retries2=3"]')));
+  t.same(s.axes.kernel, ['tcp_retries2=3'], 'the same sysctl written two ways is one server, not two');
+  t.equal(cellsOf(s).length, 1, 'and one cell');
+  t.same(
+    loadScenario(scenarioFile(t, withAxis('kernel: ["net.ipv4.tcp_keepalive_time=10, tcp_keepalive_intvl=5"]'))).axes.kernel,
+    ['tcp_keepalive_time=10,tcp_keepalive_intvl=5'],
+    'short names, spaces dropped, order kept',
+  );
+});
+
+t.test('kernel values written differently across matrices blocks are one value and one cell', async t => {
+  const s = loadScenario(scenarioFile(t, minimal + 'matrices:\n  - axes: { kernel: [net.ipv4.tcp_retries2=3] }\n  - axes: { kernel: [tcp_retries2=3] }\n'));
+  t.same(
+    s.blocks.map(b => b.axes.kernel),
+    [['tcp_retries2=3'], ['tcp_retries2=3']],
+  );
+  t.same(s.axes.kernel, ['tcp_retries2=3']);
+  t.equal(cellsOf(s).length, 1);
+});
+
+t.test('kernel values in exclude and include patterns are normalised too, so they match the cells', async t => {
+  const s = loadScenario(
+    scenarioFile(
+      t,
+      withAxis('kernel: [default, tcp_retries2=3]').replace('sever: [logout]', 'sever: [logout, drop]') +
+        'exclude:\n  - { kernel: net.ipv4.tcp_retries2=3, sever: logout }\n' +
+        'include:\n  - { kernel: "net.ipv4.tcp_retries2=3", sever: drop }\n',
+    ),
+  );
+  t.same(s.blocks[0]!.exclude, [{ kernel: 'tcp_retries2=3', sever: 'logout' }]);
+  t.same(s.blocks[0]!.include, [{ kernel: 'tcp_retries2=3', sever: 'drop' }]);
+  t.same(
+    cellsOf(s).map(c => `${c.kernel} ${c.sever}`),
+    ['default logout', 'default drop', 'tcp_retries2=3 drop'],
+    'the exclude removed the cell and the include is the existing cell, not a second one',
+  );
+});
+
+t.test('an empty kernel value or an empty part is an error, not a second "default"', async t => {
+  t.equal(errorOf(t, withAxis('kernel: [""]')), 'axes.kernel[0]: "" has an empty part; write "default" or "sysctl=number,…"');
+  t.equal(errorOf(t, withAxis('kernel: [default, ","]')), 'axes.kernel[1]: "," has an empty part; write "default" or "sysctl=number,…"');
+  t.equal(errorOf(t, withAxis('kernel: ["tcp_retries2=3,"]')), 'axes.kernel[0]: "tcp_retries2=3," has an empty part; write "default" or "sysctl=number,…"');
+  t.match(errorOf(t, minimal + 'include:\n  - { kernel: "" }\n'), /^include\[0\]\.kernel: "" has an empty part/);
+  t.match(errorOf(t, minimal + 'matrices:\n  - axes: { kernel: ["tcp_retries2=3,,tcp_keepalive_time=10"] }\n'), /^matrices\[0\]\.axes\.kernel\[0\]: .* has an empty part/);
 });

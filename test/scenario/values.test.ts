@@ -58,8 +58,14 @@ t.test('parseKernel: short names get the net.ipv4. prefix, full names are kept',
   });
 });
 
-t.test('parseKernel: spaces around parts and empty parts are ignored', async t => {
-  t.same(parseKernel(' tcp_retries2=3 , tcp_keepalive_time=10 ,'), { 'net.ipv4.tcp_retries2': '3', 'net.ipv4.tcp_keepalive_time': '10' });
+t.test('parseKernel: spaces around parts are ignored', async t => {
+  t.same(parseKernel(' tcp_retries2=3 , tcp_keepalive_time=10 '), { 'net.ipv4.tcp_retries2': '3', 'net.ipv4.tcp_keepalive_time': '10' });
+});
+
+t.test('parseKernel: an empty value or an empty part is rejected, not read as "default"', async t => {
+  for (const bad of ['', ' ', ',', ' , ', 'tcp_retries2=3,', ',tcp_retries2=3', 'tcp_retries2=3,,tcp_keepalive_time=10', 'tcp_retries2=3, ,tcp_keepalive_time=10']) {
+    t.throws(() => parseKernel(bad), { message: `"${bad}" has an empty part; write "default" or "sysctl=number,…"` }, JSON.stringify(bad));
+  }
 });
 
 t.test('parseKernel: a part that is not "sysctl=number" is named', async t => {
@@ -90,4 +96,12 @@ t.test('kernelText and parseKernel round-trip the short form', async t => {
   for (const text of ['default', 'tcp_retries2=3', 'tcp_keepalive_time=10,tcp_keepalive_intvl=5,tcp_keepalive_probes=3']) {
     t.equal(kernelText(parseKernel(text)), text);
   }
+});
+
+t.test('kernelText of parseKernel is the one canonical text of a setting', async t => {
+  const canonical = (v: string) => kernelText(parseKernel(v));
+  t.equal(canonical('net.ipv4.tcp_retries2=3'), 'tcp_retries2=3');
+  t.equal(canonical('tcp_retries2=3'), 'tcp_retries2=3');
+  t.equal(canonical(' net.ipv4.tcp_keepalive_time=10 , tcp_keepalive_intvl=5'), 'tcp_keepalive_time=10,tcp_keepalive_intvl=5');
+  t.equal(canonical('default'), 'default');
 });

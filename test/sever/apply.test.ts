@@ -34,7 +34,7 @@ function fakeContext(o: FakeOptions = {}) {
     target: {
       ip: '172.17.0.2',
       sh: async (s: string) => (events.push(`sh ${s}`), { exitCode: 0, stdout: '', stderr: '' }),
-      exec: async (argv: string[]) => (events.push(`exec ${argv.join(' ')}`), { exitCode: 0, stdout: '', stderr: '' }),
+      exec: async (argv: string[]) => (events.push(`exec ${argv.join(' ')}`), { exitCode: 0, stdout: '1000.0', stderr: '' }),
     },
     session: {
       client: {
@@ -84,10 +84,10 @@ t.test('sleep: freeze, cut, nap, restore, thaw, then ask the session', async t =
   await sleep.apply(ctx);
   const tookMs = monoMs() - started;
   t.ok(tookMs >= 1000 + 3000, `a 1 s nap plus the 3 s watch on resume (${Math.round(tookMs)} ms)`);
-  const kinds = events.map(e => e.replace(/^sh (iptables -w -I|while iptables -w -D).*$/, '$1'));
+  const kinds = events.map(e => e.replace(/^sh (while iptables -w -D).*$/, '$1').replace(/^exec sh -c printf [\s\S]*iptables-restore[\s\S]*$/, 'iptables-restore'));
   t.same(kinds, [
     'client SIGSTOP',
-    'iptables -w -I',
+    'iptables-restore',
     'pathBroke',
     'while iptables -w -D',
     'while iptables -w -D',

@@ -30,7 +30,13 @@ function fakeContext(opts: { endpoint: { ip: string; port: number } | null; fail
       ip: server.ip,
       sh: async (s: string) => {
         scripts.push(s);
-        return { exitCode: opts.failing && s.includes(' -I ') ? 1 : 0, stdout: '', stderr: opts.failing ? 'boom' : '' };
+        return { exitCode: 0, stdout: '', stderr: '' };
+      },
+      // cutConnection runs one transaction and reads the clock: `sh -c 'printf … | iptables-restore … && perl …'`.
+      exec: async (argv: string[]) => {
+        const s = argv.at(-1)!;
+        scripts.push(s);
+        return opts.failing ? { exitCode: 1, stdout: '', stderr: 'boom' } : { exitCode: 0, stdout: '12345.6', stderr: '' };
       },
     },
     session: { client: { localEndpoint: () => opts.endpoint } },
@@ -41,9 +47,9 @@ function fakeContext(opts: { endpoint: { ip: string; port: number } | null; fail
 
 t.test('cutConnection inserts both rules and heal deletes every copy of each, once per call', async t => {
   const { ctx, scripts } = fakeContext({ endpoint: client });
-  await cutConnection(ctx, 'REJECT');
+  t.equal(await cutConnection(ctx, 'REJECT'), 12345.6, 'returns the target clock read right after the cut');
   t.equal(scripts.length, 1);
-  t.match(scripts[0]!, /^iptables -w -I INPUT .* && iptables -w -I OUTPUT /);
+  t.match(scripts[0]!, /^printf '\*filter\n-I INPUT [^\n]*\n-I OUTPUT [^\n]*\nCOMMIT\n' \| iptables-restore -w -n && perl /);
   await restoreConnection(ctx);
   t.equal(scripts.length, 3);
   t.match(scripts[1]!, /^while iptables -w -D INPUT .*; do :; done$/);
@@ -54,7 +60,7 @@ t.test('cutConnection inserts both rules and heal deletes every copy of each, on
 
 t.test('a failed insert still leaves heal the rules to remove', async t => {
   const { ctx, scripts } = fakeContext({ endpoint: client, failing: true });
-  await t.rejects(cutConnection(ctx, 'DROP'), /iptables failed: boom/);
+  await t.rejects(cutConnection(ctx, 'DROP'), /iptables-restore failed: boom/);
   await restoreConnection(ctx);
   t.equal(scripts.filter(s => s.startsWith('while')).length, 2);
 });
