@@ -141,7 +141,7 @@ function wokeAtMs(cell: CellResult): number | null {
 }
 
 function asleep(cells: CellResult[]): Asleep | null {
-  if (severMethod(cells[0]!.sever) !== 'sleep') return null;
+  if (!cells.length || severMethod(cells[0]!.sever) !== 'sleep') return null;
   const exits = cells.map((c) => {
     const woke = wokeAtMs(c);
     return woke === null ? null : since(woke, c.client?.exitMs);
@@ -225,28 +225,29 @@ export function singleCasesText(result: RunResult, table: LatencyTable, where: s
   const bySever = severs.map((s) => `${s} ${counts.get(s)}`).join(', ');
   const verb = single.length === 1 ? 'ran once and is' : 'ran once and are';
   const what = plural(single.length, table.cases.length ? 'more network case' : 'network case');
-  return `${what} ${verb} not listed (${bySever}): one sample is no distribution; ${where}.`;
+  return `${what} ${verb} not listed (${bySever}); ${where}.`;
 }
 
 // ---- Text shared by the Markdown table and the terminal's compact one ----
 
 /**
- * "5.10 / 5.30 / 5.60 s"; one sample is just "5.30 s"; none is "—". `tight` drops the spaces
- * around the slashes, for the terminal.
+ * "5.10 / 5.30 / 5.60 s"; one sample is just "5.30 s"; none is "—". `tight`, for the terminal,
+ * drops the spaces around the slashes and the unit (its table says once that times are seconds).
  */
 export function distributionText(d: Distribution, tight = false): string {
   if (d.median === null || d.min === null || d.max === null) return '—';
-  if (d.samples.length === 1) return interval(d.median);
+  const unit = tight ? '' : ' s';
   const n = (ms: number) => (ms / 1000).toFixed(2);
-  return [d.min, d.median, d.max].map(n).join(tight ? '/' : ' / ') + ' s';
+  if (d.samples.length === 1) return n(d.median) + unit;
+  return [d.min, d.median, d.max].map(n).join(tight ? '/' : ' / ') + unit;
 }
 
-/** "2 s / 3 s" (Interval × CountMax / (CountMax + 1) × Interval), tight "2/3 s"; "—" when off. */
+/** "2 s / 3 s" (Interval × CountMax / (CountMax + 1) × Interval), tight "2/3"; "—" when off. */
 export function predictionText(p: Prediction | null, tight = false): string {
   if (!p) return '—';
   if (!tight) return `${wholeSeconds(p.manPageMs)} / ${wholeSeconds(p.plusOneMs)}`;
   const n = (ms: number) => wholeSeconds(ms).replace(/ s$/, '');
-  return `${n(p.manPageMs)}/${n(p.plusOneMs)} s`;
+  return `${n(p.manPageMs)}/${n(p.plusOneMs)}`;
 }
 
 const MAN_PAGE = 'Interval × CountMax';
@@ -272,7 +273,12 @@ export function closeness(medianMs: number, p: Prediction): string {
 }
 
 function asleepFor(a: Asleep): string {
-  return a.seconds === null ? 'asleep' : `asleep for ${wholeSeconds(a.seconds * 1000)}`;
+  return a.seconds === null ? 'asleep' : `asleep ${wholeSeconds(a.seconds * 1000)}`;
+}
+
+/** "0.42 s after waking"; a time that rounds to zero reads as what it is. */
+function afterWaking(ms: number): string {
+  return ms < 5 ? 'at once on waking' : `${interval(ms)} after waking`;
 }
 
 /** "server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval" */
@@ -288,8 +294,8 @@ export function sideReading(s: SideLatency): string {
   if (s.asleep) {
     // A frozen client runs no timers: the keepalive prediction does not apply, waking does.
     const woke = s.asleep.afterWake.median;
-    const after = woke === null ? '' : `, and noticed ${interval(woke)} after waking (median)`;
-    return `${s.side}: ${measured}; it was ${asleepFor(s.asleep)} of that, when no ${SETTING_NAME[s.side]} can run${after}`;
+    const after = woke === null ? '' : `: noticed ${afterWaking(woke)} (median)`;
+    return `${s.side}: ${measured}; ${asleepFor(s.asleep)} of it, so no prediction${after}`;
   }
   if (!s.prediction) return `${s.side}: ${measured}; ${SETTING_NAME[s.side]} off, no prediction`;
   return `${s.side}: ${measured} vs ${predictionText(s.prediction)} predicted: ${closeness(d.median, s.prediction)}`;
@@ -308,8 +314,8 @@ function keptAlive(c: LatencyCase): string {
 export function caseReadings(c: LatencyCase): string[] {
   const n = c.cells.length;
   if (c.neverBroke === n) {
-    const all = n === 1 ? 'in its one repetition' : `in any of the ${n} repetitions`;
-    return [`path never broke ${all} (pathBrokeMs null): ${keptAlive(c)}, so there was nothing to detect`];
+    const all = n === 1 ? 'in its one repetition' : `in any of ${n} repetitions`;
+    return [`path never broke ${all} (pathBrokeMs null): ${keptAlive(c)}; nothing to detect`];
   }
   const partial = c.neverBroke
     ? [`path never broke in ${c.neverBroke} of ${n} repetitions (${keptAlive(c)}); the readings are over the other ${n - c.neverBroke}`]
@@ -347,15 +353,14 @@ export const LATENCY_COLUMNS = [
 /** The terminal's shorter names for the same columns; its title line spells them out. */
 export const LATENCY_COLUMNS_TIGHT = ['case', 'CA', 'SA', 'n', 'broke', 'server', 'none', 'pred', 'client', 'none', 'pred'] as const;
 
-const NEVER_BROKE = 'path never broke';
 
 /** One table row per case, in LATENCY_COLUMNS order; `tight` for the terminal. */
 export function latencyRow(c: LatencyCase, labelAxes: readonly AxisName[], tight = false): string[] {
   const never = c.neverBroke === c.cells.length;
   const side = (s: SideLatency) => [
-    never ? NEVER_BROKE : distributionText(s.dist, tight),
+    never ? (tight ? 'never broke' : 'path never broke') : distributionText(s.dist, tight),
     never ? '—' : String(s.dist.missing),
-    s.asleep ? (s.asleep.seconds === null ? 'asleep' : `asleep ${wholeSeconds(s.asleep.seconds * 1000)}`) : predictionText(s.prediction, tight),
+    s.asleep ? (tight ? asleepFor(s.asleep).replace(/ s$/, '') : asleepFor(s.asleep)) : predictionText(s.prediction, tight),
   ];
   return [
     caseLabel(c.cells[0]!, labelAxes, tight ? '/' : ' / '),

@@ -224,9 +224,20 @@ function checksSection(result: RunResult): string[] {
   return [['## Checks'], counts, ...summaries.map((s) => checkBlock(s, result))].map((b) => b.join('\n'));
 }
 
-function fingerprintBlock(result: RunResult, fp: TargetFingerprint): string[] {
-  const rows = table(
-    ['Setting', 'Value'],
+/** The paths this server's cells took, when any differs from the one its fingerprint names. */
+function cellPaths(result: RunResult, fp: TargetFingerprint): string | null {
+  const counts = new Map<string, number>();
+  for (const c of result.cells) if (c.server === fp.key) counts.set(c.networkPath, (counts.get(c.networkPath) ?? 0) + 1);
+  if ([...counts.keys()].every((p) => p === fp.networkPath)) return null;
+  return networkPathInfos(result)
+    .filter((p) => counts.has(p.path))
+    .map((p) => `${p.label} (${plural(counts.get(p.path)!, 'cell')})`)
+    .join(', ');
+}
+
+function fingerprintRows(result: RunResult, fp: TargetFingerprint): [string, string][] {
+  const paths = cellPaths(result, fp);
+  return (
     [
       ['Key', fp.key],
       ['Cells', String(cellsOnServer(result, fp.key))],
@@ -237,19 +248,43 @@ function fingerprintBlock(result: RunResult, fp: TargetFingerprint): string[] {
       ['Versions', record(fp.versions)],
       ['Kernel sysctls', record(fp.sysctls)],
       ['Network path', fp.networkPath],
+      ...(paths ? [['Network paths of its cells', paths]] : []),
       ['Client', fp.client],
-    ].map(([k, v]) => [k ?? '', v || '—']),
+    ] as [string, string][]
+  ).map(([k, v]) => [k, v || '—']);
+}
+
+/** Rows that are not facts about a configuration: never folded into "common to all". */
+const OWN_ROWS = new Set(['Key', 'Cells', 'Network paths of its cells']);
+
+function sshdLines(fp: TargetFingerprint): string[] {
+  return Object.entries(fp.sshdEffective).map(([k, v]) => `${k} ${v}`);
+}
+
+function sshdBlock(lines: string[], what: string): string[] {
+  return lines.length ? ['', `${what}:`, '', '```', ...lines, '```'] : [];
+}
+
+/**
+ * One block per server. With several, what they all share (image, versions, most of sshd -T) is
+ * one block of its own, and each server's block keeps only what tells it apart: eight copies of
+ * the same thirty lines would hide the few that differ.
+ */
+function fingerprintBlock(result: RunResult, fp: TargetFingerprint, shared: Set<string> = new Set(), sharedSshd: Set<string> = new Set()): string[] {
+  const rows = table(
+    ['Setting', 'Value'],
+    fingerprintRows(result, fp).filter(([k, v]) => !shared.has(JSON.stringify([k, v]))),
   );
-  const sshd = Object.entries(fp.sshdEffective).map(([k, v]) => `${k} ${v}`);
-  const effective = sshd.length
-    ? ['Effective `sshd -T` (selected lines):', '', '```', ...sshd, '```']
-    : ['_No `sshd -T` lines recorded._'];
+  const sshd = sshdLines(fp).filter((l) => !sharedSshd.has(l));
+  const effective =
+    sshd.length || sharedSshd.size
+      ? sshdBlock(sshd, sharedSshd.size ? 'Effective `sshd -T` lines of its own' : 'Effective `sshd -T` (selected lines)')
+      : ['', '_No `sshd -T` lines recorded._'];
   const mismatches = configMismatches(fp).map((m) => `- **Config mismatch**: ${m}`);
   return [
     `### ${fp.name} · ${axisPairs(configPairs(fp))}`,
     '',
     ...rows,
-    '',
     ...effective,
     ...(mismatches.length ? ['', ...mismatches] : []),
   ];
@@ -257,8 +292,19 @@ function fingerprintBlock(result: RunResult, fp: TargetFingerprint): string[] {
 
 function serversSection(result: RunResult): string[] {
   const missing = serversWithoutFingerprint(result).map((k) => `_No fingerprint recorded for server ${k}._`);
-  const blocks = fingerprintsInOrder(result).map((fp) => fingerprintBlock(result, fp).join('\n'));
-  return ['## Servers', ...blocks, ...missing];
+  const fps = fingerprintsInOrder(result);
+  if (fps.length < 2) return ['## Servers', ...fps.map((fp) => fingerprintBlock(result, fp).join('\n')), ...missing];
+  const everywhere = <T,>(lists: T[][]): T[] => lists[0]!.filter((x) => lists.every((l) => l.includes(x)));
+  const sharedRows = everywhere(fps.map((fp) => fingerprintRows(result, fp).filter(([k]) => !OWN_ROWS.has(k)).map((r) => JSON.stringify(r))));
+  const sharedSshd = everywhere(fps.map(sshdLines));
+  const common = [
+    `### Common to all ${fps.length} servers`,
+    '',
+    ...table(['Setting', 'Value'], sharedRows.map((r) => JSON.parse(r) as string[])),
+    ...sshdBlock(sharedSshd, 'Effective `sshd -T` (selected lines)'),
+  ];
+  const blocks = fps.map((fp) => fingerprintBlock(result, fp, new Set(sharedRows), new Set(sharedSshd)).join('\n'));
+  return ['## Servers', common.join('\n'), ...blocks, ...missing];
 }
 
 function legend(): string[] {
@@ -272,6 +318,17 @@ function legend(): string[] {
   ];
 }
 
+/** "Network path: …", or with several a list with each path's short name, as Details use it. */
+function pathsBlock(result: RunResult): string[] {
+  const infos = networkPathInfos(result);
+  if (infos.length === 0) return [];
+  if (infos.length === 1) return [`Network path: ${infos[0]!.path}`];
+  return [
+    `Network paths (Details name the path of every cell not on ${infos[0]!.label}):`,
+    ...infos.map((p) => `- **${p.label}** (${plural(p.cells, 'cell')})${p.description ? `: ${p.description}` : ''}`),
+  ];
+}
+
 function header(result: RunResult): string[] {
   const facts = [
     `Started ${result.startedAt}`,
@@ -281,18 +338,13 @@ function header(result: RunResult): string[] {
   ];
   const description = oneLine(result.scenario.description);
   const fixed = fixedExtraAxes(result);
-  const paths = networkPathsText(result);
-  const context = [
-    ...(fixed.length ? [`Fixed: ${axisPairs(fixed)}`] : []),
-    ...(paths ? [`${paths[0].replace(/^n/, 'N')}: ${paths[1]}`] : []),
-    ...(usualPath(result) ? [`Details name the network path of every cell not on ${usualPath(result)}.`] : []),
-  ];
+  const paths = pathsBlock(result);
   return [
     `# hangup-lab: ${oneLine(result.scenario.name)}`,
     facts.join(' · '),
     ...(description ? [description] : []),
-    // Two lines of one paragraph: a Markdown hard break keeps them apart.
-    ...(context.length ? [context.join('  \n')] : []),
+    ...(fixed.length ? [`Fixed: ${axisPairs(fixed)}`] : []),
+    ...(paths.length ? [paths.join('\n')] : []),
   ];
 }
 

@@ -83,6 +83,25 @@ function withRule(header: Span[], body: Span[][]): Span[][] {
   return [header, header.map((s) => ({ text: '-'.repeat(s.text.length) })), ...body];
 }
 
+/**
+ * "prefix a · b · c" broken at the separators so no line passes MAX_WIDTH; continuation lines are
+ * indented by two spaces. An item longer than a line stays whole.
+ */
+function wrapList(prefix: string, items: readonly string[], separator = ' · '): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  let fresh = true;
+  for (const item of items) {
+    const next = fresh ? line + item : line + separator + item;
+    if (!fresh && next.length > MAX_WIDTH) {
+      lines.push(line + separator.trimEnd());
+      line = '  ' + item;
+    } else line = next;
+    fresh = false;
+  }
+  return [...lines, line];
+}
+
 // ---- Compact layout, for runs with many sever columns ----
 
 /** "client-kill" → "c-kill", "nat-expiry:10" → "n-expiry:10": the last word keeps it readable. */
@@ -154,14 +173,13 @@ function attentionLines(view: MatrixView, repeated: Set<string>): string[] {
 }
 
 function matrixSection(view: MatrixView, layout: Layout, repeated: Set<string>, color: boolean): string {
-  return [viewTitle(view), ...renderTable(matrixRows(view, layout), color), countsLine(view), ...attentionLines(view, repeated)].join(
-    '\n',
-  );
+  const title = wrapList('', viewTitle(view).split(' · '));
+  return [...title, ...renderTable(matrixRows(view, layout), color), countsLine(view), ...attentionLines(view, repeated)].join('\n');
 }
 
 function latencySection(result: RunResult): string[] {
   const table = latencyTable(result);
-  const single = singleCasesText(result, table, 'their outcomes are in the matrices above (times: report.md Details)');
+  const single = singleCasesText(result, table, 'see the matrices');
   if (!table.cases.length) return single ? [`detection latency: ${single}`] : [];
   const body = table.cases.map((c) => latencyRow(c, table.labelAxes, true).map((text) => ({ text })));
   // One line per reading: a case's readings together would not fit a terminal line.
@@ -171,13 +189,13 @@ function latencySection(result: RunResult): string[] {
   ]);
   return [
     [
-      'detection latency, from the path breaking to each side noticing: min/median/max over the repetitions of each case',
-      '(CA/SA: ClientAlive/ServerAlive; broke: repetitions in which the path broke; none: of those, repetitions in which',
+      'detection latency in seconds, from the path breaking to each side noticing: min/median/max over the repetitions',
+      '(CA/SA: ClientAlive/ServerAlive; broke: repetitions in which the path broke; none: of those, the ones in which',
       ' that side had not noticed when the window closed; pred: Interval×CountMax / (CountMax+1)×Interval)',
-      ...(table.common.length ? [`all cases below: ${axisPairs(table.common)}`] : []),
+      ...(single ? [single] : []),
+      ...(table.common.length ? wrapList('all cases below: ', table.common.map(([a, v]) => `${a}=${v}`)) : []),
       ...renderTable(withRule(LATENCY_COLUMNS_TIGHT.map((text) => ({ text })), body), false),
       ...readings,
-      ...(single ? [single] : []),
     ].join('\n'),
   ];
 }
@@ -191,9 +209,9 @@ function legendLines(layout: Layout, views: MatrixView[]): string[] {
   const slots = views.flatMap((v) => v.rows.flatMap((r) => r.slots));
   const lines: string[] = [];
   if (layout.style === 'compact') {
-    lines.push(`legend: ${COMPACT_LEGEND}`);
+    lines.push(...wrapList('legend: ', COMPACT_LEGEND.split(' · ')));
     const renamed = [...layout.columns].filter(([full, short]) => full !== short);
-    if (renamed.length) lines.push(`columns: ${renamed.map(([full, short]) => `${short} = ${full}`).join(' · ')}`);
+    if (renamed.length) lines.push(...wrapList('columns: ', renamed.map(([full, short]) => `${short} = ${full}`)));
   }
   if (slots.some((s) => s && s.cells.length > 1)) lines.push('N× = N repetitions of one case; "a / b" = they disagreed');
   if (slots.some((s) => checkMarker(s) !== '')) lines.push(`${CHECK_MARKER_LEGEND} (report.md: Checks)`);
@@ -220,7 +238,7 @@ function serverLines(result: RunResult): string[] {
     const release = opensshRelease(first);
     const head =
       `servers ${first.name}: ${release ? `${release} · ` : ''}${fps.length} configurations` +
-      (varying.length ? ` (${varying.join(', ')} as in the matrix titles)` : '');
+      (varying.length ? ` varying ${varying.join(', ')}` : '');
     const flagged = fps.flatMap((fp) => {
       const which = axisPairs(configPairs(fp).filter(([axis]) => varying.includes(axis)));
       return configMismatches(fp).map((m) => `  ! ${which ? `${which}: ` : ''}${m}`);
