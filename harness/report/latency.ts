@@ -213,7 +213,7 @@ export function latencyTable(result: RunResult): LatencyTable {
 }
 
 /**
- * "47 more network cases ran once and are not listed (drop 20, reject 17, …)"; null when none did.
+ * "47 more network cases ran once and are not listed (20 drop, 17 reject, …); see …"; null when none did.
  * The severs in axis order, so the count reads like the matrices' columns.
  */
 export function singleCasesText(result: RunResult, table: LatencyTable, where: string): string | null {
@@ -222,7 +222,7 @@ export function singleCasesText(result: RunResult, table: LatencyTable, where: s
   const counts = new Map<string, number>();
   for (const c of single) counts.set(c.cells[0]!.sever, (counts.get(c.cells[0]!.sever) ?? 0) + 1);
   const severs = axisValues(result, 'sever').filter((s) => counts.has(s));
-  const bySever = severs.map((s) => `${s} ${counts.get(s)}`).join(', ');
+  const bySever = severs.map((s) => `${counts.get(s)} ${s}`).join(', ');
   const verb = single.length === 1 ? 'ran once and is' : 'ran once and are';
   const what = plural(single.length, table.cases.length ? 'more network case' : 'network case');
   return `${what} ${verb} not listed (${bySever}); ${where}.`;
@@ -295,7 +295,8 @@ export function sideReading(s: SideLatency): string {
     // A frozen client runs no timers: the keepalive prediction does not apply, waking does.
     const woke = s.asleep.afterWake.median;
     const after = woke === null ? '' : `: noticed ${afterWaking(woke)} (median)`;
-    return `${s.side}: ${measured}; ${asleepFor(s.asleep)} of it, so no prediction${after}`;
+    const slept = s.asleep.seconds === null ? 'part of it asleep' : `${wholeSeconds(s.asleep.seconds * 1000)} of it asleep`;
+    return `${s.side}: ${measured}, ${slept} (no prediction applies)${after}`;
   }
   if (!s.prediction) return `${s.side}: ${measured}; ${SETTING_NAME[s.side]} off, no prediction`;
   return `${s.side}: ${measured} vs ${predictionText(s.prediction)} predicted: ${closeness(d.median, s.prediction)}`;

@@ -171,7 +171,7 @@ function targetSection(result: RunResult, target: string): string[] {
 
 function latencySection(result: RunResult): string[] {
   const lt = latencyTable(result);
-  const single = singleCasesText(result, lt, 'their outcomes are in the matrices and their times in Details');
+  const single = singleCasesText(result, lt, 'the matrices and Details have their outcomes and times');
   if (!lt.cases.length) return single ? [['## Detection latency'], [single]].map((b) => b.join('\n')) : [];
   const intro =
     'From the moment the network path broke to the moment each side noticed: the server when the per-session ' +
@@ -188,10 +188,10 @@ function latencySection(result: RunResult): string[] {
   return [
     ['## Detection latency'],
     [intro],
+    ...(single ? [[single]] : []),
     ...(common.length ? [common] : []),
     table(LATENCY_COLUMNS, lt.cases.map((c) => latencyRow(c, lt.labelAxes))),
     readings,
-    ...(single ? [[single]] : []),
   ].map((b) => b.join('\n'));
 }
 

@@ -230,20 +230,20 @@ function serverLines(result: RunResult): string[] {
     groups.set(key, [...(groups.get(key) ?? []), fp]);
   }
   return [...groups.values()].flatMap((fps) => {
-    if (fps.length === 1) return [`server ${fingerprintOneLiner(fps[0]!)}`, ...configMismatches(fps[0]!).map((m) => `  ! ${m}`)];
+    if (fps.length === 1)
+      return [...wrapList('', `server ${fingerprintOneLiner(fps[0]!)}`.split(' · ')), ...configMismatches(fps[0]!).map((m) => `  ! ${m}`)];
     const first = fps[0]!;
     const varying = configPairs(first)
       .map(([axis]) => axis)
       .filter((_, i) => new Set(fps.map((fp) => configPairs(fp)[i]![1])).size > 1);
     const release = opensshRelease(first);
-    const head =
-      `servers ${first.name}: ${release ? `${release} · ` : ''}${fps.length} configurations` +
-      (varying.length ? ` varying ${varying.join(', ')}` : '');
+    const lead = `servers ${first.name}: ${release ? `${release} · ` : ''}${fps.length} configurations`;
+    const head = varying.length ? wrapList(`${lead} varying `, varying, ', ') : [lead];
     const flagged = fps.flatMap((fp) => {
       const which = axisPairs(configPairs(fp).filter(([axis]) => varying.includes(axis)));
       return configMismatches(fp).map((m) => `  ! ${which ? `${which}: ` : ''}${m}`);
     });
-    return [head, ...flagged];
+    return [...head, ...flagged];
   });
 }
 
@@ -253,7 +253,7 @@ function headerLines(result: RunResult): string[] {
   const unknown = serversWithoutFingerprint(result).map((k) => `server ${k}: no fingerprint recorded`);
   return [
     `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}`,
-    ...(fixed.length ? [`fixed: ${axisPairs(fixed)}`] : []),
+    ...(fixed.length ? wrapList('fixed: ', fixed.map(([a, v]) => `${a}=${v}`)) : []),
     ...(paths ? [`${paths[0]}: ${paths[1]}`] : []),
     ...serverLines(result),
     ...unknown,

@@ -30,10 +30,10 @@ t.test('title, run line, fixed axes and network paths', async (t) => {
   t.match(out, 'Started 2025-06-14T09:12:03.417Z · took 162.5 s · 16 cells');
   t.match(
     out,
-    '\nFixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off  \n',
+    '\n\nFixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off\n\n',
   );
   t.notMatch(out, /Fixed: [^\n]*user=/, 'user varies, so it is not fixed');
-  t.match(out, 'Network paths: direct (15 cells), nat (1 cell)  \nDetails name the network path of every cell not on direct.\n');
+  t.match(out, '\nNetwork paths (Details name the path of every cell not on direct):\n- **direct** (15 cells)\n- **nat** (1 cell)\n\n');
   t.match(out, '\n## debian-bookworm\n');
 });
 
@@ -42,7 +42,7 @@ t.test('one path: named once, no per-cell mention', async (t) => {
   result.cells = result.cells.filter((c) => c.networkPath === 'direct');
   const out = markdown.render(result);
   t.match(out, '\nNetwork path: direct\n');
-  t.notMatch(out, 'Details name the network path');
+  t.notMatch(out, 'Details name the path');
   t.notMatch(out, '; network path');
 });
 
@@ -175,10 +175,20 @@ t.test('Checks section: counts per check and every answer', async (t) => {
     ['---', '---', '---', '---'],
     ['reattach', '1', '1', '0'],
   ]);
+  t.match(checks, '\n### reattach\n\nAll: user=lab.\n\n', 'what every answer shares is said once');
   t.same(bullets(checks), [
+    '- passed: **pty / tmux / quiet × logout** (+12.10 s): a new session attached to tmux session hl-c5 and saw the probe',
+    '- failed: **pty / tmux / quiet × client-kill** (+15.20 s): tmux attach-session: no server running on /tmp/tmux-1001/default',
+  ]);
+  const result = fixtureCopy();
+  result.cells.find((c) => c.id === 'e7f8091a')!.checks = [{ name: 'reattach', ok: true, detail: 'attached', atMs: 9_000 }];
+  const varied = section(markdown.render(result), '## Checks');
+  t.notMatch(varied, 'All: user=');
+  t.same(bullets(varied), [
     '- passed: **pty / tmux / quiet × logout · user=lab** (+12.10 s): a new session attached to tmux session hl-c5 and saw the probe',
     '- failed: **pty / tmux / quiet × client-kill · user=lab** (+15.20 s): tmux attach-session: no server running on /tmp/tmux-1001/default',
-  ]);
+    '- passed: **pty / background / quiet × client-kill · user=root** (+9.00 s): attached',
+  ], 'once user varies among the answers, each names it');
 });
 
 t.test('no checks, no latency cases: no empty sections', async (t) => {
@@ -189,20 +199,58 @@ t.test('no checks, no latency cases: no empty sections', async (t) => {
   t.notMatch(out, '## Detection latency');
 });
 
-t.test('Detection latency: table and a computed reading per case', async (t) => {
+t.test('Detection latency: the repeated cases, a computed reading each, the single ones counted', async (t) => {
   const latency = section(markdown.render(fixture), '## Detection latency');
   const [header, rule, ...rows] = tableLines(latency);
-  t.equal(tableCells(header ?? '').length, 10);
-  t.equal(rule, '|---|---|---|---|---|---|---|---|---|---|');
+  t.equal(tableCells(header ?? '').length, 11);
+  t.equal(rule, '|---|---|---|---|---|---|---|---|---|---|---|');
   t.same(rows.map(tableCells), [
-    ['pty / disown / quiet × drop · user=lab', '1/2', '3/2', '3', '5.10 / 5.30 / 5.60 s', '0', '2 s / 3 s', '9.10 / 9.15 / 9.20 s', '1', '6 s / 9 s'],
-    ['pty / nohup / quiet × nat-expiry:10 · user=lab', '1/2', '3/2', '1', '5.30 s', '0', '2 s / 3 s', '9.20 s', '0', '6 s / 9 s'],
+    ['pty / disown / quiet × drop', '1/2', '3/2', '3', '3', '5.10 / 5.30 / 5.60 s', '0', '2 s / 3 s', '9.10 / 9.15 / 9.20 s', '1', '6 s / 9 s'],
   ]);
+  t.match(latency, '\n1 more network case ran once and is not listed (1 nat-expiry:10); the matrices and Details have their outcomes and times.\n');
+  t.match(latency, '\nAll cases below: user=lab.\n');
   t.match(
     latency,
-    '- **pty / disown / quiet × drop · user=lab**: server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval; ' +
+    '- **pty / disown / quiet × drop, ClientAlive 1/2, ServerAlive 3/2**: server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval; ' +
       'client: 9.15 s median of 2 (1 more repetition had none) vs 6 s / 9 s predicted: close to (CountMax + 1) × Interval',
   );
+});
+
+t.test('Detection latency: a path that never broke, in the table and the reading', async (t) => {
+  const result = fixtureCopy();
+  for (const c of result.cells.filter((c) => c.caseId === 'case-drop-disown'))
+    Object.assign(c, { sever: 'nat-expiry:10', pathBrokeMs: null, severLayer: 'middlebox', sessionEndedMs: null, verdict: 'session-open' });
+  const latency = section(markdown.render(result), '## Detection latency');
+  t.match(latency, '| pty / disown / quiet × nat-expiry:10 | 1/2 | 3/2 | 3 | 0 | path never broke | — | 2 s / 3 s | path never broke | — | 6 s / 9 s |');
+  t.match(latency, ': path never broke in any of 3 repetitions (pathBrokeMs null): the flow was kept alive; nothing to detect\n');
+  t.notMatch(latency, 'no detection');
+});
+
+t.test('Detection latency: only single-sample cases leave the count, no table', async (t) => {
+  const result = fixtureCopy();
+  result.cells = result.cells.filter((c) => c.caseId !== 'case-drop-disown');
+  const latency = section(markdown.render(result), '## Detection latency');
+  t.match(latency, '1 network case ran once and is not listed (1 nat-expiry:10)');
+  t.same(tableLines(latency), []);
+});
+
+t.test('network paths: each listed in full once, with a short name the Details use', async (t) => {
+  const result = fixtureCopy();
+  const router = (ip: string) => `NAT: host → router container ${ip} (conntrack idle timeout 4 s) → target`;
+  for (const c of result.cells) c.networkPath = 'direct: host → container bridge address';
+  result.cells.find((c) => c.id === 'b4c5d6e7')!.networkPath = router('172.17.0.6');
+  result.cells.find((c) => c.id === '4d5e6f70')!.networkPath = router('172.17.0.4');
+  const out = markdown.render(result);
+  t.match(
+    out,
+    '\nNetwork paths (Details name the path of every cell not on direct):\n' +
+      '- **direct** (14 cells): host → container bridge address\n' +
+      '- **NAT #1** (1 cell): host → router container 172.17.0.4 (conntrack idle timeout 4 s) → target\n' +
+      '- **NAT #2** (1 cell): host → router container 172.17.0.6 (conntrack idle timeout 4 s) → target\n',
+  );
+  t.match(out, '- **pty / nohup / quiet × nat-expiry:10**: survived; network path NAT #2\n');
+  t.match(out, '- **pty / nohup / quiet × client-kill**: survived; network path NAT #1\n');
+  t.match(out, '| Network paths of its cells | direct (14 cells), NAT #1 (1 cell), NAT #2 (1 cell) |');
 });
 
 t.test('Servers: one block per fingerprint with every recorded fact', async (t) => {
@@ -215,6 +263,7 @@ t.test('Servers: one block per fingerprint with every recorded fact', async (t) 
   t.match(servers, /\| Versions \| systemd=252\.38-1~deb12u1/);
   t.match(servers, /\| Kernel sysctls \| [^\n]*net\.ipv4\.tcp_retries2=15 \|/);
   t.match(servers, '| Network path | direct |');
+  t.match(servers, '| Network paths of its cells | direct (15 cells), nat (1 cell) |', 'one cell went another way');
   t.match(servers, '| Client | OpenSSH_9.6p1 Ubuntu-3ubuntu13.13');
   t.match(servers, '```\nclientaliveinterval 1\nclientalivecountmax 2\ntcpkeepalive yes\nusepam yes\n```');
   t.notMatch(servers, 'Config mismatch');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { combos, fixedExtraAxes, networkPathsText, varyingAxes, varyingExtraAxes } from '../../harness/report/axes.js';
+import { combos, fixedExtraAxes, networkPathsText, pathKind, splitAxes, varyingAxes, varyingExtraAxes } from '../../harness/report/axes.js';
 import { checkSummaries, notPassing } from '../../harness/report/checks.js';
 import { configMismatches, fingerprintsInOrder } from '../../harness/report/fingerprint.js';
 import { markdown } from '../../harness/report/markdown.js';
@@ -79,10 +79,19 @@ t.test('times that print the same are not shown as a spread', async (t) => {
 
 t.test('network paths: one named plainly, several with counts', async (t) => {
   t.same(networkPathsText(fixture), ['network paths', 'direct (15 cells), nat (1 cell)']);
+  t.equal(pathKind('NAT: host → router container 172.17.0.6 (timeout 4 s) → target'), 'NAT');
+  t.equal(pathKind('direct'), 'direct');
   const result = fixtureCopy();
   result.cells = result.cells.filter((c) => c.networkPath === 'direct');
   t.same(networkPathsText(result), ['network path', 'direct']);
   t.equal(networkPathsText({ ...result, cells: [] }), null);
+});
+
+t.test('splitAxes: the axes that vary among some cells, and the common value of the rest', async (t) => {
+  const lab = fixture.cells.filter((c) => c.user === 'lab');
+  t.same(splitAxes(lab, ['user', 'workload', 'sever']), { varying: ['sever'], common: [['user', 'lab'], ['workload', 'quiet']] });
+  t.same(splitAxes(fixture.cells, ['user']), { varying: ['user'], common: [] });
+  t.same(splitAxes([], ['user']), { varying: [], common: [] });
 });
 
 t.test('checks: counted per name, failed before unknown', async (t) => {
@@ -120,7 +129,8 @@ function twoServers(): RunResult {
     verdict: 'session-open',
     reason: 'sshd-session was still running when the 20 s window closed',
   };
-  result.cells.push(c);
+  const rep2: CellResult = { ...structuredClone(c), id: 'off00002', rep: 2, client: { ...c.client!, exitMs: 9_300 } };
+  result.cells.push(c, rep2);
   return result;
 }
 
@@ -129,14 +139,56 @@ t.test('one fingerprint per server config, in a stable order, each checked again
   t.same(fingerprintsInOrder(result).map((f) => f.config.clientAlive), ['1/2', 'off']);
   for (const fp of result.targets) t.same(configMismatches(fp), [], fp.key);
   const term = terminal.render(result);
-  t.match(term, '\nserver debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · clientAlive 1/2 ·');
-  t.match(term, '\nserver debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · clientAlive off ·');
+  t.match(term, '\nservers debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · 2 configurations varying clientAlive\n', 'one line for both');
+  t.notMatch(term, '\n  ! ');
   t.match(term, '\ndebian-bookworm · user=lab · clientAlive=off\n');
   const md = markdown.render(result);
   t.match(md, '### Matrix: user=lab · clientAlive=off\n');
   t.match(md, '### debian-bookworm · clientAlive=off · tcpKeepAlive=yes');
-  t.match(md, '| pty / disown / quiet × drop · user=lab | off | 3/2 | 1 | — | 1 | — | 9.10 s | 0 | 6 s / 9 s |');
-  t.match(md, 'server: no detection in any of 1 repetition (ClientAlive off); client: 9.10 s median of 1');
+  t.match(md, '| pty / disown / quiet × drop | off | 3/2 | 2 | 2 | — | 2 | — | 9.10 / 9.20 / 9.30 s | 0 | 6 s / 9 s |');
+  t.match(md, 'server: no detection in any of 2 repetitions (ClientAlive off); client: 9.20 s median of 2');
+
+  // A mismatch under the grouped line names the configuration it belongs to.
+  result.targets.find((fp) => fp.config.clientAlive === 'off')!.sshdEffective.tcpkeepalive = 'no';
+  t.match(terminal.render(result), '2 configurations varying clientAlive\n  ! clientAlive=off: tcpKeepAlive is yes, but sshd -T says tcpkeepalive no\n');
+});
+
+t.test('several servers: what they share is one block, each keeps what tells it apart', async (t) => {
+  const servers = markdown.render(twoServers()).split('\n## Servers\n')[1]!.split('\n## Legend')[0]!;
+  const common = servers.split('\n### debian-bookworm')[0]!;
+  t.match(common, '### Common to all 2 servers\n');
+  t.match(common, '| Image | hangup-lab/debian-bookworm:latest |');
+  t.match(common, '```\ntcpkeepalive yes\nusepam yes\n```');
+  t.notMatch(common, '| Key |');
+  t.notMatch(common, 'clientaliveinterval');
+  const own = servers.slice(common.length);
+  t.notMatch(own, '| Image |', 'not repeated per server');
+  t.match(own, '| Key | debian-bookworm\\|clientAlive=off');
+  t.match(own, 'Effective `sshd -T` lines of its own:\n\n```\nclientaliveinterval 0\nclientalivecountmax 3\n```');
+});
+
+t.test('config checks accept each source\'s spelling of yes/no and of numbers', async (t) => {
+  const fp = structuredClone(fixture.targets[0]!);
+  fp.logind.KillUserProcesses = 'false';
+  fp.sshdEffective.tcpkeepalive = 'yes';
+  t.same(configMismatches(fp), [], 'logind says false for no');
+  fp.config.killUserProcesses = 'yes';
+  fp.logind.KillUserProcesses = 'true';
+  t.same(configMismatches(fp), []);
+  fp.logind.KillUserProcesses = 'false';
+  t.same(configMismatches(fp), ['killUserProcesses is yes, but logind says KillUserProcesses=false']);
+  fp.logind.KillUserProcesses = 'maybe';
+  t.same(configMismatches(fp), ['killUserProcesses is yes, but logind says KillUserProcesses=maybe'], 'an odd value is still reported');
+  fp.logind.KillUserProcesses = 'YES';
+  fp.sshdEffective.tcpkeepalive = 'no';
+  t.same(configMismatches(fp), ['tcpKeepAlive is yes, but sshd -T says tcpkeepalive no']);
+  fp.sshdEffective.tcpkeepalive = 'yes';
+  fp.config.kernel = 'tcp_keepalive_time=3,tcp_retries2=3';
+  fp.sysctls['net.ipv4.tcp_keepalive_time'] = ' 3\n';
+  fp.sysctls['net.ipv4.tcp_retries2'] = '03';
+  t.same(configMismatches(fp), [], 'whitespace and leading zeros');
+  fp.sysctls['net.ipv4.tcp_retries2'] = '15';
+  t.same(configMismatches(fp), ['kernel asks tcp_retries2=3, but the server has net.ipv4.tcp_retries2=15']);
 });
 
 t.test('values only cells carry come after the declared ones, in a stable order', async (t) => {

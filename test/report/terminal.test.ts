@@ -33,20 +33,37 @@ const LAB = 'debian-bookworm · user=lab';
 const ROOT = 'debian-bookworm · user=root';
 
 t.test('header: scenario, size, fixed axes, network paths, one line per server', async (t) => {
-  const [first, fixed, paths, server] = terminal.render(fixture).split('\n');
+  const [first, fixed, fixed2, paths, server, server2, blank] = terminal.render(fixture).split('\n');
   t.equal(first, 'hangup-lab: pty vs exec — 16 cells in 162.5 s');
-  t.equal(fixed, 'fixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off');
+  t.equal(fixed, 'fixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off ·');
+  t.equal(fixed2, '  huponexit=off', 'wrapped at a separator rather than past 120 columns');
   t.equal(paths, 'network paths: direct (15 cells), nat (1 cell)');
-  t.equal(
-    server,
-    'server debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · clientAlive 1/2 · tcpKeepAlive yes · kernel default · killUserProcesses no',
-  );
+  t.equal(server, 'server debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · clientAlive 1/2 · tcpKeepAlive yes · kernel default ·');
+  t.equal(server2, '  killUserProcesses no');
+  t.equal(blank, '');
 });
 
 t.test('a config the server did not take is flagged under its line', async (t) => {
   const result = fixtureCopy();
   result.targets[0]!.logind.KillUserProcesses = 'yes';
   t.match(terminal.render(result), '\n  ! killUserProcesses is no, but logind says KillUserProcesses=yes\n');
+  result.targets[0]!.logind.KillUserProcesses = 'true';
+  t.match(terminal.render(result), '\n  ! killUserProcesses is no, but logind says KillUserProcesses=true\n');
+  result.targets[0]!.logind.KillUserProcesses = 'false';
+  t.notMatch(terminal.render(result), '\n  ! ', 'logind spells no as false: no mismatch');
+});
+
+t.test('network paths: grouped by kind, full descriptions left to report.md', async (t) => {
+  const result = fixtureCopy();
+  const router = (ip: string, s: number) =>
+    `NAT: host → router container ${ip} (kernel DNAT + MASQUERADE, conntrack idle timeout ${s} s, tcp_loose=0) → target; no userland proxy`;
+  for (const c of result.cells) c.networkPath = 'direct: host → container bridge address, kernel to kernel, no userland proxy';
+  result.cells.find((c) => c.id === 'b4c5d6e7')!.networkPath = router('172.17.0.6', 4);
+  result.cells.find((c) => c.id === '3c4d5e6f')!.networkPath = router('172.17.0.6', 4);
+  result.cells.find((c) => c.id === '4d5e6f70')!.networkPath = router('172.17.0.4', 3);
+  const out = terminal.render(result);
+  t.match(out, '\nnetwork paths: direct (13 cells), NAT (3 cells on 2 paths)\n');
+  t.notMatch(out, '172.17.0.6');
 });
 
 t.test('one matrix per value of the varying axis; rows and columns it does not use are left out', async (t) => {
@@ -137,31 +154,84 @@ t.test('a cell whose axis value is not declared still appears', async (t) => {
   t.same(columns(header ?? ''), ['session/launch/workload', 'logout', 'client-kill', 'drop', 'nat-expiry:10', 'network-drop']);
 });
 
-t.test('detection latency: a compact table and one reading per case', async (t) => {
+t.test('detection latency: a compact table of the repeated cases and the readings', async (t) => {
   const out = terminal.render(fixture);
   const lines = out.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('detection latency'));
+  const start = lines.findIndex((l) => l.startsWith('detection latency in seconds'));
   t.ok(start > 0);
-  t.same(columns(lines[start + 2] ?? ''), ['case', 'CA', 'SA', 'n', 'server', 'none', 'pred', 'client', 'none', 'pred']);
-  t.same(columns(lines[start + 4] ?? ''), [
-    'pty/disown/quiet × drop · user=lab',
+  t.equal(lines[start + 3], '1 more network case ran once and is not listed (1 nat-expiry:10); see the matrices.');
+  t.equal(lines[start + 4], 'all cases below: user=lab', 'the axes all listed cases share, once');
+  t.same(columns(lines[start + 5] ?? ''), ['case', 'CA', 'SA', 'n', 'broke', 'server', 'none', 'pred', 'client', 'none', 'pred']);
+  t.same(columns(lines[start + 7] ?? ''), [
+    'pty/disown/quiet × drop',
     '1/2',
     '3/2',
     '3',
-    '5.10/5.30/5.60 s',
+    '3',
+    '5.10/5.30/5.60',
     '0',
-    '2/3 s',
-    '9.10/9.15/9.20 s',
+    '2/3',
+    '9.10/9.15/9.20',
     '1',
-    '6/9 s',
+    '6/9',
   ]);
-  for (const line of lines.slice(start + 2, start + 6)) t.ok(line.length <= 120, `fits: ${line}`);
+  t.notMatch(out, /\n\s*pty\/nohup\/quiet × nat-expiry:10 /, 'the single-sample case is not listed');
+  for (const line of lines.slice(start, start + 8)) t.ok(line.length <= 120, `fits: ${line}`);
   t.match(
     out,
-    '\n  pty/disown/quiet × drop · user=lab:\n' +
+    '\n  pty/disown/quiet × drop, CA 1/2, SA 3/2:\n' +
       '    server: 5.30 s median of 3 vs 2 s / 3 s predicted: neither — about 1.8 × (CountMax + 1) × Interval\n' +
       '    client: 9.15 s median of 2 (1 more repetition had none) vs 6 s / 9 s predicted: close to (CountMax + 1) × Interval\n',
   );
+});
+
+t.test('detection latency: a case whose path never broke says so', async (t) => {
+  const result = fixtureCopy();
+  for (const c of result.cells.filter((c) => c.caseId === 'case-drop-disown'))
+    Object.assign(c, { sever: 'nat-expiry:10', pathBrokeMs: null, severLayer: 'middlebox', sessionEndedMs: null, verdict: 'session-open' });
+  const out = terminal.render(result);
+  t.match(out, /\npty\/disown\/quiet × nat-expiry:10 +1\/2 +3\/2 +3 +0 +never broke +— +2\/3 +never broke +— +6\/9\n/);
+  t.match(out, '\n    path never broke in any of 3 repetitions (pathBrokeMs null): the flow was kept alive; nothing to detect\n');
+  t.notMatch(out, 'no detection');
+});
+
+t.test('detection latency: only single-sample cases leaves one line, no table', async (t) => {
+  const result = fixtureCopy();
+  result.cells = result.cells.filter((c) => c.caseId !== 'case-drop-disown');
+  const out = terminal.render(result);
+  t.match(out, '\ndetection latency: 1 network case ran once and is not listed (1 nat-expiry:10); see the matrices.\n');
+  t.notMatch(out, 'broke');
+});
+
+t.test('inconclusive cells that share a reason are listed under it once, by row', async (t) => {
+  const result = fixtureCopy();
+  const template = result.cells.find((c) => c.id === '8192a3b4')!;
+  const reason = 'the probe did not start within 15000 ms';
+  for (const [id, launch, sever] of [
+    ['i1', 'nohup', 'logout'],
+    ['i2', 'foreground', 'logout'],
+    ['i3', 'foreground', 'client-kill'],
+  ] as const)
+    result.cells.push({ ...structuredClone(template), id, caseId: `case-${id}`, launch, sever, verdict: 'inconclusive', reason });
+  result.cells.find((c) => c.id === '8192a3b4')!.reason = reason;
+  result.cells = result.cells.filter((c) => !['1a2b3c4d', '5e6f7081', '708192a3', '6f708192'].includes(c.id));
+  t.match(
+    terminal.render(result),
+    '\ninconclusive, needs attention (4):\n' +
+      '  1. 4 cells: the probe did not start within 15000 ms\n' +
+      '       exec/foreground/quiet × logout, client-kill\n' +
+      '       exec/nohup/quiet × logout, client-kill\n',
+  );
+});
+
+t.test('long matrix titles wrap at a separator', async (t) => {
+  const result = fixtureCopy();
+  const kernel = 'tcp_keepalive_time=3,tcp_keepalive_intvl=1,tcp_keepalive_probes=2,tcp_retries2=3,tcp_syn_retries=2';
+  result.axes.kernel = ['default', kernel];
+  result.cells.find((c) => c.id === '3c4d5e6f')!.kernel = kernel;
+  const out = terminal.render(result);
+  t.match(out, `\ndebian-bookworm · user=lab · kernel=default\n`);
+  t.match(out, `\ndebian-bookworm · user=lab ·\n  kernel=${kernel}\nsession/launch/workload`);
 });
 
 t.test('checks and the legend for what the matrices used', async (t) => {
@@ -211,7 +281,13 @@ t.test('many severs: compact codes, short column names, both explained', async (
   t.same(columns(rows[0] ?? ''), ['pty/foreground/quiet', 'n/a', 'HUP', 'HUP', '-', 'HUP', 'HUP', '-', 'HUP', 'HUP', 'HUP']);
   t.match(out, '2×surv/1×HUP');
   t.match(out, '\nlegend: surv = survived · HUP, TERM, … = killed by that signal');
-  t.match(out, '\ncolumns: c-kill = client-kill · s-kill = sshd-kill · n-expiry:10 = nat-expiry:10 · s-restart = sshd-restart · g-kill = group-kill\n');
+  t.match(
+    out,
+    '\ncolumns: c-kill = client-kill · s-kill = sshd-kill · n-expiry:10 = nat-expiry:10 · s-restart = sshd-restart ·\n' +
+      '  g-kill = group-kill\n',
+    'wrapped at a separator rather than past 120 columns',
+  );
+  for (const line of out.split('\n')) t.ok(line.length <= 120, `fits: ${line}`);
 });
 
 t.test('abbreviations that would clash keep their full names', async (t) => {
