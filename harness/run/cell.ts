@@ -130,7 +130,16 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
       monoMs() + PROBE_START_TIMEOUT_MS,
       monoMs,
     );
-    if (!started) throw new CellAbort(`the probe did not start within ${PROBE_START_TIMEOUT_MS} ms (client printed: ${open.client.lastLines(2).join(' / ')})`);
+    if (!started) {
+      // Seen with `ssh -tt host 'cmd &'`: sshd ends the session as soon as the command returns, and
+      // what it started is gone before it could log anything. Say what was seen, not a guess.
+      const gone = await Promise.race([open.client.exited, sleep(0).then(() => null)]);
+      throw new CellAbort(
+        gone
+          ? `the probe never logged its start, and the session was already over (client exited ${gone.exitCode ?? gone.signal}: ${open.client.lastLines(2).join(' / ')}): whatever the launch line started did not live long enough to be observed`
+          : `the probe did not start within ${PROBE_START_TIMEOUT_MS} ms (client printed: ${open.client.lastLines(2).join(' / ')})`,
+      );
+    }
     await sleep(SETTLE_MS);
 
     const before = await snapshot(ctx.target, login);
