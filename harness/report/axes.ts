@@ -8,17 +8,10 @@ import { plural } from './format.js';
 /** The axes a matrix lays out as rows (the first three) and columns (sever). */
 export const LAYOUT_AXES = ['session', 'launch', 'workload', 'sever'] as const satisfies readonly AxisName[];
 
-/** The axes that split matrices when they vary; target is not here: each target has its section. */
-export const EXTRA_AXES = [
-  'user',
-  'clientAlive',
-  'serverAlive',
-  'tcpKeepAlive',
-  'kernel',
-  'killUserProcesses',
-  'linger',
-  'huponexit',
-] as const satisfies readonly AxisName[];
+/** The axes that split matrices when they vary: all but the layout's and target (each target has its section). */
+export const EXTRA_AXES = AXIS_NAMES.filter(
+  (a): a is Exclude<AxisName, 'target' | (typeof LAYOUT_AXES)[number]> => a !== 'target' && !(LAYOUT_AXES as readonly string[]).includes(a),
+);
 export type ExtraAxis = (typeof EXTRA_AXES)[number];
 
 /** One matrix's values of the varying extra axes, in EXTRA_AXES order. */
