@@ -158,7 +158,10 @@ export class ServerPool {
     const key = serverKey(cell);
     if (!this.fingerprints.has(key)) {
       this.o.say(`${label}: started`);
-      this.fingerprints.set(key, target.fingerprint(key, config, DIRECT_PATH, this.o.clientVersion));
+      // Taken before any cell runs on it, so an own container cannot be removed mid-fingerprint.
+      const fp = target.fingerprint(key, config, DIRECT_PATH, this.o.clientVersion);
+      this.fingerprints.set(key, fp);
+      await fp;
     }
     return { target, knownHostsFile, routers, remaining: 1, stop };
   }
