@@ -161,7 +161,10 @@ export class ServerPool {
       // Taken before any cell runs on it, so an own container cannot be removed mid-fingerprint.
       const fp = target.fingerprint(key, config, DIRECT_PATH, this.o.clientVersion);
       this.fingerprints.set(key, fp);
-      await fp;
+      await fp.catch(async e => {
+        await stop();
+        throw e;
+      });
     }
     return { target, knownHostsFile, routers, remaining: 1, stop };
   }
