@@ -118,6 +118,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
   let t0 = NaN;
   let pathBrokeMono: number | null = null;
   const marks: TimelineEvent[] = [];
+  const senders = new Map<number, string>();
   const checks: Check[] = [];
   const rel = (mono: number) => Math.round(mono - t0);
   try {
@@ -187,6 +188,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
       sinceSever: () => rel(monoMs()),
       mark: event => marks.push({ atMs: rel(monoMs()), event }),
       check: c => checks.push({ ...c, atMs: rel(monoMs()) }),
+      sentBy: (pid, comm) => senders.set(pid, comm),
       pathBroke: atMono => {
         pathBrokeMono ??= atMono ?? monoMs();
       },
@@ -229,8 +231,9 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
     base.after = await snapshot(ctx.target, login);
     const events = watcher.all;
     const probeLog = events.flatMap(e => (e.e === 'log' ? [parseProbeLine(e.line)] : [])).filter(x => x !== null);
-    // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out)
-    // has no /proc entry left to name it; the "before" picture still does.
+    // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out, a
+    // kill run by the sever) has no /proc entry left to name it; the "before" picture or the sever
+    // still does.
     const commBefore = new Map(before.map(p => [p.pid, p.comm]));
     const signalsCaught: CaughtSignal[] = probeLog.flatMap(l =>
       l.kind === 'sig' && l.t >= t0 - 1000
@@ -239,7 +242,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResu
             atMs: rel(l.t),
             code: l.code,
             senderPid: l.senderPid,
-            senderComm: l.senderComm ?? (l.senderPid ? commBefore.get(l.senderPid) ?? null : null),
+            senderComm: l.senderComm ?? (l.senderPid ? commBefore.get(l.senderPid) ?? senders.get(l.senderPid) ?? null : null),
             cgroup: l.cgroup ?? null,
           }]
         : [],

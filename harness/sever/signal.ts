@@ -12,8 +12,12 @@ export async function killAsUser(ctx: SeverContext, signal: 'HUP' | 'TERM', targ
   // kill(2) with -1 means every process the sender may signal, and 0 its own group: never that.
   if (!Number.isInteger(id) || id <= 1) throw new Error(`refusing to send SIG${signal} to ${'pid' in target ? 'pid' : 'process group'} ${id}`);
   const argv = killArgv(ctx.loginUser, signal, target);
-  const r = await ctx.target.exec(argv);
+  // The shell prints its pid and execs: that pid becomes setpriv, then kill, the signal's sender.
+  // kill exits before the probe's handler can read /proc/<sender>/comm, so the sever names it.
+  const r = await ctx.target.exec(['sh', '-c', 'echo $$; exec "$@"', 'sh', ...argv]);
   if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed: ${(r.stderr || r.stdout).trim()}`);
+  const pid = Number(r.stdout.split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0) ctx.sentBy(pid, 'kill');
 }
 
 export function killArgv(user: string, signal: string, target: { pid: number } | { pgid: number }): string[] {

@@ -26,6 +26,8 @@ export interface SeverContext {
   mark(event: string): void;
   /** record the answer to a question the sever asks (e.g. was the session usable after the nap) */
   check(c: Omit<Check, 'atMs'>): void;
+  /** name a process the sever used to send a signal (it may exit before the probe can name it) */
+  sentBy(pid: number, comm: string): void;
   /**
    * Record that the network path broke, now or at `atMono` (monotonic ms, e.g. read in the target
    * right after the rules went in). Detection latencies are measured from here; the first call wins.

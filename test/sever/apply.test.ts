@@ -57,6 +57,7 @@ function fakeContext(o: FakeOptions = {}) {
     mark: (e: string) => events.push(`mark ${e}`),
     check: (c: { name: string; ok: boolean | null; detail: string }) => (events.push(`check ${c.name}`), checks.push(c)),
     pathBroke: () => events.push('pathBroke'),
+    sentBy: (pid: number, comm: string) => events.push(`sentBy ${pid} ${comm}`),
   } as unknown as SeverContext;
   return { ctx, events, checks };
 }
@@ -177,10 +178,11 @@ t.test('nat-expiry: refuses a cell whose session does not go through a matching 
 t.test('hangup signals the probe, group-kill its process group, as the login user', async t => {
   const a = fakeContext({ loginUser: 'hlxyz' });
   await hangup.apply(a.ctx);
-  t.same(a.events, ['exec setpriv --reuid=hlxyz --regid=hlxyz --init-groups -- /bin/kill -s HUP -- 777']);
+  // The exec'ing shell prints its pid (the fake exec prints 1000): that pid is named as the sender.
+  t.same(a.events, ['exec sh -c echo $$; exec "$@" sh setpriv --reuid=hlxyz --regid=hlxyz --init-groups -- /bin/kill -s HUP -- 777', 'sentBy 1000 kill']);
   const b = fakeContext();
   await groupKill.apply(b.ctx);
-  t.same(b.events, ['exec setpriv --reuid=hlabc --regid=hlabc --init-groups -- /bin/kill -s TERM -- -770']);
+  t.same(b.events, ['exec sh -c echo $$; exec "$@" sh setpriv --reuid=hlabc --regid=hlabc --init-groups -- /bin/kill -s TERM -- -770', 'sentBy 1000 kill']);
 });
 
 t.test('never kill(-1) or kill(0): a group id of 0 or 1 is refused before anything runs', async t => {
