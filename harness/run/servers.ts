@@ -82,6 +82,14 @@ export class ServerPool {
     const key = serverKey(cell);
     const own = needsOwnServer(cell);
     const server = own ? await this.start(cell, `${key} (own container for ${cell.id})`) : await this.sharedServer(cell, key);
+    // An own container goes with its cell; a shared one with the last cell that needed it.
+    const release = async () => {
+      if (own) await server.stop();
+      else if (--server.remaining === 0) {
+        this.shared.delete(key);
+        await server.stop();
+      }
+    };
     try {
       await server.target.addUsers([cellUser(cell)], this.o.publicKey);
       if (cell.user === 'root') await server.target.authorizeRoot(this.o.publicKey);
@@ -97,13 +105,6 @@ export class ServerPool {
         }
         router = await r;
       }
-      const done = async () => {
-        if (own) await server.stop();
-        else if (--server.remaining === 0) {
-          this.shared.delete(key);
-          await server.stop();
-        }
-      };
       return {
         target: server.target,
         server: key,
@@ -115,14 +116,10 @@ export class ServerPool {
         },
         router,
         networkPath: router?.description ?? DIRECT_PATH,
-        release: done,
+        release,
       };
     } catch (e) {
-      if (own) await server.stop();
-      else if (--server.remaining === 0) {
-        this.shared.delete(key);
-        await server.stop();
-      }
+      await release();
       throw e;
     }
   }
