@@ -1,10 +1,5 @@
-import { connectionRules, cutConnection, restoreConnection, type Endpoint } from './iptables.js';
+import { cutConnection, restoreConnection } from './iptables.js';
 import { defineSeverMethod } from './types.js';
-
-/** The DROP rules for one connection (kept for callers that name the drop sever's rules). */
-export function dropRules(client: Endpoint, server: Endpoint): string[] {
-  return connectionRules(client, server, 'DROP');
-}
 
 export default defineSeverMethod({
   name: 'drop',

@@ -1,5 +1,8 @@
 import t from 'tap';
-import drop, { dropRules } from '../../harness/sever/drop.js';
+import drop from '../../harness/sever/drop.js';
+import { connectionRules, type Endpoint } from '../../harness/sever/iptables.js';
+
+const dropRules = (c: Endpoint, s: Endpoint) => connectionRules(c, s, 'DROP');
 
 const client = { ip: '172.17.0.1', port: 50000 };
 const server = { ip: '172.17.0.2', port: 22 };
