@@ -1,0 +1,21 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { BadInputError } from '../errors.js';
+
+/** parseArgs with the harness's error contract: a bad flag is one line and exit 2. */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new BadInputError(`hangup-lab ${command}: ${(e as Error).message}; see hangup-lab help`);
+  }
+}
+
+/** An integer flag within bounds, or one line naming the flag, the value and the range. */
+export function intFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= min && n <= max)) {
+    throw new BadInputError(`hangup-lab ${command}: --${flag} "${value}": must be an integer from ${min} to ${max}`);
+  }
+  return n;
+}
