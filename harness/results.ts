@@ -2,7 +2,9 @@
 // (terminal, Markdown, …) is a pure function of it. Field names are public: users and CI read them.
 // Bump schemaVersion on any incompatible change.
 
-export const SCHEMA_VERSION = 2;
+import type { Expectation, ExpectationOutcome } from './expect/judge.js';
+
+export const SCHEMA_VERSION = 3;
 
 export type Workload = 'chatty' | 'quiet';
 
@@ -177,6 +179,33 @@ export interface CellResult extends Cell {
   checks: Check[];
   /** which TargetFingerprint (by key) describes the server this cell ran on */
   server: string;
+  /** the scenario's expectations that apply to this cell, judged (expect/judge.ts) */
+  expectations: ExpectationOutcome[];
+  /** where the cell's time went, ms since the run started (for `npm run bench`) */
+  timing: {
+    startedMs: number;
+    /** from waiting for its server to the end of its cleanup */
+    durationMs: number;
+    /** of durationMs: waiting for a server (container boot or a free slot) */
+    serverWaitMs: number;
+    /** of durationMs: from the sever to the verdict (the physics: detection, settle windows) */
+    watchedMs: number;
+  };
+}
+
+/** What running one cell yields; the matrix runner adds its timing and expectation outcomes. */
+export type CellOutcome = Omit<CellResult, 'expectations' | 'timing'>;
+
+/** A container the run started, and how long it took to be ready (for `npm run bench`). */
+export interface ContainerTiming {
+  /** the fingerprint key of the server, or "router:<timeout>" */
+  server: string;
+  /** shared by cells of one server config, own (root, exclusive severs), or the NAT router */
+  role: 'shared' | 'own' | 'router';
+  /** ms since the run started */
+  startedMs: number;
+  /** from asking the engine to sshd answering with its banner, configured */
+  bootMs: number;
 }
 
 export interface TargetFingerprint {
@@ -210,6 +239,18 @@ export interface RunResult {
   targets: TargetFingerprint[];
   /** every axis with the values the scenario gave it (one value: the axis was fixed), in order */
   axes: Record<AxisName, string[]>;
+  /** the scenario's expectations; each cell carries their outcomes */
+  expectations: Expectation[];
+  /** an inconclusive cell fails an expectation (the user asked for strictness) */
+  strict: boolean;
+  /**
+   * The ids of every cell of the whole matrix in run order, also when this result is one shard of
+   * it: `merge` orders cells by it and knows when a shard is missing.
+   */
+  plan: string[];
+  /** which part of the plan this result ran (null: all of it); a merged result has null */
+  shard: { index: number; count: number } | null;
+  containers: ContainerTiming[];
   cells: CellResult[];
 }
 

@@ -1,32 +1,67 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileReporters, reporters } from '../report/registry.js';
+import { BadInputError } from '../errors.js';
+import { parseShard } from '../matrix/shard.js';
+import { Progress } from '../run/progress.js';
 import { runMatrix } from '../run/matrix.js';
 import { loadScenario } from '../scenario/load.js';
-import { BadInputError, ExitCode } from '../errors.js';
-import { ROOT } from '../paths.js';
+import { TARGETS } from '../target/targets.js';
+import { unknownName } from '../errors.js';
 import { intFlag, parseFlags } from './args.js';
+import { defaultOutDir, writeReports } from './output.js';
 import type { Command } from './types.js';
 
 export const run: Command = {
   name: 'run',
   summary: "run a scenario's matrix against real sshd targets; write every report to DIR (default reports/latest)",
-  usage: 'run --scenario FILE [--out DIR] [--concurrency N]',
+  usage:
+    'run --scenario FILE [--out DIR] [--concurrency N] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log]',
   async run(args, ctx) {
     const { values } = parseFlags('run', args, {
       scenario: { type: 'string' },
       out: { type: 'string' },
       concurrency: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      shard: { type: 'string' },
+      strict: { type: 'boolean' },
+      'sshd-config': { type: 'string' },
+      progress: { type: 'string' },
     });
     if (!values.scenario) throw new BadInputError('hangup-lab run: --scenario FILE is required (e.g. scenarios/default.yaml)');
     const concurrency = intFlag('run', 'concurrency', values.concurrency, 1, 64);
-    const out = values.out ?? path.join(ROOT, 'reports', 'latest');
-    const scenario = loadScenario(values.scenario);
-    const result = await runMatrix(scenario, { say: ctx.say, version: ctx.version, ...(concurrency ? { concurrency } : {}) });
-    fs.mkdirSync(out, { recursive: true });
-    for (const r of fileReporters) fs.writeFileSync(path.join(out, r.fileName), r.render(result));
-    process.stdout.write(reporters.terminal.render(result, { color: process.stdout.isTTY === true }));
-    ctx.say(`wrote ${fileReporters.map(r => path.relative(ROOT, path.join(out, r.fileName)) || r.fileName).join(', ')}`);
-    return ExitCode.ok;
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard, 'hangup-lab run: --shard');
+    const progressMode = values.progress ?? 'auto';
+    if (!['auto', 'tty', 'log'].includes(progressMode)) {
+      throw new BadInputError(`hangup-lab run: --progress "${progressMode}": must be auto, tty or log`);
+    }
+    const scenario = loadScenario(values.scenario, values['sshd-config'] ? { sshdConfig: values['sshd-config'] } : {});
+    for (const t of values.target ?? []) {
+      if (!scenario.axes.target.includes(t)) {
+        const known = Object.keys(TARGETS).includes(t);
+        throw new BadInputError(
+          `hangup-lab run: --target ${known ? `"${t}" is not a target of ${scenario.file} (its targets: ${scenario.axes.target.join(', ')})` : unknownName('target', t, scenario.axes.target)}`,
+        );
+      }
+    }
+    const strict = values.strict ?? scenario.run.strict;
+    const progress = new Progress({
+      write: text => process.stderr.write(text),
+      tty: progressMode === 'tty' || (progressMode === 'auto' && process.stderr.isTTY === true),
+      width: process.stderr.columns ?? 100,
+      strict,
+    });
+    let result;
+    try {
+      result = await runMatrix(scenario, {
+        say: line => progress.say(line),
+        progress,
+        version: ctx.version,
+        strict,
+        ...(concurrency ? { concurrency } : {}),
+        ...(values.target ? { targets: values.target } : {}),
+        ...(shard ? { shard } : {}),
+      });
+    } finally {
+      progress.end();
+    }
+    return writeReports(result, values.out ?? defaultOutDir(), ctx);
   },
 };

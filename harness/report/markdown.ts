@@ -1,6 +1,6 @@
 import { VERDICTS, type CellResult, type Check, type RunResult, type TargetFingerprint } from '../results.js';
 import { describeSender } from '../observe/sender.js';
-import { axisPairs, fixedExtraAxes, networkPathInfos, pathLabel, splitAxes, varyingAxes } from './axes.js';
+import { axisPairs, fixedExtraAxes, varyingExtraAxes, networkPathInfos, pathLabel, splitAxes, varyingAxes } from './axes.js';
 import { checkOutcome, checkSummaries, notPassing, type CheckSummary } from './checks.js';
 import {
   cellsOnServer,
@@ -12,6 +12,7 @@ import {
 import { offset, oneLine, plural, seconds } from './format.js';
 import { LATENCY_COLUMNS, caseReading, latencyRow, latencyTable, singleCasesText, type LatencyCase } from './latency.js';
 import {
+  slotOutcome,
   VERDICT_LEGEND,
   caseLabel,
   cellLabel,
@@ -26,6 +27,8 @@ import {
   type MatrixView,
   type Slot,
 } from './matrix-view.js';
+import { cellsOn, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
+import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
 import type { Reporter } from './types.js';
 
 /** A bare `|` would end the table cell early, and a newline the whole row. */
@@ -168,6 +171,91 @@ function targetSection(result: RunResult, target: string): string[] {
 }
 
 // ---- Run-wide sections ----
+
+/** Failing cells first: in CI this is the one thing the reader came for. */
+function expectationsSection(result: RunResult): string[] {
+  if (!result.expectations.length) return [];
+  const failing = failingCells(result);
+  const repeated = repeatedCases(result.cells);
+  const failBlock = failing.length
+    ? [
+        `### Failing cells (${failing.length})`,
+        '',
+        ...failing.flatMap(({ cell, lines }) => [
+          `- **${escapeCell(cell.target)} · ${escapeCell(caseLabel(cell, varyingExtraAxes(result), ' / ', repeated.has(cell.caseId)))}** (cell \`${cell.id}\`)`,
+          ...lines.map((l) => `  - ${oneLine(l)}`),
+        ]),
+      ]
+    : [];
+  const rows = expectationRows(result).map((r) => [
+    `expect[${r.expectation.index}]`,
+    whereText(r.expectation),
+    expectedText(r.expectation),
+    String(r.met),
+    String(r.failed),
+    String(r.unjudged),
+    String(r.notApplicable),
+    r.expectation.why || '—',
+  ]);
+  return [
+    ['## Expectations', '', `**${summaryText(result)}**${result.strict ? ' (strict: an inconclusive cell fails)' : ''}`].join('\n'),
+    ...(failBlock.length ? [failBlock.join('\n')] : []),
+    table(['#', 'where', 'expected', 'met', 'failed', 'unjudged', 'n/a', 'why'], rows).join('\n'),
+  ];
+}
+
+function compareSlotText(slot: CompareSlot | undefined, targets: readonly string[]): string {
+  if (!slot) return '—';
+  if (!slot.differs) return slotOutcome(slot.byTarget.find((s) => s !== undefined), 'long');
+  return (
+    '**≠** ' +
+    slot.byTarget.map((s, i) => `${targets[i]}: ${s ? slotOutcome(s, 'long') : '—'}`).join('<br>')
+  );
+}
+
+function compareTable(view: CompareView, short: readonly string[]): string[] {
+  // escapeCell would escape the <br> tags' neighbours only; the HTML itself must stay.
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(['session / launch / workload', ...view.severs.map(escapeCell)]),
+    `|${['', ...view.severs].map(() => '---').join('|')}|`,
+    ...view.rows.map((row) => line([escapeCell(rowLabel(row.key)), ...row.slots.map((s) => compareSlotText(s, short).split('<br>').map(escapeCell).join('<br>'))])),
+  ];
+}
+
+/** The targets side by side, differing cases marked ≠ and listed with their evidence. */
+function acrossTargetsSection(result: RunResult): string[] {
+  const views = compareViews(result);
+  if (!views.length) return [];
+  const targets = views[0]!.targets;
+  const { compared, differ } = comparedCounts(views);
+  const diffs = differences(views);
+  const diffList = diffs.flatMap((d) => [
+    `- **${escapeCell(rowLabel(d.key))} × ${escapeCell(d.sever)}**${d.combo.length ? ` · ${escapeCell(axisPairs(d.combo))}` : ''}`,
+    ...targets.map((t, i) => {
+      const cells = cellsOn(d.slot, i);
+      if (!cells.length) return `  - ${t}: not run`;
+      return `  - ${t}: ${cells.map((c) => `${outcomeWords(c)}`).join('; ')}`;
+    }),
+  ]);
+  return [
+    [
+      `## Across targets: ${targets.join(' · ')}`,
+      '',
+      `${differ} of ${plural(compared, 'case')} run on more than one target differ${differ === 1 ? 's' : ''} (marked **≠**; verdict and signal compared, not times).`,
+    ].join('\n'),
+    ...views.map((v) => [...(v.combo.length ? [`### ${axisPairs(v.combo)}`, ''] : []), ...compareTable(v, targets)].join('\n')),
+    ...(diffList.length ? [['### Differences', '', ...diffList].join('\n')] : []),
+  ];
+}
+
+/** One cell's outcome with its evidence, for the Differences list. */
+function outcomeWords(cell: CellResult): string {
+  const base = cell.verdict === 'killed' ? `killed ${cell.signal ?? ''}${sender(cell)}` : cell.verdict;
+  const when = cell.deathMs !== null ? ` at ${offset(cell.deathMs)}` : '';
+  const ended = cell.sessionEndedMs !== null ? `, sshd ended the session at ${offset(cell.sessionEndedMs)}` : ', session still open';
+  return `${base}${when}${ended}${cell.verdict === 'inconclusive' || cell.verdict === 'not-applicable' ? ` (${reasonText(cell.reason)})` : ''}`;
+}
 
 function latencySection(result: RunResult): string[] {
   const lt = latencyTable(result);
@@ -334,6 +422,7 @@ function header(result: RunResult): string[] {
     `Started ${result.startedAt}`,
     `took ${seconds(result.durationMs)}`,
     plural(result.cells.length, 'cell'),
+    ...(result.shard ? [`shard ${result.shard.index}/${result.shard.count} of ${result.plan.length} cells`] : []),
     `${result.tool.name} ${result.tool.version}`,
   ];
   const description = oneLine(result.scenario.description);
@@ -355,6 +444,8 @@ export const markdown: Reporter = {
   render(result) {
     const blocks = [
       ...header(result),
+      ...expectationsSection(result),
+      ...acrossTargetsSection(result),
       ...targetNames(result).flatMap((t) => targetSection(result, t)),
       ...latencySection(result),
       ...checksSection(result),

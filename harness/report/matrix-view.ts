@@ -61,7 +61,7 @@ export function rowKeys(result: RunResult): RowKey[] {
 }
 
 // JSON keeps the join unambiguous whatever characters the axis values contain.
-function slotKey(key: RowKey, sever: string): string {
+export function slotKey(key: RowKey, sever: string): string {
   return JSON.stringify([key.session, key.launch, key.workload, sever]);
 }
 
@@ -70,7 +70,7 @@ function slotKey(key: RowKey, sever: string): string {
  * cells of one slot are repetitions of one case; should a runner ever put two cases there, they
  * still share the slot and show as disagreeing rather than one hiding the other.
  */
-function slotsOf(cells: CellResult[], order: (a: CellResult, b: CellResult) => number): Map<string, Slot> {
+export function slotsOf(cells: CellResult[], order: (a: CellResult, b: CellResult) => number): Map<string, Slot> {
   const slots = new Map<string, Slot>();
   for (const cell of [...cells].sort(order)) {
     const key = slotKey(cell, cell.sever);

@@ -30,6 +30,8 @@ import {
   type MatrixView,
   type Slot,
 } from './matrix-view.js';
+import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
+import { failingCells, summaryText } from './expectations.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2 } as const;
@@ -140,7 +142,68 @@ function chooseLayout(result: RunResult, views: MatrixView[]): Layout {
   return fits ? wide : { style: 'compact', columns: columnNames(result) };
 }
 
+// ---- Several targets side by side ----
+
+const DIFFERS_COLOUR: Colour = 'yellow';
+
+function compareRows(view: CompareView, layout: Layout): Span[][] {
+  const header: Span[] = [{ text: 'session/launch/workload' }, ...view.severs.map((s) => ({ text: layout.columns.get(s) ?? s }))];
+  const body = view.rows.map((row) => [
+    { text: rowLabel(row.key, '/') },
+    ...row.slots.map((slot): Span => {
+      if (!slot) return { text: '-', colour: 'dim' };
+      if (!slot.differs) return slotSpan(slot.byTarget.find((x) => x !== undefined), layout.style);
+      // Compact codes keep three targets in one column: "≠ HUP|surv|surv".
+      return { text: `≠ ${slot.byTarget.map((x) => (x ? slotOutcome(x, 'compact') : '-')).join('|')}`, colour: DIFFERS_COLOUR };
+    }),
+  ]);
+  return withRule(header, body);
+}
+
+function compareSection(result: RunResult, views: CompareView[], perTarget: MatrixView[], layout: Layout, color: boolean): string[] {
+  const repeated = repeatedCases(result.cells);
+  const attention = perTarget.flatMap((v) => {
+    const lines = attentionLines(v, repeated);
+    return lines.length ? [[viewTitle(v), ...lines].join('\n')] : [];
+  });
+  const short = shortTargetNames(views[0]!.targets);
+  const { compared, differ } = comparedCounts(views);
+  const diffs = differences(views);
+  const sections = views.map((v) => {
+    const title = v.combo.length ? wrapList('', axisPairs(v.combo).split(' · ')) : [];
+    return [...title, ...renderTable(compareRows(v, layout), color)].join('\n');
+  });
+  const head = [
+    `side by side: ${views[0]!.targets.join(' · ')}`,
+    `${differ} of ${plural(compared, 'case')} differ between targets${differ ? ` (≠ a|b|c = outcomes on ${short.join('|')})` : ''}; per-target details in report.md`,
+  ];
+  const list = diffs.length
+    ? [
+        'differences:',
+        ...diffs.map(
+          (d) =>
+            `  ${rowLabel(d.key, '/')} × ${d.sever}${d.combo.length ? ` [${axisPairs(d.combo)}]` : ''}: ` +
+            d.slot.byTarget.map((x, i) => `${short[i]} ${x ? slotOutcome(x, 'short') : '-'}`).join(' · '),
+        ),
+      ]
+    : [];
+  return [head.join('\n'), ...sections, ...(list.length ? [list.join('\n')] : []), ...attention];
+}
+
 // ---- Sections ----
+
+function expectationLines(result: RunResult): string[] {
+  if (!result.expectations.length) return [];
+  const failing = failingCells(result);
+  const repeated = repeatedCases(result.cells);
+  return [
+    `expectations: ${summaryText(result)}`,
+    ...failing.flatMap(({ cell, lines }) => [
+      `  ✗ ${cell.target} ${cellLabel(cell, '/', repeated.has(cell.caseId))} (${cell.id})`,
+      ...lines.map((l) => `      ${oneLine(l)}`),
+    ]),
+  ];
+}
 
 function countsLine(view: MatrixView): string {
   const counts = verdictCounts(cellsInOrder(view)).map(([v, n]) => `${v} ${n}`);
@@ -252,7 +315,8 @@ function headerLines(result: RunResult): string[] {
   const paths = networkPathsText(result);
   const unknown = serversWithoutFingerprint(result).map((k) => `server ${k}: no fingerprint recorded`);
   return [
-    `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}`,
+    `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}` +
+      (result.shard ? ` (shard ${result.shard.index}/${result.shard.count} of ${result.plan.length} cells)` : ''),
     ...(fixed.length ? wrapList('fixed: ', fixed.map(([a, v]) => `${a}=${v}`)) : []),
     ...(paths ? [`${paths[0]}: ${paths[1]}`] : []),
     ...serverLines(result),
@@ -268,12 +332,17 @@ export const terminal: Reporter = {
     const color = opts.color ?? false;
     const repeated = repeatedCases(result.cells);
     const views = targetNames(result).flatMap((t) => matrixViews(result, t));
+    const compared = compareViews(result);
     const layout = chooseLayout(result, views);
+    const expectations = expectationLines(result);
     const sections = [
       headerLines(result).join('\n'),
-      ...views.map((v) => matrixSection(v, layout, repeated, color)),
+      // Failing cells first, so a CI log shows them without scrolling; the summary closes the output too.
+      ...(expectations.length > 1 ? [expectations.join('\n')] : []),
+      ...(compared.length ? compareSection(result, compared, views, layout, color) : views.map((v) => matrixSection(v, layout, repeated, color))),
       ...latencySection(result),
       [...checksLine(result), ...legendLines(layout, views)].join('\n'),
+      ...(expectations.length ? [expectations[0]!] : []),
     ].filter((s) => s !== '');
     return sections.join('\n\n') + '\n';
   },

@@ -3,7 +3,7 @@ import { parseProbeLine } from '../observe/probe-log.js';
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
 import { probeCommand, probeLogPath } from '../probe/command.js';
-import type { CaughtSignal, Cell, CellResult, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
+import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import { sessions } from '../session/registry.js';
 import { monoMs, type ClientEndpoint } from '../session/ssh-client.js';
@@ -90,7 +90,7 @@ class CellAbort extends Error {}
  * outcome is known or the window closes. Never throws: anything that prevents a judgement becomes
  * an inconclusive result with the reason.
  */
-export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellResult> {
+export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutcome> {
   const user = cellUser(cell);
   const login = loginUser(cell);
   const session = sessions.get(cell.session);
@@ -377,7 +377,7 @@ function logTail(w: Watcher): string {
     .join(' / ');
 }
 
-function emptyResult(cell: Cell, user: string, ctx: CellRunContext, sever: SeverMethod): CellResult {
+function emptyResult(cell: Cell, user: string, ctx: CellRunContext, sever: SeverMethod): CellOutcome {
   return {
     ...cell,
     verdict: 'inconclusive',

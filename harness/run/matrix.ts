@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
+import { judgeCell } from '../expect/judge.js';
 import { expand } from '../matrix/expand.js';
+import { inShard, type Shard } from '../matrix/shard.js';
 import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../results.js';
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
@@ -15,17 +17,39 @@ export interface RunOptions {
   concurrency?: number;
   /** progress lines (stderr in the CLI) */
   say: (line: string) => void;
+  /** a live view of the run (the CLI's progress display); called as cells start and end */
+  progress?: ProgressSink;
   version: string;
+  /** run only these targets' cells (--target); the plan still lists every cell */
+  targets?: string[];
+  /** run only this shard's cells (--shard i/n) */
+  shard?: Shard;
+  /** --strict: an inconclusive cell fails an expectation (else the scenario's run.strict) */
+  strict?: boolean;
+}
+
+export interface ProgressSink {
+  planned(total: number): void;
+  started(cell: Cell): void;
+  finished(cell: Cell, r: CellResult): void;
 }
 
 export function scenarioCells(scenario: Scenario): Cell[] {
   return expand(scenario.blocks, { repeats: latencyRepeats });
 }
 
+/** The cells this invocation runs: the plan, narrowed by --target and --shard. */
+export function selectCells(plan: Cell[], opts: Pick<RunOptions, 'targets' | 'shard'>): Cell[] {
+  return plan.filter(c => (!opts.targets || opts.targets.includes(c.target)) && inShard(c, opts.shard ?? null));
+}
+
 export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const t0 = Date.now();
-  const cells = scenarioCells(scenario);
+  const elapsed = () => Date.now() - t0;
+  const plan = scenarioCells(scenario);
+  const cells = selectCells(plan, opts);
+  const strict = opts.strict ?? scenario.run.strict;
   const clientVersion = ensureSshClient();
   await ensureEngine(opts.say);
   await sweepLeftovers(opts.say);
@@ -39,56 +63,67 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
     const keyFile = path.join(tmp, 'id_ed25519');
     fs.writeFileSync(keyFile, keys.private, { mode: 0o600 });
     const servers = new ServerPool(
-      { runId, tmp, keyFile, publicKey: keys.public, sshdExtra: scenario.sshdExtra, scenarioFile: scenario.file, clientVersion, say: opts.say },
+      {
+        runId,
+        tmp,
+        keyFile,
+        publicKey: keys.public,
+        sshdExtra: scenario.sshdExtra,
+        sshdConfig: scenario.sshdConfig,
+        scenarioFile: scenario.file,
+        clientVersion,
+        say: opts.say,
+        elapsed,
+      },
       cells,
     );
     const concurrency = opts.concurrency ?? scenario.run.concurrency;
-    opts.say(`${cells.length} cells, ${concurrency} at a time`);
-    let done = 0;
+    opts.say(
+      `${cells.length} cells${cells.length < plan.length ? ` of ${plan.length} (${[opts.targets ? `targets ${opts.targets.join(', ')}` : '', opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}` : ''].filter(Boolean).join(', ')})` : ''}, ${concurrency} at a time`,
+    );
+    opts.progress?.planned(cells.length);
     const windowOverride = {
       ...(scenario.run.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: scenario.run.sessionTimeoutMs } : {}),
       ...(scenario.run.afterSessionMs !== undefined ? { afterSessionMs: scenario.run.afterSessionMs } : {}),
     };
     const results = await pool(cells, concurrency, async cell => {
+      const startedMs = elapsed();
+      opts.progress?.started(cell);
       const lease = await servers.acquire(cell);
-      let r: CellResult;
+      const serverWaitMs = elapsed() - startedMs;
+      let outcome;
       try {
-        r = await runCell(cell, { ...lease, windowOverride });
+        outcome = await runCell(cell, { ...lease, windowOverride });
       } finally {
         await lease.release();
       }
-      done++;
-      opts.say(`[${done}/${cells.length}] ${label(cell)}: ${r.verdict}${r.signal ? ` ${r.signal}` : ''}${r.verdict === 'inconclusive' ? ` (${r.reason})` : ''}`);
+      const timing = { startedMs, durationMs: elapsed() - startedMs, serverWaitMs, watchedMs: outcome.window.watchedMs };
+      const r: CellResult = { ...outcome, expectations: [], timing };
+      r.expectations = judgeCell(r, scenario.expectations);
+      opts.progress?.finished(cell, r);
       return r;
     });
-    const fingerprints = await Promise.all(servers.fingerprints.values());
+    // Sorted by key, so a run and a merge of its shards list servers in the same order.
+    const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
     return {
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'hangup-lab', version: opts.version },
       scenario: { file: scenario.file, name: scenario.name, description: scenario.description },
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      durationMs: Date.now() - t0,
+      durationMs: elapsed(),
       targets: fingerprints,
       axes: scenario.axes,
+      expectations: scenario.expectations,
+      strict,
+      plan: plan.map(c => c.id),
+      shard: opts.shard ?? null,
+      containers: [...servers.containers].sort((a, b) => a.startedMs - b.startedMs),
       cells: results,
     };
   } finally {
     await removeTmp();
   }
-}
-
-/** The axis values that vary in this cell beyond the basic four, for progress lines. */
-function label(c: Cell): string {
-  const extra = [
-    c.user !== 'lab' ? `user=${c.user}` : '',
-    c.linger === 'on' ? 'linger' : '',
-    c.huponexit === 'on' ? 'huponexit' : '',
-    c.killUserProcesses === 'yes' ? 'KillUserProcesses' : '',
-    c.serverAlive !== 'off' ? `ServerAlive=${c.serverAlive}` : '',
-    c.rep > 1 ? `rep ${c.rep}` : '',
-  ].filter(Boolean);
-  return `${c.target} ${c.session}/${c.launch}/${c.workload}/${c.sever}${extra.length ? ` [${extra.join(' ')}]` : ''}`;
 }
 
 /**

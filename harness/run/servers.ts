@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Cell, TargetFingerprint } from '../results.js';
+import type { Cell, ContainerTiming, TargetFingerprint } from '../results.js';
+import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { StartedTarget, type ServerConfig } from '../target/container.js';
@@ -18,9 +19,12 @@ export interface ServerPoolOptions {
   keyFile: string;
   publicKey: string;
   sshdExtra: string[];
+  sshdConfig: SshdConfigFile | null;
   scenarioFile: string;
   clientVersion: string;
   say: (line: string) => void;
+  /** the run's clock (ms since it started), for container timings */
+  elapsed: () => number;
 }
 
 /** What a cell gets to run on: a started target (shared or its own), and the path to it. */
@@ -70,6 +74,8 @@ export class ServerPool {
   private readonly shared = new Map<string, Promise<Server>>();
   private readonly counts = new Map<string, number>();
   readonly fingerprints = new Map<string, Promise<TargetFingerprint>>();
+  /** every container started, with its boot time (for `npm run bench`) */
+  readonly containers: ContainerTiming[] = [];
 
   constructor(
     private readonly o: ServerPoolOptions,
@@ -100,7 +106,9 @@ export class ServerPool {
         const timeoutS = param === null ? sever.param!.default : Number(param);
         let r = server.routers.get(timeoutS);
         if (!r) {
+          const startedMs = this.o.elapsed();
           r = Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS });
+          void r.then(() => this.containers.push({ server: `router:${timeoutS}s ${key}`, role: 'router', startedMs, bootMs: this.o.elapsed() - startedMs }), () => {});
           server.routers.set(timeoutS, r);
         }
         router = await r;
@@ -137,14 +145,17 @@ export class ServerPool {
     const spec = targetSpec(cell.target);
     const image = await ensureImage(spec, this.o.say);
     const config = serverConfig(cell);
+    const startedMs = this.o.elapsed();
     const target = await StartedTarget.start({
       spec,
       image,
       runId: this.o.runId,
       server: config,
       sshdExtra: this.o.sshdExtra,
+      sshdConfig: this.o.sshdConfig,
       scenarioFile: this.o.scenarioFile,
     });
+    this.containers.push({ server: serverKey(cell), role: needsOwnServer(cell) ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
     const routers = new Map<number, Promise<Router>>();
     const stop = onCleanup(async () => {
       await Promise.allSettled([...routers.values()].map(async r => (await r)[Symbol.asyncDispose]()));

@@ -1,14 +1,18 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { BadInputError, unknownName } from '../errors.js';
 import { launches } from '../launch/registry.js';
-import type { Axes, AxisPattern, MatrixBlock } from '../matrix/expand.js';
-import { AXIS_NAMES, type AxisName, type Cell } from '../results.js';
+import type { Expectation } from '../expect/judge.js';
+import { patternMatches } from '../expect/judge.js';
+import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
+import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type Verdict } from '../results.js';
 import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { TARGETS } from '../target/targets.js';
+import { parseSshdConfigFile, type SshdConfigFile } from './sshd-config-file.js';
 import { aliveText, kernelText, parseAlive, parseKernel, SYSCTLS } from './values.js';
 
 export const WORKLOADS = ['chatty', 'quiet'] as const;
@@ -23,6 +27,19 @@ const axesShape = Object.fromEntries(AXIS_NAMES.filter(a => a !== 'target').map(
   z.ZodOptional<typeof axisList>
 >;
 const axesSchema = z.object(axesShape).strict();
+// An expectation's pattern: each axis one value or a list of values (any of them).
+const cellPattern = z.record(z.string(), z.union([axisValue, z.array(axisValue).min(1)]));
+const expectation = z
+  .object({
+    where: cellPattern.default({}),
+    verdict: z.union([z.string(), z.array(z.string()).min(1)]),
+    signal: z.string().optional(),
+    why: z.string().default(''),
+  })
+  .strict();
+
+/** Signals a probe can die of; an expectation naming another is a typo. */
+export const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGKILL', 'SIGPIPE', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGSTOP', 'SIGTTIN', 'SIGTTOU', 'SIGXCPU', 'SIGXFSZ', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGSEGV', 'SIGBUS', 'SIGABRT'] as const;
 
 const schema = z
   .object({
@@ -34,6 +51,7 @@ const schema = z
         ClientAliveInterval: z.number().int().min(0).default(0),
         ClientAliveCountMax: z.number().int().min(0).default(3),
         TCPKeepAlive: z.boolean().default(true),
+        config: z.string().min(1).optional(),
         extra: z.array(z.string().regex(/^[A-Za-z]+\s+\S.*$/, 'must be "Keyword value"')).default([]),
       })
       .strict()
@@ -60,15 +78,17 @@ const schema = z
       .optional(),
     exclude: z.array(pattern).default([]),
     include: z.array(pattern).default([]),
+    expect: z.array(expectation).default([]),
     run: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(10),
         sessionTimeoutMs: z.number().int().min(1000).optional(),
         afterSessionMs: z.number().int().min(0).optional(),
         latencyRepeats: z.number().int().min(1).max(50).default(5),
+        strict: z.boolean().default(false),
       })
       .strict()
-      .default({ concurrency: 10, latencyRepeats: 5 }),
+      .default({ concurrency: 10, latencyRepeats: 5, strict: false }),
   })
   .strict();
 
@@ -82,11 +102,19 @@ export interface Scenario {
   axes: Axes;
   /** free-form sshd lines, the same on every server */
   sshdExtra: string[];
-  run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number };
+  /** a user's own sshd_config installed as every target's config (sshd.config or --sshd-config) */
+  sshdConfig: SshdConfigFile | null;
+  expectations: Expectation[];
+  run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number; strict: boolean };
+}
+
+export interface LoadOptions {
+  /** --sshd-config: overrides the scenario's sshd.config (a path relative to the working directory) */
+  sshdConfig?: string;
 }
 
 /** Load and validate a scenario; every error is one line naming the file, the field and the fix. */
-export function loadScenario(file: string): Scenario {
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -103,9 +131,9 @@ export function loadScenario(file: string): Scenario {
   // A single `target:` reads more naturally in small scenarios; it means a one-element list.
   if (raw && typeof raw === 'object' && 'target' in raw && !('targets' in raw)) {
     const { target, ...rest } = raw as Record<string, unknown>;
-    return fromParsed(file, { ...rest, targets: [target] });
+    return fromParsed(file, { ...rest, targets: [target] }, opts);
   }
-  return fromParsed(file, raw);
+  return fromParsed(file, raw, opts);
 }
 
 type Parsed = z.infer<typeof schema>;
@@ -164,7 +192,7 @@ function text(axis: AxisName, v: string | number | boolean): string {
   return v ? 'on' : 'off';
 }
 
-function fromParsed(file: string, raw: unknown): Scenario {
+function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -191,6 +219,22 @@ function fromParsed(file: string, raw: unknown): Scenario {
     fail('kernel', 'set kernel sysctls either at the top level or as the `kernel` axis, not both');
   }
   const check = validators();
+
+  // A user's own sshd_config: its global keepalive settings are the defaults of the sshd axes, so
+  // the cells say what the file says (the fingerprint then checks sshd agrees).
+  const configPath = opts.sshdConfig ?? (s.sshd.config === undefined ? undefined : path.resolve(path.dirname(file), s.sshd.config));
+  const sshdConfig = configPath === undefined ? null : parseSshdConfigFile(configPath, opts.sshdConfig === undefined ? `${file}: sshd.config` : '--sshd-config');
+  if (sshdConfig) {
+    const given = raw as { sshd?: Record<string, unknown> };
+    for (const key of ['ClientAliveInterval', 'ClientAliveCountMax', 'TCPKeepAlive'] as const) {
+      if (given.sshd && key in given.sshd) {
+        fail(`sshd.${key}`, `${sshdConfig.file} is the sshd config; set ${key} there, or vary it as an axis (clientAlive/tcpKeepAlive) to ask "what if"`);
+      }
+    }
+    s.sshd.ClientAliveInterval = sshdConfig.global.ClientAliveInterval;
+    s.sshd.ClientAliveCountMax = sshdConfig.global.ClientAliveCountMax;
+    s.sshd.TCPKeepAlive = sshdConfig.global.TCPKeepAlive;
+  }
 
   // Defaults: the top-level settings, as one-value axes.
   const defaults: Axes = {
@@ -246,9 +290,12 @@ function fromParsed(file: string, raw: unknown): Scenario {
   const topExclude = patternsFrom(s.exclude, 'exclude');
   const topInclude = patternsFrom(s.include, 'include');
   const rawBlocks = s.matrices ?? [{ axes: {}, exclude: [], include: [], latencyRepeats: undefined }];
+  const topNamed = Object.keys(axesFrom(s.axes, 'axes')) as AxisName[];
   const blocks: MatrixBlock[] = rawBlocks.map((b, i) => {
     const where = s.matrices ? `matrices[${i}]` : 'axes';
-    const axes = { ...top, ...axesFrom(b.axes, `${where}.axes`) };
+    const own = axesFrom(b.axes, `${where}.axes`);
+    const axes = { ...top, ...own };
+    const matrixAxes = [...new Set<AxisName>(['target', ...topNamed, ...(Object.keys(own) as AxisName[])])];
     for (const required of ['session', 'launch', 'workload', 'sever'] as const) {
       if (!axes[required].length) {
         fail(s.matrices ? `${where}.axes.${required}` : `axes.${required}`, `missing; list the values to run${s.matrices ? ' (here or under the top-level axes:)' : ''}`);
@@ -256,15 +303,48 @@ function fromParsed(file: string, raw: unknown): Scenario {
     }
     return {
       axes,
+      matrixAxes,
       exclude: [...topExclude, ...patternsFrom(b.exclude, `${where}.exclude`)],
       include: [...topInclude, ...patternsFrom(b.include, `${where}.include`)],
       latencyRepeats: b.latencyRepeats ?? s.run.latencyRepeats,
     };
   });
   // Every value any cell can carry, includes too: a report must never hide a value as "fixed".
+  const combos = blocks.flatMap(blockCombinations);
   const axes = Object.fromEntries(
     AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => [...b.axes[a], ...b.include.flatMap(p => (p[a] === undefined ? [] : [p[a]!]))]))]]),
   ) as Axes;
+  const expectations = s.expect.map((e, i): Expectation => {
+    const where = `expect[${i}]`;
+    const wherePattern = Object.fromEntries(
+      Object.entries(e.where).map(([axis, v]) => {
+        if (!(AXIS_NAMES as readonly string[]).includes(axis)) fail(`${where}.where`, unknownName('axis', axis, AXIS_NAMES));
+        const list = Array.isArray(v) ? v : [v];
+        return [
+          axis,
+          list.map((x, j) => {
+            const value = text(axis as AxisName, x);
+            const ok = check[axis as AxisName](value);
+            if (ok !== true) fail(`${where}.where.${axis}${Array.isArray(v) ? `[${j}]` : ''}`, ok);
+            return canonical(axis as AxisName, value);
+          }),
+        ];
+      }),
+    );
+    const verdicts = (Array.isArray(e.verdict) ? e.verdict : [e.verdict]).map((v, j) => {
+      if (!(VERDICTS as readonly string[]).includes(v)) fail(`${where}.verdict${Array.isArray(e.verdict) ? `[${j}]` : ''}`, unknownName('verdict', v, VERDICTS));
+      return v as Verdict;
+    });
+    if (e.signal !== undefined) {
+      if (!(SIGNALS as readonly string[]).includes(e.signal)) fail(`${where}.signal`, unknownName('signal', e.signal, SIGNALS));
+      if (!verdicts.includes('killed')) fail(`${where}.signal`, `a signal only applies to the verdict "killed"; add killed to verdict or remove signal`);
+    }
+    // A pattern that selects nothing is almost always a typo, and would pass silently forever.
+    if (!combos.some(c => patternMatches(c as Record<AxisName, string>, wherePattern))) {
+      fail(`${where}.where`, 'matches no cell of the matrix; check its axes and values against the matrix');
+    }
+    return { index: i, where: wherePattern, verdict: verdicts, signal: e.signal ?? null, why: e.why };
+  });
   return {
     file,
     name: s.name,
@@ -272,6 +352,8 @@ function fromParsed(file: string, raw: unknown): Scenario {
     blocks,
     axes,
     sshdExtra: s.sshd.extra,
+    sshdConfig,
+    expectations,
     run: s.run,
   };
 }

@@ -94,7 +94,7 @@ t.test('all cells of a large matrix over the new axes have distinct ids', async 
     linger: ['off'],
     huponexit: ['off'],
   };
-  const cells = expand([{ axes, exclude: [], include: [], latencyRepeats: 3 }], { repeats: (c, b) => (c.sever === 'drop' ? b.latencyRepeats : 1) });
+  const cells = expand([{ axes, matrixAxes: AXIS_NAMES, exclude: [], include: [], latencyRepeats: 3 }], { repeats: (c, b) => (c.sever === 'drop' ? b.latencyRepeats : 1) });
   const cases = 2 * 3 * 8 * 2 * 10 * 2 * 2 * 2 * 2;
   t.equal(cells.length, cases + (cases / 10) * 2);
   t.equal(new Set(cells.map(c => c.id)).size, cells.length);

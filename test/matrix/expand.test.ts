@@ -20,8 +20,12 @@ const small: Axes = {
   huponexit: ['off'],
 };
 
+/** The axes written as a matrix (GitHub's "original" keys); the rest are defaults. */
+const MATRIX_AXES = ['target', 'session', 'launch', 'sever'] as const;
+
 function block(axes: Partial<Axes> = {}, exclude: AxisPattern[] = [], include: AxisPattern[] = [], latencyRepeats = 1): MatrixBlock {
-  return { axes: { ...small, ...axes }, exclude, include, latencyRepeats };
+  const matrixAxes = [...new Set([...MATRIX_AXES, ...(Object.keys(axes) as (keyof Axes)[])])];
+  return { axes: { ...small, ...axes }, matrixAxes, exclude, include, latencyRepeats };
 }
 
 const key = (c: Cell) => `${c.session}/${c.launch}/${c.workload}/${c.sever}`;
@@ -182,18 +186,55 @@ t.test('an include is a whole cell: axes it does not name take the first value o
   });
 });
 
-t.test('an include never edits existing cells: one that differs in one axis is a new cell', async t => {
+t.test('an include that agrees with cells on the matrix axes sets its other axes in those cells', async t => {
   const base = expand([block()]);
-  const cells = expand([block({}, [], [{ session: 'pty', launch: 'nohup', sever: 'logout', linger: 'on' }])]);
-  t.equal(cells.length, base.length + 1);
-  t.same(cells.slice(0, base.length), base, 'the cells of the cross product are unchanged');
-  t.equal(cells.at(-1)!.linger, 'on');
+  const cells = expand([block({}, [], [{ session: 'pty', launch: 'nohup', linger: 'on' }])]);
+  t.equal(cells.length, base.length, 'no new cell');
+  t.same(
+    cells.filter(c => c.linger === 'on').map(key),
+    ['pty/nohup/quiet/logout', 'pty/nohup/quiet/drop'],
+    'both pty/nohup cells got linger on, nothing else did',
+  );
 });
 
-t.test('an include may use a value the axis does not list', async t => {
+t.test('an include naming only default axes is added to every cell (GitHub: "color: green")', async t => {
   const cells = expand([block({}, [], [{ user: 'root', clientAlive: '1/2' }])]);
+  t.equal(cells.length, 8);
+  t.ok(cells.every(c => c.user === 'root' && c.clientAlive === '1/2'));
+});
+
+t.test('an include never overwrites a matrix value: one that disagrees is a new cell', async t => {
+  const cells = expand([block({}, [], [{ session: 'pty', launch: 'setsid', sever: 'logout' }])]);
   t.equal(cells.length, 9);
-  t.match(cells.at(-1)!, { user: 'root', clientAlive: '1/2', session: 'pty', launch: 'nohup', sever: 'logout' });
+  t.equal(key(cells.at(-1)!), 'pty/setsid/quiet/logout');
+});
+
+t.test('a later include overwrites what an earlier include added, not the matrix', async t => {
+  const cells = expand([block({}, [], [{ huponexit: 'on' }, { session: 'exec', huponexit: 'off', linger: 'on' }])]);
+  t.same(cells.map(c => `${c.session} ${c.huponexit} ${c.linger}`), [
+    ...Array(4).fill('pty on off'),
+    ...Array(4).fill('exec off on'),
+  ]);
+});
+
+t.test("GitHub's documented example, mapped onto axes", async t => {
+  // fruit → session, animal → launch; color → linger, shape → huponexit (keys the matrix lacks).
+  // GitHub's docs: {apple,cat,pink,circle} {apple,dog,green,circle} {pear,cat,pink} {pear,dog,green} {banana} {banana,cat}
+  const b = block({ session: ['pty', 'exec'], launch: ['nohup', 'tmux'], sever: ['logout'] }, [], [
+    { linger: 'off' }, // color: green (off stands for green)
+    { linger: 'on', launch: 'nohup' }, // color: pink, animal: cat
+    { session: 'pty', huponexit: 'on' }, // fruit: apple, shape: circle
+    { session: 'exec-tty' }, // fruit: banana
+    { session: 'exec-tty', launch: 'nohup' }, // fruit: banana, animal: cat
+  ]);
+  const got = expand([b]).map(c => `${c.session} ${c.launch} ${c.linger} ${c.huponexit}`);
+  t.same(got, [
+    'pty nohup on on',
+    'pty tmux off on',
+    'exec nohup on off',
+    'exec tmux off off',
+    'exec-tty nohup off off', // banana: axes it does not name take the first value (launch nohup)
+  ], 'banana/cat is the same cell as banana here, because an unnamed axis takes its first value: it runs once');
 });
 
 t.test('an include of a cell already in the matrix is not duplicated', async t => {
@@ -333,16 +374,16 @@ t.test('random blocks: no duplicates, no excluded cell unless included, every in
     );
     const cells = expand(blocks, { repeats: (c, b) => (c.sever === 'logout' ? 1 : b.latencyRepeats) });
     if (new Set(cells.map(c => c.id)).size !== cells.length) failures++;
-    const includedOrKept = (c: Cell) =>
-      blocks.some(
-        b =>
-          (AXIS_NAMES.every(a => b.axes[a].includes(c[a] as string)) && !b.exclude.some(p => matches(c as unknown as Record<string, string>, p))) ||
-          b.include.some(inc => AXIS_NAMES.every(a => (inc[a] ?? b.axes[a][0]) === c[a])),
-      );
-    if (!cells.every(includedOrKept)) failures++;
+    // Every cell either has matrix values no exclude removes, or is an include's own new cell.
+    const fromBlock = (c: Cell, b: MatrixBlock) =>
+      (b.matrixAxes.every(a => b.axes[a].includes(c[a] as string)) &&
+        !b.exclude.some(p => b.matrixAxes.every(a => p[a] === undefined || p[a] === c[a]) && matchesSome(p, b, c))) ||
+      b.include.some(inc => AXIS_NAMES.every(a => (inc[a] ?? b.axes[a][0]) === c[a]));
+    if (!cells.every(c => blocks.some(b => fromBlock(c, b)))) failures++;
+    // Every include shows up: as its own cell, or merged (all its values present in some cell).
     for (const b of blocks) {
       for (const inc of b.include) {
-        if (!cells.some(c => AXIS_NAMES.every(a => (inc[a] ?? b.axes[a][0]) === c[a]))) failures++;
+        if (!cells.some(c => Object.entries(inc).every(([a, v]) => c[a as keyof Axes] === v))) failures++;
       }
     }
     const byCase = new Map<string, number[]>();
@@ -351,6 +392,11 @@ t.test('random blocks: no duplicates, no excluded cell unless included, every in
   }
   t.equal(failures, 0, 'every random matrix was consistent');
 });
+
+/** An exclude pattern removes a combination only through its matrix-axis values and the defaults. */
+function matchesSome(p: AxisPattern, b: MatrixBlock, c: Cell): boolean {
+  return Object.entries(p).every(([a, v]) => (b.matrixAxes as readonly string[]).includes(a) ? c[a as keyof Axes] === v : b.axes[a as keyof Axes][0] === v);
+}
 
 t.test('matches: every key of the pattern must equal the value; an empty pattern matches all', async t => {
   const v = { session: 'pty', launch: 'nohup', sever: 'drop', linger: 'on' };

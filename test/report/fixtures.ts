@@ -107,6 +107,8 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
     detectors: ['close'],
     checks: [],
     server: target.key,
+    expectations: [],
+    timing: { startedMs: 1000, durationMs: 20_000, serverWaitMs: 4000, watchedMs: 12_000 },
     ...outcome,
   };
 }
@@ -282,7 +284,7 @@ export const cells: CellResult[] = [
 const byId = (id: string) => cells.find((c) => c.id === id)!;
 
 export const fixture: RunResult = {
-  schemaVersion: 2,
+  schemaVersion: 3,
   tool: { name: 'hangup-lab', version: '0.2.0' },
   scenario: {
     file: 'scenarios/pty-vs-exec.yaml',
@@ -308,6 +310,11 @@ export const fixture: RunResult = {
     linger: ['off'],
     huponexit: ['off'],
   },
+  expectations: [],
+  strict: false,
+  plan: cells.map(c => c.id),
+  shard: null,
+  containers: [{ server: target.key, role: 'shared', startedMs: 200, bootMs: 4100 }],
   // Shuffled on purpose: reports must lay cells out by axes, not by the order they finished in.
   cells: [
     'a3000003', '6f708192', 'e7f8091a', '1a2b3c4d', '8192a3b4', 'b4c5d6e7', '3c4d5e6f', 'a1000001',

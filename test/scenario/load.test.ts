@@ -128,10 +128,12 @@ t.test('omitted sections get their defaults', async t => {
   const s = loadScenario(scenarioFile(t, minimal));
   t.equal(s.description, '');
   t.same(s.sshdExtra, []);
-  t.same(s.run, { concurrency: 10, latencyRepeats: 5 });
+  t.same(s.run, { concurrency: 10, latencyRepeats: 5, strict: false });
+  t.same(s.expectations, []);
+  t.equal(s.sshdConfig, null);
   t.same(s.axes, { ...DEFAULT_AXES, session: ['pty'], launch: ['nohup'], workload: ['quiet'], sever: ['logout'] });
   t.equal(s.blocks.length, 1);
-  t.same(s.blocks[0], { axes: s.axes, exclude: [], include: [], latencyRepeats: 5 });
+  t.same(s.blocks[0], { axes: s.axes, matrixAxes: ['target', 'session', 'launch', 'workload', 'sever'], exclude: [], include: [], latencyRepeats: 5 });
 });
 
 t.test('top-level settings become the one-value default of their axis', async t => {
@@ -249,11 +251,20 @@ t.test('exclude and include patterns with known axes and values are kept', async
   t.same(s.blocks[0]!.include, [{ target: 'debian-bookworm', session: 'pty', launch: 'setsid', workload: 'chatty', sever: 'drop', linger: 'on' }]);
 });
 
-t.test('an include is a whole cell over the first values of the axes', async t => {
+t.test('an include that disagrees with a matrix axis is a new cell over the first values of the axes', async t => {
   const s = loadScenario(scenarioFile(t, withAxis('user: [lab, root]') + 'include:\n  - { launch: setsid, linger: on }\n'));
   const cells = cellsOf(s);
   t.equal(cells.length, 3);
   t.match(cells.at(-1)!, { user: 'lab', session: 'pty', launch: 'setsid', workload: 'quiet', sever: 'logout', linger: 'on' });
+});
+
+t.test('an include that agrees with the matrix axes sets defaults in those cells (GitHub semantics)', async t => {
+  const s = loadScenario(scenarioFile(t, withAxis('user: [lab, root]') + 'include:\n  - { user: root, linger: on, clientAlive: 1/2 }\n'));
+  const cells = cellsOf(s);
+  t.equal(cells.length, 2, 'no new cell');
+  t.match(cells[0]!, { user: 'lab', linger: 'off', clientAlive: 'off' });
+  t.match(cells[1]!, { user: 'root', linger: 'on', clientAlive: '1/2' });
+  t.same(s.blocks[0]!.matrixAxes, ['target', 'user', 'session', 'launch', 'workload', 'sever'], 'axes under axes: are the matrix; the rest are defaults');
 });
 
 t.test('matrices: each block inherits the top-level axes and defaults and overrides its own', async t => {
@@ -356,8 +367,8 @@ t.test('without matrices: one block, run.latencyRepeats applies', async t => {
 });
 
 t.test('run settings are kept', async t => {
-  const s = loadScenario(scenarioFile(t, minimal + 'run: { concurrency: 3, sessionTimeoutMs: 5000, afterSessionMs: 0, latencyRepeats: 1 }\n'));
-  t.same(s.run, { concurrency: 3, sessionTimeoutMs: 5000, afterSessionMs: 0, latencyRepeats: 1 });
+  const s = loadScenario(scenarioFile(t, minimal + 'run: { concurrency: 3, sessionTimeoutMs: 5000, afterSessionMs: 0, latencyRepeats: 1, strict: true }\n'));
+  t.same(s.run, { concurrency: 3, sessionTimeoutMs: 5000, afterSessionMs: 0, latencyRepeats: 1, strict: true });
 });
 
 t.test('sshd extra options of the form "Keyword value" pass through verbatim', async t => {
@@ -775,4 +786,84 @@ t.test('an empty kernel value or an empty part is an error, not a second "defaul
   t.equal(errorOf(t, withAxis('kernel: ["tcp_retries2=3,"]')), 'axes.kernel[0]: "tcp_retries2=3," has an empty part; write "default" or "sysctl=number,…"');
   t.match(errorOf(t, minimal + 'include:\n  - { kernel: "" }\n'), /^include\[0\]\.kernel: "" has an empty part/);
   t.match(errorOf(t, minimal + 'matrices:\n  - axes: { kernel: ["tcp_retries2=3,,tcp_keepalive_time=10"] }\n'), /^matrices\[0\]\.axes\.kernel\[0\]: .* has an empty part/);
+});
+
+// ---- expectations ----
+
+t.test('expectations: patterns with one value or a list, one verdict or several, an optional signal', async t => {
+  const s = loadScenario(
+    scenarioFile(
+      t,
+      withAxis('user: [lab, root]') +
+        'expect:\n' +
+        '  - where: { launch: nohup, user: [lab, root] }\n    verdict: survived\n    why: nohup ignores SIGHUP\n' +
+        '  - where: { user: root }\n    verdict: [killed, survived]\n    signal: SIGHUP\n',
+    ),
+  );
+  t.same(s.expectations, [
+    { index: 0, where: { launch: ['nohup'], user: ['lab', 'root'] }, verdict: ['survived'], signal: null, why: 'nohup ignores SIGHUP' },
+    { index: 1, where: { user: ['root'] }, verdict: ['killed', 'survived'], signal: 'SIGHUP', why: '' },
+  ]);
+});
+
+t.test('expectations: values are normalised like axis values (YAML booleans, kernel spelling)', async t => {
+  const s = loadScenario(
+    scenarioFile(t, withAxis('linger: [on, off]') + '  kernel: ["net.ipv4.tcp_retries2=3"]\nexpect:\n  - where: { linger: true, kernel: "net.ipv4.tcp_retries2=3" }\n    verdict: survived\n'),
+  );
+  t.same(s.expectations[0]!.where, { linger: ['on'], kernel: ['tcp_retries2=3'] });
+});
+
+t.test('expectations: every bad field is named with its path', async t => {
+  const bad = (e: string) => errorOf(t, minimal + 'expect:\n' + e);
+  t.match(bad('  - where: { lauch: nohup }\n    verdict: survived\n'), /^expect\[0\]\.where: unknown axis "lauch" \(did you mean "launch"\?\)/);
+  t.match(bad('  - where: { launch: nohpu }\n    verdict: survived\n'), /^expect\[0\]\.where\.launch: unknown launch mode "nohpu" \(did you mean "nohup"\?\)/);
+  t.match(bad('  - where: { launch: [nohup, tmuxx] }\n    verdict: survived\n'), /^expect\[0\]\.where\.launch\[1\]: unknown launch mode "tmuxx"/);
+  t.match(bad('  - where: { launch: nohup }\n    verdict: survive\n'), /^expect\[0\]\.verdict: unknown verdict "survive" \(did you mean "survived"\?\)/);
+  t.match(bad('  - where: { launch: nohup }\n    verdict: [killed, dead]\n'), /^expect\[0\]\.verdict\[1\]: unknown verdict "dead"/);
+  t.match(bad('  - where: { launch: nohup }\n    verdict: killed\n    signal: SIGHUPP\n'), /^expect\[0\]\.signal: unknown signal "SIGHUPP" \(did you mean "SIGHUP"\?\)/);
+  t.match(bad('  - where: { launch: nohup }\n    verdict: survived\n    signal: SIGHUP\n'), /^expect\[0\]\.signal: a signal only applies to the verdict "killed"/);
+  t.match(bad('  - where: { launch: tmux }\n    verdict: survived\n'), /^expect\[0\]\.where: matches no cell of the matrix/);
+  t.match(bad('  - where: { launch: nohup }\n    verdict: survived\n    because: x\n'), /^expect\[0\]: unknown field "because"/);
+  t.match(bad('  - where: { launch: nohup }\n'), /^expect\[0\]\.verdict: /);
+});
+
+// ---- a user's own sshd_config ----
+
+t.test("sshd.config: the file's global keepalive settings become the defaults of the sshd axes", async t => {
+  const dir = t.testdir({
+    'scenario.yaml': minimal + 'sshd:\n  config: prod_sshd_config\n',
+    prod_sshd_config: 'Include /etc/ssh/sshd_config.d/*.conf\nClientAliveInterval 1m\nclientalivecountmax=5\nTCPKeepAlive no\nMatch User backup\n  ClientAliveInterval 5\n',
+  });
+  const s = loadScenario(path.join(dir, 'scenario.yaml'));
+  t.same(s.axes.clientAlive, ['60/5']);
+  t.same(s.axes.tcpKeepAlive, ['no']);
+  t.equal(s.sshdConfig!.matchBlocks, 1);
+  t.same(s.sshdConfig!.includes, ['/etc/ssh/sshd_config.d/*.conf']);
+  t.match(s.sshdConfig!.file, /prod_sshd_config$/);
+});
+
+t.test("sshd.config: a file without keepalive settings means sshd's defaults", async t => {
+  const dir = t.testdir({ 'scenario.yaml': minimal + 'sshd:\n  config: c\n', c: 'UsePAM yes\n' });
+  const s = loadScenario(path.join(dir, 'scenario.yaml'));
+  t.same(s.axes.clientAlive, ['off']);
+  t.same(s.axes.tcpKeepAlive, ['yes']);
+});
+
+t.test('--sshd-config overrides the scenario and is relative to the working directory', async t => {
+  const dir = t.testdir({ 'scenario.yaml': minimal, c: 'ClientAliveInterval 3\nClientAliveCountMax 1\n' });
+  const s = loadScenario(path.join(dir, 'scenario.yaml'), { sshdConfig: path.join(dir, 'c') });
+  t.same(s.axes.clientAlive, ['3/1']);
+});
+
+t.test('sshd.config: unreadable files, bad values and conflicting settings are one line each', async t => {
+  const dir = t.testdir({
+    'missing.yaml': minimal + 'sshd:\n  config: nope\n',
+    'bad.yaml': minimal + 'sshd:\n  config: c\n',
+    'both.yaml': minimal + 'sshd:\n  config: good\n  ClientAliveInterval: 5\n',
+    c: '# prod\nClientAliveInterval soon\n',
+    good: 'ClientAliveInterval 5\n',
+  });
+  t.match(loadError(t, path.join(dir, 'missing.yaml')).message, /sshd\.config: cannot read the sshd config .*nope \(ENOENT\); check the path$/);
+  t.match(loadError(t, path.join(dir, 'bad.yaml')).message, /sshd\.config .*c: line 2: ClientAliveInterval "soon": expected seconds/);
+  t.match(loadError(t, path.join(dir, 'both.yaml')).message, /: sshd\.ClientAliveInterval: .*good is the sshd config; set ClientAliveInterval there/);
 });

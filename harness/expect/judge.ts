@@ -1,0 +1,95 @@
+// Expectations: what the scenario's author says a cell's verdict must be. Judging them is a pure
+// function of the cell results, so `merge` and every report compute the same answer from
+// results.json alone.
+import type { AxisName, CellResult, Verdict } from '../results.js';
+
+/** Axis name → the values a cell may have to match (any of them). */
+export type CellPattern = Partial<Record<AxisName, string[]>>;
+
+export interface Expectation {
+  /** position in the scenario's `expect:` list, for messages ("expect[2]") */
+  index: number;
+  where: CellPattern;
+  /** any of these verdicts meets the expectation */
+  verdict: Verdict[];
+  /** when set, the probe must have been killed by this signal (e.g. "SIGHUP") */
+  signal: string | null;
+  /** the author's reason, shown next to a failure */
+  why: string;
+}
+
+/**
+ * - met: the verdict (and signal) is one the expectation allows;
+ * - failed: the cell was judged and it is not;
+ * - unjudged: the cell is inconclusive, so it says nothing either way; fails only under `strict`;
+ * - not-applicable: the sever cannot apply to the cell (a broad pattern touched it); never fails.
+ */
+export type ExpectationStatus = 'met' | 'failed' | 'unjudged' | 'not-applicable';
+
+export interface ExpectationOutcome {
+  expectation: number;
+  status: ExpectationStatus;
+  /** what was expected and what was seen, in words */
+  detail: string;
+}
+
+export function patternMatches(cell: Record<AxisName, string | number>, where: CellPattern): boolean {
+  return Object.entries(where).every(([axis, values]) => values!.includes(String(cell[axis as AxisName])));
+}
+
+export function expectedText(e: Expectation): string {
+  return `${e.verdict.join(' or ')}${e.signal ? ` by ${e.signal}` : ''}`;
+}
+
+/** Every expectation that applies to the cell, judged. */
+export function judgeCell(cell: CellResult, expectations: readonly Expectation[]): ExpectationOutcome[] {
+  return expectations
+    .filter(e => patternMatches(cell, e.where))
+    .map(e => {
+      const seen = `${cell.verdict}${cell.signal ? ` by ${cell.signal}` : ''}`;
+      const wanted = expectedText(e);
+      const verdictOk = e.verdict.includes(cell.verdict);
+      // An expectation that names inconclusive or not-applicable itself is judged like any other.
+      if (!verdictOk && cell.verdict === 'inconclusive') {
+        return { expectation: e.index, status: 'unjudged' as const, detail: `expected ${wanted}; could not be judged: ${cell.reason}` };
+      }
+      if (!verdictOk && cell.verdict === 'not-applicable') {
+        return { expectation: e.index, status: 'not-applicable' as const, detail: `expected ${wanted}; the sever does not apply: ${cell.reason}` };
+      }
+      const ok = verdictOk && (e.signal === null || cell.signal === e.signal);
+      return { expectation: e.index, status: ok ? ('met' as const) : ('failed' as const), detail: `expected ${wanted}, saw ${seen}` };
+    });
+}
+
+/** Does this outcome fail the run? Unjudged cells fail only when the user asked for strictness. */
+export function isFailure(o: ExpectationOutcome, strict: boolean): boolean {
+  return o.status === 'failed' || (strict && o.status === 'unjudged');
+}
+
+export interface ExpectationSummary {
+  met: number;
+  failed: number;
+  unjudged: number;
+  notApplicable: number;
+  /** cells with at least one failing outcome (under the run's strictness), in run order */
+  failingCells: CellResult[];
+  /** expectations that matched no cell of this result */
+  unused: number[];
+}
+
+export function summarize(cells: readonly CellResult[], expectations: readonly Expectation[], strict: boolean): ExpectationSummary {
+  const s: ExpectationSummary = { met: 0, failed: 0, unjudged: 0, notApplicable: 0, failingCells: [], unused: [] };
+  const used = new Set<number>();
+  for (const c of cells) {
+    for (const o of c.expectations) {
+      used.add(o.expectation);
+      if (o.status === 'met') s.met++;
+      else if (o.status === 'failed') s.failed++;
+      else if (o.status === 'unjudged') s.unjudged++;
+      else s.notApplicable++;
+    }
+    if (c.expectations.some(o => isFailure(o, strict))) s.failingCells.push(c);
+  }
+  s.unused = expectations.map(e => e.index).filter(i => !used.has(i));
+  return s;
+}
