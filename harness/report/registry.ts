@@ -3,11 +3,12 @@
 
 import { BadInputError, unknownName } from '../errors.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
 import { markdown } from './markdown.js';
 import { terminal } from './terminal.js';
 import type { Reporter } from './types.js';
 
-export const reporters = { json, terminal, markdown } satisfies Record<string, Reporter>;
+export const reporters = { json, terminal, markdown, junit } satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof reporters;
 

@@ -1,0 +1,75 @@
+// JUnit XML for CI systems: one testsuite per target, one testcase per cell. A cell fails when an
+// expectation about it failed (or, under --strict, could not be judged); cells that could not be
+// judged or where the sever does not apply are "skipped" with the reason, never a silent pass.
+
+import { isFailure } from '../expect/judge.js';
+import type { CellResult, RunResult } from '../results.js';
+import { varyingExtraAxes } from './axes.js';
+import { caseLabel, repeatedCases, targetNames } from './matrix-view.js';
+import type { Reporter } from './types.js';
+
+/** XML 1.0 forbids most control characters even escaped; they are dropped, the rest escaped. */
+export function xmlText(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+const secs = (ms: number) => (ms / 1000).toFixed(3);
+
+function outcome(c: CellResult): string {
+  return `${c.verdict}${c.signal ? ` by ${c.signal}` : ''}${c.deathMs !== null ? ` after ${secs(c.deathMs)} s` : ''}${c.reason ? ` — ${c.reason}` : ''}`;
+}
+
+function testcase(result: RunResult, c: CellResult, repeated: Set<string>): { xml: string; failed: boolean; skipped: boolean } {
+  const failures = c.expectations.filter(o => isFailure(o, result.strict));
+  const skippedWhy = !failures.length && (c.verdict === 'inconclusive' || c.verdict === 'not-applicable') ? `${c.verdict}: ${c.reason}` : null;
+  const name = `${caseLabel(c, varyingExtraAxes(result), '/', repeated.has(c.caseId))} [${c.id}]`;
+  const body = [
+    ...failures.map(o => `      <failure type="expectation" message="${xmlText(`expect[${o.expectation}]: ${o.detail}`)}">${xmlText(o.detail)}</failure>`),
+    ...(skippedWhy ? [`      <skipped message="${xmlText(skippedWhy)}"/>`] : []),
+    `      <system-out>${xmlText([`verdict: ${outcome(c)}`, ...c.expectations.map(o => `expect[${o.expectation}] ${o.status}: ${o.detail}`)].join('\n'))}</system-out>`,
+  ];
+  return {
+    xml: [`    <testcase classname="${xmlText(`hangup-lab.${c.target}.${c.session}.${c.launch}`)}" name="${xmlText(name)}" time="${secs(c.timing.durationMs)}">`, ...body, '    </testcase>'].join('\n'),
+    failed: failures.length > 0,
+    skipped: skippedWhy !== null,
+  };
+}
+
+export const junit: Reporter = {
+  name: 'junit',
+  fileName: 'junit.xml',
+  summary: 'JUnit XML for CI: one testcase per cell, a failure per unmet expectation, skipped = could not be judged',
+  render(result) {
+    const repeated = repeatedCases(result.cells);
+    const suites = targetNames(result)
+      .map(target => {
+        const cells = result.cells.filter(c => c.target === target);
+        const cases = cells.map(c => testcase(result, c, repeated));
+        const time = cells.reduce((sum, c) => sum + c.timing.durationMs, 0);
+        return {
+          tests: cases.length,
+          failures: cases.filter(x => x.failed).length,
+          skipped: cases.filter(x => x.skipped).length,
+          xml: [
+            `  <testsuite name="${xmlText(target)}" tests="${cases.length}" failures="${cases.filter(x => x.failed).length}" errors="0" skipped="${cases.filter(x => x.skipped).length}" time="${secs(time)}">`,
+            ...cases.map(x => x.xml),
+            '  </testsuite>',
+          ].join('\n'),
+        };
+      })
+      .filter(s => s.tests > 0);
+    const sum = (k: 'tests' | 'failures' | 'skipped') => suites.reduce((n, s) => n + s[k], 0);
+    return [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      `<testsuites name="${xmlText(`hangup-lab: ${result.scenario.name}`)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="0" skipped="${sum('skipped')}" time="${secs(result.durationMs)}">`,
+      ...suites.map(s => s.xml),
+      '</testsuites>',
+      '',
+    ].join('\n');
+  },
+};
