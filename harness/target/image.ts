@@ -25,12 +25,19 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/** The image tag encodes a hash of its inputs, so an unchanged image is reused and a change rebuilds. */
+/**
+ * The image tag encodes a hash of its inputs, so an unchanged image is reused and a change rebuilds.
+ * Inputs are the files and the build arguments: targets that share one Dockerfile differ only in
+ * those (the suite), and must never share a tag.
+ */
 export function imageTag(spec: TargetSpec): string {
   const h = createHash('sha256');
   for (const f of imageInputs(spec)) {
     h.update(path.relative(CONTAINERS_DIR, f)).update('\0');
     h.update(fs.readFileSync(f)).update('\0');
+  }
+  for (const [k, v] of Object.entries(spec.buildArgs).sort(([a], [b]) => a.localeCompare(b))) {
+    h.update(`--build-arg ${k}=${v}`).update('\0');
   }
   return `hangup-lab/${spec.name}:${h.digest('hex').slice(0, 12)}`;
 }
@@ -72,7 +79,7 @@ async function buildIfMissing(spec: TargetSpec, tag: string, say: (line: string)
   }
   say(`building image ${tag} (once per change of containers/)`);
   try {
-    await GenericContainer.fromDockerfile(CONTAINERS_DIR, spec.dockerfile).build(tag, { deleteOnExit: false });
+    await GenericContainer.fromDockerfile(CONTAINERS_DIR, spec.dockerfile).withBuildArgs(spec.buildArgs).build(tag, { deleteOnExit: false });
   } catch (e) {
     throw new InfrastructureError(`building ${tag} from containers/${spec.dockerfile} failed: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -1,18 +1,27 @@
 import { BadInputError, unknownName } from '../errors.js';
 
-/** A target: a distro image with real sshd + systemd + logind, built from containers/<name>/. */
+/** A target: a distro image with real sshd + systemd + logind, built from containers/. */
 export interface TargetSpec {
   name: string;
   /** Debian suite of the base image, seeded offline with debootstrap when it cannot be pulled */
   suite: string;
   /** Dockerfile relative to containers/ (the build context is containers/ so agent/ is shared) */
   dockerfile: string;
+  /** --build-arg values; part of the image tag's hash, like every file that goes into the image */
+  buildArgs: Record<string, string>;
 }
 
-// Explicit registry: adding a distro means adding a Dockerfile and a line here.
-export const TARGETS: Record<string, TargetSpec> = {
-  'debian-bookworm': { name: 'debian-bookworm', suite: 'bookworm', dockerfile: 'debian-bookworm/Dockerfile' },
-};
+// The Debian targets differ only in their suite: one Dockerfile, the suite as a build argument.
+function debian(suite: string): TargetSpec {
+  return { name: `debian-${suite}`, suite, dockerfile: 'debian/Dockerfile', buildArgs: { SUITE: suite } };
+}
+
+// Explicit registry: adding a distro means adding a line here (and a Dockerfile when it is not
+// Debian). Versions measured in these images: bullseye OpenSSH 8.4p1 + systemd 247, bookworm 9.2p1
+// + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties).
+export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
+  ['bullseye', 'bookworm', 'trixie'].map(suite => [`debian-${suite}`, debian(suite)]),
+);
 
 export function targetSpec(name: string): TargetSpec {
   const spec = TARGETS[name];
