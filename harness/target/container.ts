@@ -5,7 +5,7 @@ import pRetry from 'p-retry';
 import { BadInputError, InfrastructureError } from '../errors.js';
 import type { TargetFingerprint, YesNo } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
-import { explainSshdTestFailure, renderSshdDropIn } from './sshd-config.js';
+import { explainSshdTestFailure, parseServerFacts, renderSshdDropIn, SERVER_FACTS_SCRIPT } from './sshd-config.js';
 import type { TargetSpec } from './targets.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
@@ -120,12 +120,17 @@ export class StartedTarget implements AsyncDisposable {
 
   private async configureSshd(o: TargetOptions): Promise<void> {
     const alive = parseAlive(o.server.clientAlive);
-    const dropIn = renderSshdDropIn({
-      ClientAliveInterval: alive?.intervalS ?? 0,
-      ClientAliveCountMax: alive?.countMax ?? 3,
-      TCPKeepAlive: o.server.tcpKeepAlive === 'yes',
-      extra: o.sshdExtra,
-    });
+    // Which keywords this sshd knows (PerSourcePenalties since 9.8) and where the harness connects from.
+    const facts = await this.sh(SERVER_FACTS_SCRIPT);
+    const dropIn = renderSshdDropIn(
+      {
+        ClientAliveInterval: alive?.intervalS ?? 0,
+        ClientAliveCountMax: alive?.countMax ?? 3,
+        TCPKeepAlive: o.server.tcpKeepAlive === 'yes',
+        extra: o.sshdExtra,
+      },
+      parseServerFacts(facts.stdout),
+    );
     await this.container.copyContentToContainer([{ content: dropIn.text, target: DROP_IN, mode: 0o644 }]);
     const test = await this.sh('sshd -t 2>&1');
     if (test.exitCode !== 0) {
@@ -204,7 +209,7 @@ export class StartedTarget implements AsyncDisposable {
 
   async fingerprint(key: string, config: ServerConfig, networkPath: string, client: string): Promise<TargetFingerprint> {
     const r = await this.sh(
-      `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|permitrootlogin|persourcepenalties|logingracetime|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
+      `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|permitrootlogin|persourcepenalties|persourcepenaltyexemptlist|logingracetime|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
         `echo "killmode=$(systemctl show ssh -p KillMode --value)";` +
         `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
         `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.kernel=$(uname -r)";` +

@@ -128,3 +128,40 @@ t.test('commandReturned: grandchildren reparented elsewhere do not count', async
   const procs = parseSnapshot(openssh10).map(p => (p.pid === 51 ? { ...p, ppid: 1 } : p));
   t.equal(commandReturned(procs, findSshdSession(procs, 'hl1')!), true);
 });
+
+// Measured with `ps` in the targets while a login of hl1 was still authenticating (a password
+// prompt) next to one that was in: the pre-auth process runs as the privsep user.
+const bullseyePreAuth = [
+  line({ pid: 131, ppid: 34, uid: 0, comm: 'sshd', args: 'sshd: hl1 [priv]' }),
+  line({ pid: 132, ppid: 131, uid: 104, comm: 'sshd', args: 'sshd: hl1 [net]' }),
+].join('\n');
+const trixiePreAuth = [
+  line({ pid: 175, ppid: 63, uid: 0, comm: 'sshd-session', args: 'sshd-session: [accepted]' }),
+  line({ pid: 248, ppid: 63, uid: 0, comm: 'sshd-session', args: 'sshd-session: hl1 [priv]' }),
+  line({ pid: 249, ppid: 248, uid: 996, comm: 'sshd-auth', args: 'sshd-auth: hl1 [net]' }),
+].join('\n');
+
+t.test('findSshdSession: none while the login is still authenticating (8.4 [net], 10.0 sshd-auth)', async t => {
+  t.equal(findSshdSession(parseSnapshot(bullseyePreAuth), 'hl1'), null);
+  t.equal(findSshdSession(parseSnapshot(trixiePreAuth), 'hl1'), null);
+});
+
+t.test('findSshdMonitor: the [priv] monitor exists from before authentication, in both spellings', async t => {
+  t.equal(findSshdMonitor(parseSnapshot(bullseyePreAuth), 'hl1')?.pid, 131);
+  t.equal(findSshdMonitor(parseSnapshot(trixiePreAuth), 'hl1')?.pid, 248);
+});
+
+t.test('the user name is matched whole, not as a part of a longer one', async t => {
+  const procs = parseSnapshot(line({ pid: 7, comm: 'sshd', args: 'sshd: xhl1@pts/3' }));
+  t.equal(findSshdSession(procs, 'hl1'), null);
+  t.equal(findSshdSession(procs, 'xhl1')?.pid, 7);
+});
+
+t.test("the title must be the comm's own: sshd-session's title on a process named sshd is not matched", async t => {
+  t.equal(findSshdSession(parseSnapshot(line({ pid: 8, comm: 'bash', args: 'sshd: hl1@pts/0' })), 'hl1'), null);
+  t.equal(findSshdSession(parseSnapshot(line({ pid: 9, comm: 'sshd', args: 'sshd-session: hl1@pts/0' })), 'hl1'), null);
+});
+
+t.test('the padding sshd leaves after its title does not matter', async t => {
+  t.equal(findSshdSession(parseSnapshot(line({ pid: 10, comm: 'sshd-session', args: 'sshd-session: hl1@pts/0          ' })), 'hl1')?.pid, 10);
+});
