@@ -1,0 +1,76 @@
+// Checks of the machine the harness runs on: the pieces of the client side, and its cgroup mode.
+import { missing, ok, warn, type Check } from './check.js';
+
+export const MIN_NODE_MAJOR = 20;
+
+/** `ssh -V` prints e.g. "OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19 …" on stderr. */
+export function sshClientCheck(r: { ran: boolean; output: string }): Check {
+  const fix = 'apt-get install -y openssh-client';
+  if (!r.ran) return missing('ssh client', 'ssh is not installed (the real OpenSSH client is what the harness drives)', fix);
+  const m = /OpenSSH_[\w.]+/.exec(r.output);
+  if (!m) return missing('ssh client', `ssh -V says "${r.output.trim().split('\n')[0]}", not OpenSSH`, fix);
+  return ok('ssh client', r.output.trim().split('\n')[0]!);
+}
+
+export function nodeCheck(version: string): Check {
+  const major = Number(/^v?(\d+)/.exec(version)?.[1]);
+  return major >= MIN_NODE_MAJOR
+    ? ok('node', version)
+    : missing('node', `${version} is older than ${MIN_NODE_MAJOR}`, `install Node ${MIN_NODE_MAJOR} or newer, then npm ci`);
+}
+
+export function nodePtyCheck(r: { loaded: true } | { loaded: false; error: string }): Check {
+  return r.loaded
+    ? ok('node-pty', 'loads and runs a command in a pseudo-terminal')
+    : missing('node-pty', `cannot be used (${r.error})`, 'npm ci (node-pty compiles from source: needs gcc, make, python3)');
+}
+
+/** v1 = legacy (only v1 hierarchies), hybrid = v1 controllers plus cgroup2 beside them, unified = cgroup v2 only. */
+export type CgroupMode = 'v1' | 'hybrid' | 'unified' | 'unknown';
+
+/**
+ * Decide the mode from /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS] - FSTYPE SOURCE SUPEROPTS".
+ * A cgroup2 file system at /sys/fs/cgroup itself is unified; v1 hierarchies under it are v1,
+ * or hybrid when a cgroup2 is mounted among them (systemd's /sys/fs/cgroup/unified).
+ */
+export function cgroupModeFromMountinfo(mountinfo: string): CgroupMode {
+  const mounts = mountinfo
+    .split('\n')
+    .map(line => {
+      const [left, right] = line.split(' - ');
+      const mountPoint = left?.split(' ')[4];
+      const fsType = right?.split(' ')[0];
+      return mountPoint && fsType ? { mountPoint, fsType } : undefined;
+    })
+    .filter(m => m !== undefined);
+  const under = (m: { mountPoint: string }) => m.mountPoint.startsWith('/sys/fs/cgroup/');
+  if (mounts.some(m => m.mountPoint === '/sys/fs/cgroup' && m.fsType === 'cgroup2')) return 'unified';
+  if (!mounts.some(m => under(m) && m.fsType === 'cgroup')) return 'unknown';
+  return mounts.some(m => under(m) && m.fsType === 'cgroup2') ? 'hybrid' : 'v1';
+}
+
+/**
+ * What the mode means for targets. harnessHandlesV2: whether harness/target/container.ts gives a
+ * target what systemd needs on cgroup v2 (a cgroup namespace and a writable cgroup mount).
+ */
+export function cgroupCheck(hostMode: CgroupMode, engineCgroupVersion: string | undefined, harnessHandlesV2: boolean): Check {
+  // The engine's own view wins: it is the engine's host that the targets' systemd lives on.
+  const mode = engineCgroupVersion === '2' ? 'unified' : hostMode;
+  const engine = engineCgroupVersion ? `, engine reports cgroup v${engineCgroupVersion}` : '';
+  switch (mode) {
+    case 'v1':
+      return ok('cgroups', `v1 (legacy)${engine}: targets see the host's /sys/fs/cgroup read-only, as measured`);
+    case 'hybrid':
+      return ok('cgroups', `hybrid (v1 controllers + cgroup2 at /sys/fs/cgroup/unified)${engine}: targets see the host's /sys/fs/cgroup read-only, as measured`);
+    case 'unified':
+      return harnessHandlesV2
+        ? ok('cgroups', `unified (v2)${engine}: targets run with a cgroup namespace of their own`)
+        : warn(
+            'cgroups',
+            `unified (v2)${engine}: systemd in a target needs a cgroup namespace and a writable cgroup mount, but harness/target/container.ts sets no cgroupns mode and mounts /sys/fs/cgroup read-only, so targets may not boot`,
+            'harness/target/container.ts needs cgroup v2 support (hostConfig.CgroupnsMode "host" with a rw /sys/fs/cgroup); or use a host booted with cgroup v1/hybrid (systemd.unified_cgroup_hierarchy=0)',
+          );
+    default:
+      return warn('cgroups', `no cgroup file system found at /sys/fs/cgroup${engine}; systemd in the targets needs one`);
+  }
+}

@@ -1,0 +1,46 @@
+// Containers and networks labelled hangup-lab=1 that outlived the run that made them.
+import { ok, warn, type Check } from './check.js';
+
+export interface Labelled {
+  id: string;
+  name: string;
+  /** hangup-lab.pid: the process that created it; empty when unlabelled */
+  pid: string;
+}
+
+/** Lines of `--format '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}'` (containers or networks). */
+export function parseLabelled(stdout: string): Labelled[] {
+  return stdout
+    .split('\n')
+    .filter(l => l.trim())
+    .map(l => {
+      const [id = '', name = '', pid = ''] = l.split('\t');
+      return { id: id.trim(), name: name.trim(), pid: pid.trim() };
+    });
+}
+
+/**
+ * Stale = its creator is gone. A live creator (a run in another terminal, a parallel test) still
+ * owns its containers: they are reported, never offered for removal.
+ */
+export function leftoversCheck(
+  containers: readonly Labelled[],
+  networks: readonly Labelled[],
+  pidAlive: (pid: number) => boolean,
+): Check {
+  const live = (x: Labelled) => Boolean(x.pid) && pidAlive(Number(x.pid));
+  const staleC = containers.filter(c => !live(c));
+  const staleN = networks.filter(n => !live(n));
+  const inUse = containers.length - staleC.length + networks.length - staleN.length;
+  const busy = inUse ? ` (${inUse} in use by a running hangup-lab)` : '';
+  if (!staleC.length && !staleN.length) return ok('leftovers', `no containers or networks left by earlier runs${busy}`);
+  const fixes = [
+    ...(staleC.length ? [`docker rm -f ${staleC.map(c => c.id).join(' ')}`] : []),
+    ...(staleN.length ? [`docker network rm ${staleN.map(n => n.id).join(' ')}`] : []),
+  ];
+  const what = [
+    ...(staleC.length ? [`${staleC.length} container(s) (${staleC.map(c => c.name).join(', ')})`] : []),
+    ...(staleN.length ? [`${staleN.length} network(s) (${staleN.map(n => n.name).join(', ')})`] : []),
+  ];
+  return warn('leftovers', `${what.join(' and ')} left by runs that are gone${busy}`, `${fixes.join('; ')} (a run also removes stale containers when it starts)`);
+}
