@@ -5,6 +5,7 @@ export default defineLaunchMode({
   name: 'systemd-run-user',
   summary: "'systemd-run --user': a transient unit of the user's service manager (user@UID.service)",
   holdsTerminal: false,
+  inUserManager: true,
   line: ({ probe, unitName: unit }) => `systemd-run --user --quiet --unit=${unit} ${probe}`,
   // The unit lives as long as the user's manager; root's never stops on its own.
   cleanup: ctx => rootCleanup(ctx, stopUserUnit(ctx.loginUser, `${ctx.unitName}.service`)),

@@ -29,6 +29,12 @@ export interface LaunchMode {
   summary: string;
   /** the probe keeps the terminal (a shell prompt does not come back until it ends) */
   holdsTerminal: boolean;
+  /**
+   * The probe runs under the user's service manager (user@UID.service), which stops 10 s after the
+   * last session: such cells take that long to judge. A scheduling hint only; the watch itself goes
+   * by the cgroup the probe is actually in.
+   */
+  inUserManager?: boolean;
   /** the line typed in the shell (pty) or passed as the remote command (exec) */
   line(ctx: LaunchContext & { user: UserKind }): string;
   /** done as root, out of band, before the session opens (install a unit file) */

@@ -1,6 +1,7 @@
 import { launches } from '../launch/registry.js';
 import { parseProbeLine } from '../observe/probe-log.js';
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
+import { afterSessionPlan, findUserManager } from '../observe/user-manager.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
 import { probeCommand, probeLogPath } from '../probe/command.js';
 import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
@@ -18,9 +19,22 @@ import { describeSender, judge } from './verdict.js';
 export interface WatchWindow {
   /** how long after the sever to wait for sshd to end the session before calling it session-open */
   sessionTimeoutMs: number;
-  /** how long to keep watching after the session ended, for delayed deaths (UserStopDelaySec + margin) */
+  /**
+   * The longest to keep watching after the session ended, for the one delayed death there is: the
+   * user manager stopping UserStopDelaySec (10 s) later. The watch ends earlier when the manager
+   * is seen to stop, and after AFTER_SESSION_SETTLE_MS when the probe is not in the manager.
+   */
   afterSessionMs: number;
 }
+
+/**
+ * After the session ended, deaths outside the user manager came within 0.6 s in every cell of the
+ * default and faults matrices (bash resending SIGHUP, SIGPIPE on the next write, logind stopping the
+ * scope under KillUserProcesses); five times that is the settle for them.
+ */
+export const AFTER_SESSION_SETTLE_MS = 3000;
+/** Once the user manager has exited, what it killed is dead within a poll or two. */
+const AFTER_MANAGER_SETTLE_MS = 1000;
 
 export interface CellRunContext {
   target: StartedTarget;
@@ -149,7 +163,8 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     const probeProc = before.find(p => p.pid === probePid);
     const sshd = findSshdSession(before, login);
     const monitor = findSshdMonitor(before, login);
-    for (const p of [probeProc, sshd, monitor]) if (p) watcher.watch(p.pid, p.startTime);
+    const manager = findUserManager(before);
+    for (const p of [probeProc, sshd, monitor, manager]) if (p) watcher.watch(p.pid, p.startTime);
     base.before = before;
     base.sshdSession = sshd ? { pid: sshd.pid, name: sshd.args } : null;
     base.probe.pid = Number.isNaN(probePid) ? null : probePid;
@@ -220,8 +235,22 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
       if (watcher.all.slice(fromEvent).some(probeGone)) endedBecause = 'the probe died';
       else if (sessionEndMono === null) endedBecause = `sshd had not ended the session within ${window.sessionTimeoutMs} ms`;
       else {
-        const ev = await watcher.until(probeGone, sessionEndMono + window.afterSessionMs, monoMs, fromEvent);
-        endedBecause = ev ? 'the probe died' : `${window.afterSessionMs} ms passed after the session ended`;
+        // Wait for what could still kill the probe, not for a fixed time (observe/user-manager.ts).
+        const plan = afterSessionPlan(probeProc, cell.linger === 'on', ctx.windowOverride?.afterSessionMs !== undefined);
+        const managerGone = (e: WatchEvent) => e.e === 'gone' && e.pid === manager?.pid;
+        if (plan.kind === 'settle') {
+          const wait = ctx.windowOverride?.afterSessionMs ?? AFTER_SESSION_SETTLE_MS;
+          const ev = await watcher.until(probeGone, sessionEndMono + wait, monoMs, fromEvent);
+          endedBecause = ev ? 'the probe died' : `${wait} ms passed after the session ended (${plan.why})`;
+        } else {
+          const ev = await watcher.until(e => probeGone(e) || managerGone(e), sessionEndMono + window.afterSessionMs, monoMs, fromEvent);
+          if (ev && managerGone(ev)) {
+            const died = await watcher.until(probeGone, monoMs() + AFTER_MANAGER_SETTLE_MS, monoMs, fromEvent);
+            endedBecause = died ? 'the probe died' : `the user manager (pid ${manager!.pid}) stopped ${rel(ev.t)} ms after the sever and the probe lived on`;
+          } else {
+            endedBecause = ev ? 'the probe died' : `${window.afterSessionMs} ms passed after the session ended and the user manager had not stopped`;
+          }
+        }
       }
     }
     if (watcher.isClosed) throw new CellAbort('the watcher inside the target stopped unexpectedly');

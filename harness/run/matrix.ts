@@ -11,6 +11,7 @@ import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
 import { runCell } from './cell.js';
 import { onCleanup, sweepLeftovers } from './cleanup.js';
+import { startOrder } from './schedule.js';
 import { ServerPool } from './servers.js';
 
 export interface RunOptions {
@@ -102,7 +103,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       r.expectations = judgeCell(r, scenario.expectations);
       opts.progress?.finished(cell, r);
       return r;
-    });
+    }, startOrder(cells));
     // Sorted by key, so a run and a merge of its shards list servers in the same order.
     const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
     return {
@@ -131,13 +132,14 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
  * bad sshd option, a missing engine) stops new items from starting; the ones in flight finish and
  * clean up after themselves before the error is rethrown, so nothing runs on after the run ends.
  */
-export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, order?: readonly number[]): Promise<R[]> {
   const out: R[] = new Array(items.length);
+  const queue = order ?? items.map((_, i) => i);
   let next = 0;
   let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (next < items.length && !failure) {
-      const i = next++;
+    while (next < queue.length && !failure) {
+      const i = queue[next++]!;
       try {
         out[i] = await fn(items[i]!);
       } catch (error) {

@@ -1,0 +1,32 @@
+// The order cells start in. Results keep the plan's order; only the start order changes. Longest
+// expected first (the LPT rule): a 20-second drop cell started last would hold the whole run
+// 20 s past everything else, started first it overlaps with the short ones.
+import { launches } from '../launch/registry.js';
+import type { Cell } from '../results.js';
+import { severs } from '../sever/registry.js';
+import { parseSeverValue } from '../sever/types.js';
+import { AFTER_SESSION_SETTLE_MS, watchWindow } from './cell.js';
+
+/** Login, probe start, snapshots, cleanup: measured at 2–4 s per cell on a busy 2-core machine. */
+const SETUP_MS = 3000;
+/** A user manager stops UserStopDelaySec (10 s) after the last session. */
+const USER_STOP_DELAY_MS = 10_000;
+
+/** A rough expected duration, from the same window rules the cell itself will use. */
+export function expectedMs(cell: Cell): number {
+  const { name, param } = parseSeverValue(cell.sever);
+  const sever = severs.get(name);
+  const launch = launches.get(cell.launch);
+  const p = sever.param ? (param === null ? sever.param.default : Number(param)) : null;
+  const window = watchWindow(cell, sever, p);
+  // A process-level sever ends the session at once; a network one may take the whole window.
+  const detect = !sever.endsSession ? (sever.settleMs ?? 2000) : sever.layer === 'process' ? 500 : window.sessionTimeoutMs;
+  const after = launch.inUserManager && cell.linger === 'off' ? USER_STOP_DELAY_MS + 1000 : AFTER_SESSION_SETTLE_MS;
+  return SETUP_MS + detect + (sever.endsSession ? after : 0);
+}
+
+/** Indexes of `cells` in start order: longest expected first, plan order among equals. */
+export function startOrder(cells: readonly Cell[]): number[] {
+  const expected = cells.map(expectedMs);
+  return cells.map((_, i) => i).sort((a, b) => expected[b]! - expected[a]! || a - b);
+}
