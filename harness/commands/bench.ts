@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchFigures, benchText, type CpuSample } from '../bench/figures.js';
+import { BadInputError, ExitCode } from '../errors.js';
+import { ROOT } from '../paths.js';
+import { reporters } from '../report/registry.js';
+import type { RunResult } from '../results.js';
+import { runMatrix } from '../run/matrix.js';
+import { Progress } from '../run/progress.js';
+import { loadScenario } from '../scenario/load.js';
+import { intFlag, parseFlags } from './args.js';
+import type { Command, CommandContext } from './types.js';
+
+/** Busy and total jiffies of all CPUs, from /proc/stat (Linux). */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+async function benchOne(file: string, concurrency: number | undefined, ctx: CommandContext): Promise<{ result: RunResult; cpu: CpuSample | null }> {
+  const scenario = loadScenario(file);
+  const progress = new Progress({ write: t => process.stderr.write(t), tty: process.stderr.isTTY === true, width: process.stderr.columns ?? 100, strict: false });
+  const before = cpuTimes();
+  let result: RunResult;
+  try {
+    result = await runMatrix(scenario, { say: l => progress.say(l), progress, version: ctx.version, ...(concurrency ? { concurrency } : {}) });
+  } finally {
+    progress.end();
+  }
+  const after = cpuTimes();
+  // USER_HZ is 100 on every Linux this runs on; /proc/stat counts in it.
+  const cpu = before && after ? { busySeconds: (after.busy - before.busy) / 100, cores: os.cpus().length } : null;
+  return { result, cpu };
+}
+
+export const bench: Command = {
+  name: 'bench',
+  summary: 'run a scenario once and print wall time, its floor, and the ratio against one cell at a time (npm run bench)',
+  usage: 'bench [--scenario FILE] [--vs FILE] [--concurrency N] [--results results.json] [--out DIR]',
+  async run(args, ctx) {
+    const { values } = parseFlags('bench', args, {
+      scenario: { type: 'string' },
+      vs: { type: 'string' },
+      concurrency: { type: 'string' },
+      results: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const concurrency = intFlag('bench', 'concurrency', values.concurrency, 1, 64);
+    if (values.results) {
+      // Figures of a saved run (no CPU sample: that needs the run itself).
+      let r: RunResult;
+      try {
+        r = JSON.parse(fs.readFileSync(values.results, 'utf8')) as RunResult;
+      } catch (e) {
+        throw new BadInputError(`hangup-lab bench: --results ${values.results}: ${(e as Error).message}`);
+      }
+      process.stdout.write(benchText(r.scenario.name, benchFigures(r)) + '\n');
+      return ExitCode.ok;
+    }
+    const file = values.scenario ?? path.join(ROOT, 'scenarios', 'default.yaml');
+    const a = await benchOne(file, concurrency, ctx);
+    const out = values.out ?? path.join(ROOT, 'reports', 'bench');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'results.json'), reporters.json.render(a.result));
+    const lines = [benchText(a.result.scenario.name, benchFigures(a.result, a.cpu))];
+    if (values.vs) {
+      const b = await benchOne(values.vs, concurrency, ctx);
+      fs.writeFileSync(path.join(out, 'results-vs.json'), reporters.json.render(b.result));
+      lines.push(benchText(b.result.scenario.name, benchFigures(b.result, b.cpu)));
+      lines.push(`${b.result.scenario.name} / ${a.result.scenario.name}: wall ${(b.result.durationMs / a.result.durationMs).toFixed(2)}×, cells ${(b.result.cells.length / a.result.cells.length).toFixed(2)}×`);
+    }
+    process.stdout.write(lines.join('\n\n') + '\n');
+    ctx.say(`results kept in ${path.relative(ROOT, out)}/`);
+    return ExitCode.ok;
+  },
+};
