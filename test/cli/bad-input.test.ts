@@ -97,3 +97,46 @@ t.test('a matrices block without a sever axis', async t => {
 t.test('an unknown axis in an exclude suggests the closest', async t => {
   t.match(badScenario(t, base + '  sever: [drop]\nexclude:\n  - { lingr: on }\n'), /^exclude\[0\]: unknown axis "lingr" \(did you mean "linger"\?\)/);
 });
+
+t.test('a bad expectation names its path in the scenario', async t => {
+  const dir = t.testdir({
+    'x.yaml': 'name: x\ntarget: debian-bookworm\naxes: { session: [pty], launch: [nohup], workload: [quiet], sever: [logout] }\nexpect:\n  - where: { launch: nohup }\n    verdict: survivd\n',
+  });
+  const r = cli('run', '--scenario', path.join(dir, 'x.yaml'));
+  t.equal(r.status, 2);
+  t.match(r.stderr, /x\.yaml: expect\[0\]\.verdict: unknown verdict "survivd" \(did you mean "survived"\?\)/);
+  t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+});
+
+t.test('--shard, --target and --progress are checked before anything runs', async t => {
+  const scenario = path.resolve(import.meta.dirname, '../../scenarios/default.yaml');
+  for (const [args, re] of [
+    [['--shard', '3/2'], /--shard "3\/2": must be I\/N with 1 <= I <= N/],
+    [['--shard', 'half'], /--shard "half": must be I\/N/],
+    [['--target', 'debian-bullseye'], /--target "debian-bullseye" is not a target of .*default\.yaml \(its targets: debian-bookworm\)/],
+    [['--target', 'debian-bokworm'], /--target unknown target "debian-bokworm" \(did you mean "debian-bookworm"\?\)/],
+    [['--progress', 'fancy'], /--progress "fancy": must be auto, tty or log/],
+    [['--sshd-config', 'no/such/file'], /--sshd-config: cannot read the sshd config no\/such\/file \(ENOENT\)/],
+  ] as const) {
+    const r = cli('run', '--scenario', scenario, ...args);
+    t.equal(r.status, 2, args.join(' '));
+    t.match(r.stderr, re);
+    t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+  }
+});
+
+t.test('merge: bad files are one line, exit 2', async t => {
+  const dir = t.testdir({ 'a.json': '{"schemaVersion": 1}', 'b.json': 'not json' });
+  let r = cli('merge');
+  t.equal(r.status, 2);
+  t.match(r.stderr, /give the results\.json files to merge/);
+  r = cli('merge', path.join(dir, 'a.json'));
+  t.equal(r.status, 2);
+  t.match(r.stderr, /a\.json: schemaVersion 1, this hangup-lab reads 3/);
+  r = cli('merge', path.join(dir, 'b.json'));
+  t.equal(r.status, 2);
+  t.match(r.stderr, /b\.json: not JSON/);
+  r = cli('merge', path.join(dir, 'nope.json'));
+  t.equal(r.status, 2);
+  t.match(r.stderr, /nope\.json: cannot read \(ENOENT\)/);
+});
