@@ -239,6 +239,8 @@ export interface RunResult {
   targets: TargetFingerprint[];
   /** every axis with the values the scenario gave it (one value: the axis was fixed), in order */
   axes: Record<AxisName, string[]>;
+  /** a user's own sshd_config every target ran with (--sshd-config / sshd.config), else null */
+  sshdConfig: { file: string; sha256: string; lines: number; matchBlocks: number } | null;
   /** the scenario's expectations; each cell carries their outcomes */
   expectations: Expectation[];
   /** an inconclusive cell fails an expectation (the user asked for strictness) */

@@ -417,6 +417,14 @@ function pathsBlock(result: RunResult): string[] {
   ];
 }
 
+/** Whose sshd config ran, and what the harness put in front of it. */
+export function sshdConfigLine(c: NonNullable<RunResult['sshdConfig']>): string {
+  return (
+    `sshd config: \`${escapeCell(c.file)}\` (${c.lines} lines, sha256 ${c.sha256.slice(0, 12)}${c.matchBlocks ? `, ${plural(c.matchBlocks, 'Match block')}: they may override the global values for some connections` : ''}), ` +
+    'after the harness drop-in (the cell keepalive values, MaxStartups, LogLevel VERBOSE, PasswordAuthentication no, and a PerSourcePenalties exemption for its own subnet where sshd has them; in sshd the first value wins)'
+  );
+}
+
 function header(result: RunResult): string[] {
   const facts = [
     `Started ${result.startedAt}`,
@@ -433,6 +441,7 @@ function header(result: RunResult): string[] {
     facts.join(' · '),
     ...(description ? [description] : []),
     ...(fixed.length ? [`Fixed: ${axisPairs(fixed)}`] : []),
+    ...(result.sshdConfig ? [sshdConfigLine(result.sshdConfig)] : []),
     ...(paths.length ? [paths.join('\n')] : []),
   ];
 }

@@ -152,7 +152,14 @@ function compareRows(view: CompareView, layout: Layout): Span[][] {
     { text: rowLabel(row.key, '/') },
     ...row.slots.map((slot): Span => {
       if (!slot) return { text: '-', colour: 'dim' };
-      if (!slot.differs) return slotSpan(slot.byTarget.find((x) => x !== undefined), layout.style);
+      if (!slot.differs) {
+        // One outcome stands for every target, but the check marker must cover them all: taken from
+        // the first target alone, a check that failed only on another one vanished from the view.
+        const first = slot.byTarget.find((x) => x !== undefined)!;
+        const all = { caseId: first.caseId, cells: slot.byTarget.flatMap((x) => x?.cells ?? []) };
+        const span = slotSpan(first, layout.style);
+        return { ...span, text: slotOutcome(first, layout.style) + checkMarker(all) };
+      }
       // Compact codes keep three targets in one column: "≠ HUP|surv|surv".
       return { text: `≠ ${slot.byTarget.map((x) => (x ? slotOutcome(x, 'compact') : '-')).join('|')}`, colour: DIFFERS_COLOUR };
     }),
@@ -318,6 +325,7 @@ function headerLines(result: RunResult): string[] {
     `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}` +
       (result.shard ? ` (shard ${result.shard.index}/${result.shard.count} of ${result.plan.length} cells)` : ''),
     ...(fixed.length ? wrapList('fixed: ', fixed.map(([a, v]) => `${a}=${v}`)) : []),
+    ...(result.sshdConfig ? [`sshd config: ${result.sshdConfig.file} (${result.sshdConfig.lines} lines, sha256 ${result.sshdConfig.sha256.slice(0, 12)}), after the harness drop-in`] : []),
     ...(paths ? [`${paths[0]}: ${paths[1]}`] : []),
     ...serverLines(result),
     ...unknown,

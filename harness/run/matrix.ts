@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { judgeCell } from '../expect/judge.js';
 import { expand } from '../matrix/expand.js';
@@ -115,6 +115,14 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       durationMs: elapsed(),
       targets: fingerprints,
       axes: scenario.axes,
+      sshdConfig: scenario.sshdConfig
+        ? {
+            file: scenario.sshdConfig.file,
+            sha256: createHash('sha256').update(scenario.sshdConfig.text).digest('hex'),
+            lines: scenario.sshdConfig.text.split('\n').length - (scenario.sshdConfig.text.endsWith('\n') ? 1 : 0),
+            matchBlocks: scenario.sshdConfig.matchBlocks,
+          }
+        : null,
       expectations: scenario.expectations,
       strict,
       plan: plan.map(c => c.id),

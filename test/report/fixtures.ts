@@ -5,6 +5,8 @@
 // survivor whose writes to the dead terminal failed. Kept plausible (pids, timings, reasons) so
 // rendered output reads like a real run.
 
+import { createHash } from 'node:crypto';
+import { judgeCell, type Expectation } from '../../harness/expect/judge.js';
 import type { CaughtSignal, CellResult, ProcessInfo, RunResult, TargetFingerprint } from '../../harness/results.js';
 
 export const target: TargetFingerprint = {
@@ -310,6 +312,7 @@ export const fixture: RunResult = {
     linger: ['off'],
     huponexit: ['off'],
   },
+  sshdConfig: null,
   expectations: [],
   strict: false,
   plan: cells.map(c => c.id),
@@ -325,4 +328,131 @@ export const fixture: RunResult = {
 /** A fresh copy, so a test can alter it without affecting the others. */
 export function fixtureCopy(): RunResult {
   return structuredClone(fixture);
+}
+
+// ---- Expectations and several targets (for the expectation, compare, merge and JUnit tests) ----
+
+/**
+ * Expectations about the fixture's cells: on the fixture, expect[0] is met by the nohup survivors,
+ * not applicable to the exec/nohup logout and unjudged on the inconclusive exec/nohup client-kill;
+ * expect[1] fails on exec/foreground/client-kill (session-open); expect[2] is met twice; expect[3]
+ * fails on the third repetition of the disowned drop; expect[4] matches no cell.
+ */
+export const expectations: Expectation[] = [
+  { index: 0, where: { launch: ['nohup'] }, verdict: ['survived'], signal: null, why: 'nohup ignores SIGHUP' },
+  {
+    index: 1,
+    where: { launch: ['foreground'], sever: ['client-kill'] },
+    verdict: ['killed'],
+    signal: 'SIGHUP',
+    why: 'the shell forwards the hangup',
+  },
+  { index: 2, where: { launch: ['tmux'] }, verdict: ['survived'], signal: null, why: 'tmux keeps its own session' },
+  { index: 3, where: { launch: ['disown'], sever: ['drop'] }, verdict: ['survived'], signal: null, why: '' },
+  { index: 4, where: { sever: ['sshd-restart'] }, verdict: ['survived'], signal: null, why: 'KillMode=process' },
+];
+
+/** Gives the result these expectations and judges every cell by them, as a run would. */
+export function withExpectations(result: RunResult, list: Expectation[] = expectations, strict = false): RunResult {
+  result.expectations = structuredClone(list);
+  result.strict = strict;
+  for (const c of result.cells) c.expectations = judgeCell(c, result.expectations);
+  return result;
+}
+
+const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+/**
+ * The fixture with the cells in run order (the plan's) and hex case ids like a real run's, so
+ * `shardOf` spreads them: the same case still shares a case id, so every report reads the same.
+ */
+export function runOrderCopy(): RunResult {
+  const result = fixtureCopy();
+  result.cells = cells.map((c) => ({ ...structuredClone(c), caseId: hash(c.caseId, 10) }));
+  result.plan = result.cells.map((c) => c.id);
+  return result;
+}
+
+const OPENSSH: Record<string, string> = {
+  'debian-bullseye': 'OpenSSH_8.4p1 Debian-5+deb11u3, OpenSSL 1.1.1w  11 Sep 2023',
+  'debian-bookworm': target.openssh,
+  'debian-trixie': 'OpenSSH_10.0p2 Debian-7, OpenSSL 3.5.1 1 Jul 2025',
+};
+
+/**
+ * The fixture's cells run on each of these targets (new ids and case ids, a fingerprint and a
+ * container each), in run order. On the last target a few cases come out differently: pty/nohup
+ * client-kill is killed by SIGTERM, exec/foreground client-kill by SIGPIPE instead of staying
+ * open, and every repetition of the disowned drop survives; pty/foreground client-kill dies later
+ * (times only, the same outcome).
+ */
+export function multiTarget(names: readonly string[] = ['debian-bullseye', 'debian-trixie']): RunResult {
+  const result = fixtureCopy();
+  const last = names[names.length - 1];
+  const fingerprints = names.map(
+    (name): TargetFingerprint => ({
+      ...structuredClone(target),
+      key: target.key.replace('debian-bookworm', name),
+      name,
+      image: `hangup-lab/${name}:latest`,
+      openssh: OPENSSH[name] ?? `OpenSSH_9.9p1 ${name}`,
+    }),
+  );
+  result.cells = names.flatMap((name, i) =>
+    cells.map((c): CellResult => {
+      const copy: CellResult = {
+        ...structuredClone(c),
+        id: hash(`${name}:${c.id}`, 10),
+        caseId: hash(`${name}:${c.caseId}`, 10),
+        target: name,
+        server: fingerprints[i]!.key,
+        timing: { ...c.timing, startedMs: c.timing.startedMs + i * 500 },
+      };
+      if (name !== last) return copy;
+      if (c.id === '4d5e6f70') {
+        return {
+          ...copy,
+          verdict: 'killed',
+          reason: 'SIGTERM from systemd (pid 1), dead 0.12 s after the sever',
+          signal: 'SIGTERM',
+          signalEvidence: 'caught',
+          signalSender: { pid: 1, comm: 'systemd', code: 0 },
+          deathMs: 120,
+        };
+      }
+      if (c.id === '6f708192') {
+        return {
+          ...copy,
+          verdict: 'killed',
+          reason: 'SIGPIPE: its output pipe lost its reader',
+          signal: 'SIGPIPE',
+          signalEvidence: 'caught',
+          signalSender: { pid: null, comm: null, code: 128 },
+          deathMs: 12,
+          sessionEndedMs: 8,
+        };
+      }
+      if (c.id === 'a3000003') {
+        return {
+          ...copy,
+          verdict: 'survived',
+          reason: 'alive at the end of the window; a disowned job gets no SIGHUP from bash',
+          signal: null,
+          signalEvidence: null,
+          signalSender: null,
+          deathMs: null,
+          sessionEndedMs: 5_400,
+        };
+      }
+      if (c.id === '2b3c4d5e') return { ...copy, deathMs: 77, sessionEndedMs: 30 };
+      return copy;
+    }),
+  );
+  result.axes.target = [...names];
+  result.targets = fingerprints.sort((a, b) => a.key.localeCompare(b.key));
+  result.plan = result.cells.map((c) => c.id);
+  result.containers = fingerprints
+    .map((fp, i) => ({ server: fp.key, role: 'shared' as const, startedMs: 200 + i * 150, bootMs: 4100 + i * 300 }))
+    .sort((a, b) => a.startedMs - b.startedMs);
+  return result;
 }
