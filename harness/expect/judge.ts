@@ -12,7 +12,7 @@ export interface Expectation {
   where: CellPattern;
   /** any of these verdicts meets the expectation */
   verdict: Verdict[];
-  /** when set, the probe must have been killed by this signal (e.g. "SIGHUP") */
+  /** when set, a killed probe must have been killed by this signal (e.g. "SIGHUP") */
   signal: string | null;
   /** the author's reason, shown next to a failure */
   why: string;
@@ -56,7 +56,10 @@ export function judgeCell(cell: CellResult, expectations: readonly Expectation[]
       if (!verdictOk && cell.verdict === 'not-applicable') {
         return { expectation: e.index, status: 'not-applicable' as const, detail: `expected ${wanted}; the sever does not apply: ${cell.reason}` };
       }
-      const ok = verdictOk && (e.signal === null || cell.signal === e.signal);
+      // The signal only constrains a killed cell: the loader allows `verdict: [survived, killed],
+      // signal: SIGHUP` ("a signal only applies to the verdict killed"), and a survivor meets that;
+      // requiring the signal of every verdict failed every survivor (and every other listed verdict).
+      const ok = verdictOk && (e.signal === null || cell.verdict !== 'killed' || cell.signal === e.signal);
       return { expectation: e.index, status: ok ? ('met' as const) : ('failed' as const), detail: `expected ${wanted}, saw ${seen}` };
     });
 }
