@@ -33,6 +33,7 @@ export function mergeResults(parts: Part[]): RunResult {
     differs('axes', p.result.axes, first.result.axes);
     differs('expectations', p.result.expectations, first.result.expectations);
     differs('strictness (--strict)', p.result.strict, first.result.strict);
+    differs('sshd config (--sshd-config)', p.result.sshdConfig, first.result.sshdConfig);
   }
   const plan = first.result.plan;
   const position = new Map(plan.map((id, i) => [id, i]));

@@ -1,5 +1,5 @@
 import type { CellResult, RunResult, TargetFingerprint, Verdict } from '../results.js';
-import { axisPairs, axisValues, fixedExtraAxes, networkPathsText } from './axes.js';
+import { axisPairs, axisValues, fixedExtraAxes, networkPathsText, varyingExtraAxes } from './axes.js';
 import { checkCountsText, checkSummaries } from './checks.js';
 import {
   configMismatches,
@@ -206,7 +206,7 @@ function expectationLines(result: RunResult): string[] {
   return [
     `expectations: ${summaryText(result)}`,
     ...failing.flatMap(({ cell, lines }) => [
-      `  ✗ ${cell.target} ${cellLabel(cell, '/', repeated.has(cell.caseId))} (${cell.id})`,
+      `  ✗ ${cell.target} ${caseLabel(cell, varyingExtraAxes(result), '/', repeated.has(cell.caseId))} (${cell.id})`,
       ...lines.map((l) => `      ${oneLine(l)}`),
     ]),
   ];

@@ -46,7 +46,7 @@ export function selectCells(plan: Cell[], opts: Pick<RunOptions, 'targets' | 'sh
 
 export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
-  const t0 = Date.now();
+  const t0 = startedAt.getTime();
   const elapsed = () => Date.now() - t0;
   const plan = scenarioCells(scenario);
   const cells = selectCells(plan, opts);
@@ -111,8 +111,8 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       tool: { name: 'hangup-lab', version: opts.version },
       scenario: { file: scenario.file, name: scenario.name, description: scenario.description },
       startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      durationMs: elapsed(),
+      // One clock reading for both, so finishedAt − startedAt is durationMs exactly (merge relies on it).
+      ...((ms: number) => ({ finishedAt: new Date(t0 + ms).toISOString(), durationMs: ms }))(elapsed()),
       targets: fingerprints,
       axes: scenario.axes,
       sshdConfig: scenario.sshdConfig

@@ -71,6 +71,7 @@ export class Progress implements ProgressSink {
 
   planned(total: number): void {
     this.total = total;
+    this.lastStatus = this.now();
     // A redraw each second keeps the elapsed clock honest while long cells wait on the physics.
     if (this.o.tty) this.timer = setInterval(() => this.draw(), 1000).unref();
   }

@@ -147,9 +147,9 @@ t.test('shardOf reads the case id only', async (t) => {
     t.equal(shardOf({ caseId: a.caseId }, n), shardOf(a, n));
     t.equal(shardOf({ ...b, caseId: a.caseId }, n), shardOf(a, n), 'other axis values do not matter');
   }
-  // The leading 32 bits of the hash, modulo the count.
-  t.equal(shardOf({ caseId: '00000000ff' }, 3), 1);
-  t.equal(shardOf({ caseId: '00000001ff' }, 3), 2);
-  t.equal(shardOf({ caseId: '00000005ff' }, 3), 3);
-  t.equal(shardOf({ caseId: 'ffffffff00' }, 2), 2);
+  // Any id string has a shard, also one that is not hex (a hand-written results file).
+  for (const id of ['case-a', 'x', '', 'ffffffff00']) {
+    const k = shardOf({ caseId: id }, 3);
+    t.ok(Number.isInteger(k) && k >= 1 && k <= 3, `"${id}" → shard ${k}`);
+  }
 });

@@ -161,9 +161,9 @@ t.test('terminal: failing cells near the top, the summary line last', async (t) 
   const start = all.indexOf(`expectations: ${SUMMARY}`);
   t.equal(all.slice(start, start + 5).join('\n'), [
     `expectations: ${SUMMARY}`,
-    '  ✗ debian-bookworm pty/disown/quiet × drop (rep 3) (a3000003)',
+    '  ✗ debian-bookworm pty/disown/quiet × drop · user=lab (rep 3) (a3000003)',
     '      expect[3]: expected survived, saw killed by SIGHUP',
-    '  ✗ debian-bookworm exec/foreground/quiet × client-kill (6f708192)',
+    '  ✗ debian-bookworm exec/foreground/quiet × client-kill · user=lab (6f708192)',
     '      expect[1] (the shell forwards the hangup): expected killed by SIGHUP, saw session-open',
   ].join('\n'));
   t.ok(start < all.indexOf('debian-bookworm · user=lab'), 'before the first matrix');
@@ -174,7 +174,7 @@ t.test('terminal: failing cells near the top, the summary line last', async (t) 
 
 t.test('terminal: strict lists the inconclusive cell; all met prints the summary once, last', async (t) => {
   const strict = terminal.render(withExpectations(fixtureCopy(), expectations, true));
-  t.match(strict, '  ✗ debian-bookworm exec/nohup/quiet × client-kill (8192a3b4)\n      expect[0] (nohup ignores SIGHUP): expected survived; could not be judged:');
+  t.match(strict, '  ✗ debian-bookworm exec/nohup/quiet × client-kill · user=lab (8192a3b4)\n      expect[0] (nohup ignores SIGHUP): expected survived; could not be judged:');
   t.match(strict, '— fails because the run is strict');
   const pass = terminal.render(withExpectations(fixtureCopy(), [expectations[2]!]));
   t.notMatch(pass, '✗');
