@@ -7,7 +7,10 @@ const ROUND_TRIP_TIMEOUT_MS = 3000;
  * `systemctl restart ssh`, as a package upgrade or a config change does. Debian's ssh.service has
  * KillMode=process, so systemd is expected to stop only the listening sshd and leave the
  * per-session processes alone: measured here, not assumed (the unit's KillMode is in the target's
- * fingerprint).
+ * fingerprint). The unit is `ssh` on every Debian target: bullseye and bookworm call it ssh.service
+ * with the alias sshd.service, and so does trixie (OpenSSH 10.0), whose ssh.socket is shipped
+ * disabled, so the listener is the service's own sshd there too and its sshd-session children
+ * are what KillMode=process spares.
  */
 export default defineSeverMethod({
   name: 'sshd-restart',
