@@ -52,10 +52,13 @@ export function parseServerFacts(output: string): SshdServerFacts {
  * that address for a while. All of the harness's connections come from one or two addresses (the
  * docker bridge gateway, a NAT router container), and it closes connections on purpose: the
  * readiness probe reads the banner and hangs up, severs kill clients and session processes. The
- * cells after that would fail to connect: a harness artefact, not a finding about sshd. So the
- * target's own link subnets (where the host and the router containers sit, nothing else) are
- * exempt, and penalties stay on for every other address. Only where the keyword exists: sshd -t of
- * OpenSSH 8.4 and 9.2 rejects an unknown keyword. The fingerprint's `sshd -T` lines show the list.
+ * cells after that would fail to connect: a harness artefact, not a finding about sshd (measured
+ * on trixie: 25 banner-only connections, then a key login from the same address was dropped with
+ * "penalty: connections without attempting authentication"). So the target's own link subnets are
+ * exempt: the docker bridge, where the host's gateway address and the router containers are (and
+ * any other container the engine put there); penalties stay on for every other address. Only
+ * where the keyword exists: sshd -t of OpenSSH 8.4 and 9.2 rejects an unknown keyword. The
+ * fingerprint's `sshd -T` lines show the list.
  */
 export function penaltyExemptLine(facts: SshdServerFacts): string | null {
   if (!facts.perSourcePenalties || !facts.linkSubnets.length) return null;
