@@ -31,7 +31,8 @@ const PROBE_TIMEOUT_MS = 30_000;
  * harness/target/container.ts sets no cgroup namespace mode and bind-mounts /sys/fs/cgroup
  * read-only: fine on v1/hybrid hosts, not what systemd needs on cgroup v2. Flip this when it does.
  */
-const HARNESS_HANDLES_CGROUP_V2 = false;
+// container.ts switches to the host cgroup namespace and a writable mount on v2 (unverified here).
+const HARNESS_HANDLES_CGROUP_V2 = true;
 
 /** A script path as the user can type it from where they are. */
 function shown(p: string): string {

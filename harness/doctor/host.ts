@@ -64,7 +64,7 @@ export function cgroupCheck(hostMode: CgroupMode, engineCgroupVersion: string | 
       return ok('cgroups', `hybrid (v1 controllers + cgroup2 at /sys/fs/cgroup/unified)${engine}: targets see the host's /sys/fs/cgroup read-only, as measured`);
     case 'unified':
       return harnessHandlesV2
-        ? ok('cgroups', `unified (v2)${engine}: targets run with a cgroup namespace of their own`)
+        ? warn('cgroups', `unified (v2)${engine}: targets run in the host's cgroup namespace with a writable /sys/fs/cgroup; this setup was not verified on the project's own (cgroup v1) machines`, 'if targets do not reach "running", boot the host with systemd.unified_cgroup_hierarchy=0 and report it')
         : warn(
             'cgroups',
             `unified (v2)${engine}: systemd in a target needs a cgroup namespace and a writable cgroup mount, but harness/target/container.ts sets no cgroupns mode and mounts /sys/fs/cgroup read-only, so targets may not boot`,

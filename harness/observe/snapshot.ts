@@ -11,7 +11,8 @@ export function parseSnapshot(stdout: string): ProcessInfo[] {
     .filter(l => l.startsWith('{'))
     .map(l => {
       const p = JSON.parse(l) as ProcessInfo;
-      return { ...p, cgroup: p.cgroup.replace(/^\/docker\/[0-9a-f]{64}/, '') || '/' };
+      // v1: /docker/<id>/…; v2 in the host's cgroup namespace: /system.slice/docker-<id>.scope/…
+      return { ...p, cgroup: p.cgroup.replace(/^\/docker\/[0-9a-f]{64}|^\/system\.slice\/docker-[0-9a-f]{64}\.scope/, '') || '/' };
     });
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
@@ -7,6 +8,7 @@ import type { TargetFingerprint, YesNo } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import { explainSshdTestFailure, parseServerFacts, renderSshdDropIn, SERVER_FACTS_SCRIPT } from './sshd-config.js';
 import type { TargetSpec } from './targets.js';
+import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
 const DROP_IN = '/etc/ssh/sshd_config.d/50-hangup-lab.conf';
@@ -32,6 +34,8 @@ export interface TargetOptions {
   server: ServerConfig;
   /** free-form sshd lines from the scenario */
   sshdExtra: string[];
+  /** a user's own sshd_config, installed as /etc/ssh/sshd_config */
+  sshdConfig: SshdConfigFile | null;
   /** where the scenario came from, for error messages that name the field */
   scenarioFile: string;
 }
@@ -48,13 +52,18 @@ class SshdContainer extends GenericContainer {
       .withAddedCapabilities('SYS_ADMIN', 'NET_ADMIN')
       .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
       .withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
-      .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' }])
+      .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: hostCgroupV2() ? 'rw' : 'ro' }])
       .withExposedPorts(22)
       .withWaitStrategy(Wait.forSuccessfulCommand('systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ssh'))
       .withStartupTimeout(90_000);
     // Published for humans who want to look inside, on loopback only; the harness itself talks to
     // the container's bridge address so no userland proxy sits between client and sshd.
     this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    // On a cgroup v2 host (GitHub's runners) systemd must write its own subtree: the recipe known to
+    // work elsewhere is the host's cgroup namespace with a writable mount. It was NOT verified here
+    // (these machines are cgroup v1 hybrid, measured with the read-only mount above).
+    // (testcontainers' HostConfig type lacks the field; the engine API takes it as is.)
+    if (hostCgroupV2()) Object.assign(this.hostConfig, { CgroupnsMode: 'host' });
     // Kernel TCP timers are per network namespace and read-only inside: only creation can set them.
     const sysctls = parseKernel(o.server.kernel);
     if (Object.keys(sysctls).length) this.hostConfig.Sysctls = sysctls;
@@ -131,10 +140,23 @@ export class StartedTarget implements AsyncDisposable {
       },
       parseServerFacts(facts.stdout),
     );
-    await this.container.copyContentToContainer([{ content: dropIn.text, target: DROP_IN, mode: 0o644 }]);
+    const files = [{ content: dropIn.text, target: DROP_IN, mode: 0o644 }];
+    // The user's file replaces Debian's; the harness's drop-in is included first because in sshd
+    // the first value wins: the cell's keepalive values (which default to the file's own) and
+    // the few settings the harness needs apply, everything else is the user's.
+    if (o.sshdConfig) files.push({ content: userConfigText(o.sshdConfig), target: '/etc/ssh/sshd_config', mode: 0o644 });
+    await this.container.copyContentToContainer(files);
     const test = await this.sh('sshd -t 2>&1');
     if (test.exitCode !== 0) {
-      const { origin, problem } = explainSshdTestFailure(test.stdout + test.stderr, dropIn, DROP_IN);
+      const output = test.stdout + test.stderr;
+      const inUserFile = o.sshdConfig && output.match(/\/etc\/ssh\/sshd_config:? line (\d+): (.*)/);
+      if (inUserFile && o.sshdConfig) {
+        const line = Number(inUserFile[1]) - USER_CONFIG_HEADER_LINES;
+        throw new BadInputError(
+          `${o.sshdConfig.file}: line ${line}: sshd -t on ${o.spec.name} (${(await this.sh('ssh -V 2>&1')).stdout.trim()}) rejects it: ${inUserFile[2]}; this OpenSSH may not know the option`,
+        );
+      }
+      const { origin, problem } = explainSshdTestFailure(output, dropIn, DROP_IN);
       const version = (await this.sh('ssh -V 2>&1')).stdout.trim();
       throw new BadInputError(
         `${o.scenarioFile}: ${origin}: sshd -t on ${o.spec.name} (${version}) rejects "${problem}"; fix or remove that option`,
@@ -243,6 +265,23 @@ export class StartedTarget implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.container.stop({ remove: true, timeout: 0 }).catch(() => {});
   }
+}
+
+/** A unified (v2-only) cgroup hierarchy on the machine running the engine (assumed local). */
+export function hostCgroupV2(): boolean {
+  return fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+}
+
+const USER_CONFIG_HEADER_LINES = 3;
+
+/** The user's sshd_config as installed: a short header that includes the harness's drop-in first. */
+export function userConfigText(c: SshdConfigFile): string {
+  const header = [
+    `# hangup-lab: ${c.file.replace(/\n/g, ' ')} follows verbatim, after the harness's drop-in (in sshd the first value wins)`,
+    `Include ${DROP_IN}`,
+    '# ---',
+  ];
+  return header.join('\n') + '\n' + c.text + (c.text.endsWith('\n') ? '' : '\n');
 }
 
 function readBanner(host: string, port: number, timeoutMs: number): Promise<string> {

@@ -165,3 +165,11 @@ t.test("the title must be the comm's own: sshd-session's title on a process name
 t.test('the padding sshd leaves after its title does not matter', async t => {
   t.equal(findSshdSession(parseSnapshot(line({ pid: 10, comm: 'sshd-session', args: 'sshd-session: hl1@pts/0          ' })), 'hl1')?.pid, 10);
 });
+
+t.test('cgroup paths lose the container prefix of cgroup v1 and of v2 in the host namespace', async t => {
+  const id = 'ab'.repeat(32);
+  const line = (cgroup: string) => JSON.stringify({ pid: 5, ppid: 1, pgid: 5, sid: 5, ttyNr: 0, state: 'S', startTime: '1', uid: 1000, comm: 'x', args: 'x', cgroup, sigIgn: '0', sigCgt: '0' });
+  const [v1, v2] = parseSnapshot([line(`/docker/${id}/user.slice/user-1000.slice/session-3.scope`), line(`/system.slice/docker-${id}.scope/user.slice/user-1000.slice/session-3.scope`)].join('\n'));
+  t.equal(v1!.cgroup, '/user.slice/user-1000.slice/session-3.scope');
+  t.equal(v2!.cgroup, '/user.slice/user-1000.slice/session-3.scope');
+});
