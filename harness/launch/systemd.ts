@@ -33,11 +33,15 @@ export function stopSystemUnit(unit: string): string[] {
 }
 
 /**
- * Stop a unit of the login user's own service manager, from root: `-M user@` reaches that
- * user's manager without a session of theirs. A lab user's manager may already be gone (it stops
- * UserStopDelaySec after the last session), taking the unit with it; root's stays, so without this
- * a root cell's probe would outlive the cell.
+ * Stop a unit of the login user's own service manager, from root, without a session of theirs. A
+ * lab user's manager may already be gone (it stops UserStopDelaySec after the last session),
+ * taking the unit with it; root's stays, and a lingering user's too, so without this their probe
+ * would outlive the cell. `systemctl --user -M user@` needs systemd >= 248 (bullseye's 247 answers
+ * "Cannot access user instance remotely"); running systemctl as the user against its runtime
+ * directory works on every version, so that is what is used.
  */
 export function stopUserUnit(loginUser: string, unit: string): string[] {
-  return [`systemctl --user -M ${loginUser}@ stop ${unit}`, `systemctl --user -M ${loginUser}@ reset-failed ${unit}`];
+  const asUser = (verb: string) =>
+    `runuser -u ${loginUser} -- env XDG_RUNTIME_DIR=/run/user/$(id -u ${loginUser}) systemctl --user ${verb} ${unit}`;
+  return [asUser('stop'), asUser('reset-failed')];
 }

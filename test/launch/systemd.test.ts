@@ -86,8 +86,8 @@ t.test('cleanup: system units are stopped (and the installed one removed); user 
   for (const c of [`systemctl stop ${UNIT}`, `systemctl disable ${UNIT}`, `rm -f /etc/systemd/system/${UNIT}.service`, 'systemctl daemon-reload']) {
     t.match(unit, c);
   }
-  t.match(await cleaned('systemd-run-scope', 'root'), `systemctl --user -M root@ stop ${UNIT}.scope`);
-  t.match(await cleaned('systemd-run-user'), `systemctl --user -M ${CELL_USER}@ stop ${UNIT}.service`);
+  t.match(await cleaned('systemd-run-scope', 'root'), `runuser -u root -- env XDG_RUNTIME_DIR=/run/user/$(id -u root) systemctl --user stop ${UNIT}.scope`);
+  t.match(await cleaned('systemd-run-user'), `runuser -u ${CELL_USER} -- env XDG_RUNTIME_DIR=/run/user/$(id -u ${CELL_USER}) systemctl --user stop ${UNIT}.service`);
 });
 
 t.test('cleanup never throws, also when the target cannot be reached', async t => {
