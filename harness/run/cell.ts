@@ -63,12 +63,14 @@ const secondsToMs = (s: number) => s * 1000;
 /**
  * How long to watch, from the cell's own configuration rather than a guess:
  * - sshd's ClientAlive was measured to take about 2 × (CountMax + 1) × Interval on OpenSSH 9.2
- *   (its loop only checks after a whole idle interval), the client's ServerAlive about
+ *   (its loop only probes after a whole idle interval, counted in whole seconds with ">"), and
+ *   about (CountMax + 1) × Interval on 8.4 and 10.0; the window takes the longest, 9.2's. The
+ *   client's ServerAlive takes about
  *   (CountMax + 1) × Interval; TCP keepalive and retransmission limits set in the kernel axis add
  *   their own deadlines. The session gets the longest of these plus a margin before it is called
  *   open, plus what the sever itself needs (the nap, the NAT's idle timeout).
- * - After the session ends, logind's user manager stops UserStopDelaySec (10 s) later, so delayed
- *   deaths get that plus a margin.
+ * - After the session ends, logind's user manager stops UserStopDelaySec (10 s) later: a probe in
+ *   it gets that plus a margin as the deadline, and the watch ends when the manager is seen to go.
  */
 export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null): WatchWindow {
   const ca = parseAlive(cell.clientAlive);
