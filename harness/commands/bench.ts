@@ -7,6 +7,7 @@ import { ROOT } from '../paths.js';
 import { reporters } from '../report/registry.js';
 import type { RunResult } from '../results.js';
 import { runMatrix } from '../run/matrix.js';
+import { durationHistory } from '../run/schedule.js';
 import { Progress } from '../run/progress.js';
 import { loadScenario } from '../scenario/load.js';
 import { intFlag, parseFlags } from './args.js';
@@ -24,13 +25,13 @@ function cpuTimes(): { busy: number; total: number } | null {
   }
 }
 
-async function benchOne(file: string, concurrency: number | undefined, ctx: CommandContext): Promise<{ result: RunResult; cpu: CpuSample | null }> {
+async function benchOne(file: string, concurrency: number | undefined, ctx: CommandContext, history: ReadonlyMap<string, number>): Promise<{ result: RunResult; cpu: CpuSample | null }> {
   const scenario = loadScenario(file);
   const progress = new Progress({ write: t => process.stderr.write(t), tty: process.stderr.isTTY === true, width: process.stderr.columns ?? 100, strict: false });
   const before = cpuTimes();
   let result: RunResult;
   try {
-    result = await runMatrix(scenario, { say: l => progress.say(l), progress, version: ctx.version, ...(concurrency ? { concurrency } : {}) });
+    result = await runMatrix(scenario, { say: l => progress.say(l), progress, version: ctx.version, history, ...(concurrency ? { concurrency } : {}) });
   } finally {
     progress.end();
   }
@@ -65,15 +66,19 @@ export const bench: Command = {
       return ExitCode.ok;
     }
     const file = values.scenario ?? path.join(ROOT, 'scenarios', 'default.yaml');
-    const a = await benchOne(file, concurrency, ctx);
     const out = values.out ?? path.join(ROOT, 'reports', 'bench');
+    // A run schedules from the previous run's durations when there is one: so does the bench, and
+    // it says which it had (the first run on a machine has none).
+    const historyA = durationHistory(path.join(out, 'results.json'));
+    const historyB = durationHistory(path.join(out, 'results-vs.json'));
+    const a = await benchOne(file, concurrency, ctx, historyA);
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'results.json'), reporters.json.render(a.result));
-    const lines = [benchText(a.result.scenario.name, benchFigures(a.result, a.cpu))];
+    const lines = [benchText(a.result.scenario.name, benchFigures(a.result, a.cpu)) + `\n  start order                 ${historyA.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`];
     if (values.vs) {
-      const b = await benchOne(values.vs, concurrency, ctx);
+      const b = await benchOne(values.vs, concurrency, ctx, historyB);
       fs.writeFileSync(path.join(out, 'results-vs.json'), reporters.json.render(b.result));
-      lines.push(benchText(b.result.scenario.name, benchFigures(b.result, b.cpu)));
+      lines.push(benchText(b.result.scenario.name, benchFigures(b.result, b.cpu)) + `\n  start order                 ${historyB.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`);
       lines.push(`${b.result.scenario.name} / ${a.result.scenario.name}: wall ${(b.result.durationMs / a.result.durationMs).toFixed(2)}×, cells ${(b.result.cells.length / a.result.cells.length).toFixed(2)}×`);
     }
     process.stdout.write(lines.join('\n\n') + '\n');

@@ -1,7 +1,9 @@
 import { BadInputError } from '../errors.js';
 import { parseShard } from '../matrix/shard.js';
 import { Progress } from '../run/progress.js';
+import path from 'node:path';
 import { runMatrix } from '../run/matrix.js';
+import { durationHistory } from '../run/schedule.js';
 import { loadScenario } from '../scenario/load.js';
 import { TARGETS } from '../target/targets.js';
 import { unknownName } from '../errors.js';
@@ -48,9 +50,12 @@ export const run: Command = {
       width: process.stderr.columns ?? 100,
       strict,
     });
+    const out = values.out ?? defaultOutDir();
     let result;
     try {
       result = await runMatrix(scenario, {
+        // The previous run in the same directory tells how long each cell took: longest first.
+        history: durationHistory(path.join(out, 'results.json')),
         say: line => progress.say(line),
         progress,
         version: ctx.version,
@@ -62,6 +67,6 @@ export const run: Command = {
     } finally {
       progress.end();
     }
-    return writeReports(result, values.out ?? defaultOutDir(), ctx);
+    return writeReports(result, out, ctx);
   },
 };

@@ -9,11 +9,13 @@ export function parseSnapshot(stdout: string): ProcessInfo[] {
   return stdout
     .split('\n')
     .filter(l => l.startsWith('{'))
-    .map(l => {
-      const p = JSON.parse(l) as ProcessInfo;
-      // v1: /docker/<id>/…; v2 in the host's cgroup namespace: /system.slice/docker-<id>.scope/…
-      return { ...p, cgroup: p.cgroup.replace(/^\/docker\/[0-9a-f]{64}|^\/system\.slice\/docker-[0-9a-f]{64}\.scope/, '') || '/' };
-    });
+    .map(l => normalizeProcess(JSON.parse(l) as ProcessInfo));
+}
+
+/** One snapshot line as a server would show it: without the container's cgroup prefix. */
+export function normalizeProcess(p: ProcessInfo): ProcessInfo {
+  // v1: /docker/<id>/…; v2 in the host's cgroup namespace: /system.slice/docker-<id>.scope/…
+  return { ...p, cgroup: p.cgroup.replace(/^\/docker\/[0-9a-f]{64}|^\/system\.slice\/docker-[0-9a-f]{64}\.scope/, '') || '/' };
 }
 
 /**

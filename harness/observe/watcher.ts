@@ -1,12 +1,16 @@
 import readline from 'node:readline';
 import type { StartedTarget } from '../target/container.js';
 import { AGENT } from '../target/container.js';
+import type { ProcessInfo } from '../results.js';
+import { normalizeProcess } from './snapshot.js';
 
 export type WatchEvent =
   | { t: number; e: 'gone'; pid: number; how: string }
   | { t: number; e: 'log'; line: string }
   | { t: number; e: 'watching'; pid: number }
-  | { t: number; e: 'tick' };
+  | { t: number; e: 'tick' }
+  | { t: number; e: 'snap'; id: string; p: ProcessInfo }
+  | { t: number; e: 'done'; id: string; ok: 0 | 1 };
 
 /**
  * The harness's eyes inside the target: a `docker exec` running containers/agent/watch, which
@@ -50,6 +54,30 @@ export class Watcher {
 
   watch(pid: number, startTime: string): void {
     this.proc.stdin.write(`${pid}:${startTime}\n`);
+  }
+
+  private seq = 0;
+
+  /** Send a command that ends with a "done" event; resolves with its events, or null at the deadline. */
+  private async command(verb: 'snap' | 'cleanup', user: string, timeoutMs: number, now: () => number): Promise<WatchEvent[] | null> {
+    if (this.closed) return null;
+    const id = `c${++this.seq}`;
+    const from = this.events.length;
+    this.proc.stdin.write(`${verb} ${id} ${user}\n`);
+    const done = await this.until(e => e.e === 'done' && e.id === id, now() + timeoutMs, now, from);
+    if (!done || done.e !== 'done' || !done.ok) return null;
+    return this.events.slice(from).filter(e => 'id' in e && e.id === id);
+  }
+
+  /** The user's processes as containers/agent/snapshot sees them, read by the watcher; null if it could not. */
+  async snapshot(user: string, now: () => number, timeoutMs = 20_000): Promise<ProcessInfo[] | null> {
+    const events = await this.command('snap', user, timeoutMs, now);
+    return events && events.flatMap(e => (e.e === 'snap' ? [normalizeProcess(e.p)] : []));
+  }
+
+  /** Remove the user's linger, session and processes; false if the watcher could not confirm it. */
+  async cleanup(user: string, now: () => number, timeoutMs = 20_000): Promise<boolean> {
+    return (await this.command('cleanup', user, timeoutMs, now)) !== null;
   }
 
   /** Resolves with the first event (from index `from`) matching, or null at the deadline. */

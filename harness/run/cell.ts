@@ -159,7 +159,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     }
     await sleep(SETTLE_MS);
 
-    const before = await snapshot(ctx.target, login);
+    const before = await snapshot(ctx.target, login, watcher);
     const probeStart = parseProbeLine(started.line);
     const probePid = probeStart?.kind === 'start' ? Number(probeStart.fields.pid) : NaN;
     const probeProc = before.find(p => p.pid === probePid);
@@ -259,7 +259,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     const watchedMs = rel(monoMs());
     await sleep(150); // the log line of a caught signal may trail the death by a poll interval
 
-    base.after = await snapshot(ctx.target, login);
+    base.after = await snapshot(ctx.target, login, watcher);
     const events = watcher.all;
     const probeLog = events.flatMap(e => (e.e === 'log' ? [parseProbeLine(e.line)] : [])).filter(x => x !== null);
     // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out, a
@@ -358,13 +358,17 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   } finally {
     if (severCtx) await sever.heal(severCtx).catch(() => {});
     open?.client.kill('SIGKILL');
-    watcher.close();
     await launch.cleanup?.(launchCtx).catch(() => {});
     // Leave nothing of this cell running: its user's processes, session, linger and user manager.
     // Root cells run in a container of their own, removed after them: root is never pkilled.
-    await ctx.target
-      .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`)
-      .catch(() => {});
+    // The watcher does it (one docker exec less per cell); if it cannot, a docker exec does.
+    const cleaned = await watcher.cleanup(user, monoMs).catch(() => false);
+    watcher.close();
+    if (!cleaned) {
+      await ctx.target
+        .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`)
+        .catch(() => {});
+    }
   }
 }
 
@@ -384,7 +388,10 @@ function describeEntry(l: ReturnType<typeof parseProbeLine>): string {
   }
 }
 
-async function snapshot(target: StartedTarget, user: string): Promise<ProcessInfo[]> {
+/** The user's processes, read by the cell's watcher (no docker exec), else by a docker exec. */
+async function snapshot(target: StartedTarget, user: string, watcher: Watcher): Promise<ProcessInfo[]> {
+  const viaWatcher = await watcher.snapshot(user, monoMs);
+  if (viaWatcher) return viaWatcher;
   const r = await target.exec([`${AGENT}/snapshot`, user]);
   if (r.exitCode !== 0) throw new CellAbort(`snapshot of ${user}'s processes failed: ${r.stderr.trim()}`);
   return parseSnapshot(r.stdout);

@@ -27,6 +27,8 @@ export interface RunOptions {
   shard?: Shard;
   /** --strict: an inconclusive cell fails an expectation (else the scenario's run.strict) */
   strict?: boolean;
+  /** measured durations of an earlier run, by case id: only the start order uses them */
+  history?: ReadonlyMap<string, number>;
 }
 
 export interface ProgressSink {
@@ -103,7 +105,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       r.expectations = judgeCell(r, scenario.expectations);
       opts.progress?.finished(cell, r);
       return r;
-    }, startOrder(cells));
+    }, startOrder(cells, opts.history));
     // Sorted by key, so a run and a merge of its shards list servers in the same order.
     const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
     return {

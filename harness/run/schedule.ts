@@ -1,8 +1,9 @@
 // The order cells start in. Results keep the plan's order; only the start order changes. Longest
 // expected first (the LPT rule): a 20-second drop cell started last would hold the whole run
 // 20 s past everything else, started first it overlaps with the short ones.
+import fs from 'node:fs';
 import { launches } from '../launch/registry.js';
-import type { Cell } from '../results.js';
+import type { Cell, RunResult } from '../results.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { AFTER_SESSION_SETTLE_MS, watchWindow } from './cell.js';
@@ -19,14 +20,38 @@ export function expectedMs(cell: Cell): number {
   const launch = launches.get(cell.launch);
   const p = sever.param ? (param === null ? sever.param.default : Number(param)) : null;
   const window = watchWindow(cell, sever, p);
-  // A process-level sever ends the session at once; a network one may take the whole window.
-  const detect = !sever.endsSession ? (sever.settleMs ?? 2000) : sever.layer === 'process' ? 500 : window.sessionTimeoutMs;
+  // A process-level sever ends the session at once; a network one may take the whole window, and
+  // so may an exec session's "logout" (the command returned, but a background job still holds
+  // the pipes open: measured session-open for &, disown, nohup and setsid).
+  const mayStayOpen = sever.layer !== 'process' || (cell.session === 'exec' && name === 'logout');
+  const detect = !sever.endsSession ? (sever.settleMs ?? 2000) : mayStayOpen ? window.sessionTimeoutMs : 500;
   const after = launch.inUserManager && cell.linger === 'off' ? USER_STOP_DELAY_MS + 1000 : AFTER_SESSION_SETTLE_MS;
   return SETUP_MS + detect + (sever.endsSession ? after : 0);
 }
 
-/** Indexes of `cells` in start order: longest expected first, plan order among equals. */
-export function startOrder(cells: readonly Cell[]): number[] {
-  const expected = cells.map(expectedMs);
+/**
+ * Indexes of `cells` in start order: longest expected first, plan order among equals. A previous
+ * run's measured durations (by case id) are better predictions than rules, so they win.
+ */
+export function startOrder(cells: readonly Cell[], history: ReadonlyMap<string, number> = new Map()): number[] {
+  const expected = cells.map(c => history.get(c.caseId) ?? expectedMs(c));
   return cells.map((_, i) => i).sort((a, b) => expected[b]! - expected[a]! || a - b);
+}
+
+/**
+ * Durations of an earlier run's cells, by case id (the longest repetition), from a results.json
+ * in the output directory; an unreadable or foreign file is no history, never an error.
+ */
+export function durationHistory(resultsFile: string): Map<string, number> {
+  const history = new Map<string, number>();
+  try {
+    const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as RunResult;
+    for (const c of r.cells ?? []) {
+      const ms = c.timing?.durationMs;
+      if (typeof ms === 'number') history.set(c.caseId, Math.max(ms, history.get(c.caseId) ?? 0));
+    }
+  } catch {
+    // no earlier run: the rules above predict alone
+  }
+  return history;
 }

@@ -81,7 +81,7 @@ t.test('scenarios/default.yaml loads as the full 2 × 8 × 2 × 4 matrix', async
   });
   t.equal(s.blocks.length, 1);
   t.same(s.sshdExtra, []);
-  t.equal(s.run.concurrency, 12);
+  t.equal(s.run.concurrency, 24);
   t.equal(s.run.latencyRepeats, 1, 'one sample per cell; scenarios/faults.yaml measures latency distributions');
   t.same(
     s.blocks.map(b => b.latencyRepeats),
@@ -866,4 +866,12 @@ t.test('sshd.config: unreadable files, bad values and conflicting settings are o
   t.match(loadError(t, path.join(dir, 'missing.yaml')).message, /sshd\.config: cannot read the sshd config .*nope \(ENOENT\); check the path$/);
   t.match(loadError(t, path.join(dir, 'bad.yaml')).message, /sshd\.config .*c: line 2: ClientAliveInterval "soon": expected seconds/);
   t.match(loadError(t, path.join(dir, 'both.yaml')).message, /: sshd\.ClientAliveInterval: .*good is the sshd config; set ClientAliveInterval there/);
+});
+
+t.test('the expectations of default.yaml and distros.yaml are the same list', async t => {
+  const a = loadScenario(path.join(scenarios, 'default.yaml'));
+  const b = loadScenario(path.join(scenarios, 'distros.yaml'));
+  t.ok(a.expectations.length >= 8);
+  t.same(a.expectations, b.expectations);
+  t.same(b.axes.target, ['debian-bullseye', 'debian-bookworm', 'debian-trixie']);
 });
