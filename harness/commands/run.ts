@@ -1,12 +1,11 @@
-import { BadInputError } from '../errors.js';
+import path from 'node:path';
+import { BadInputError, unknownName } from '../errors.js';
 import { parseShard } from '../matrix/shard.js';
 import { Progress } from '../run/progress.js';
-import path from 'node:path';
 import { runMatrix } from '../run/matrix.js';
 import { durationHistory } from '../run/schedule.js';
 import { loadScenario } from '../scenario/load.js';
 import { TARGETS } from '../target/targets.js';
-import { unknownName } from '../errors.js';
 import { intFlag, parseFlags } from './args.js';
 import { defaultOutDir, writeReports } from './output.js';
 import type { Command } from './types.js';
