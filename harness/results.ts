@@ -181,6 +181,12 @@ export interface CellResult extends Cell {
   server: string;
   /** the scenario's expectations that apply to this cell, judged (expect/judge.ts) */
   expectations: ExpectationOutcome[];
+  /**
+   * The local client's terminal as the user saw it (output, and what the harness typed), in the
+   * event form of asciicast v2 (seconds since the session started, "o" or "i", text); only when the
+   * run asked for recordings (`demo`, `run --record`).
+   */
+  recording?: { width: number; height: number; events: [number, 'o' | 'i', string][] };
   /** where the cell's time went, ms since the run started (for `npm run bench`) */
   timing: {
     startedMs: number;
