@@ -2,6 +2,7 @@
 // (terminal, Markdown, …) is a pure function of it. Field names are public: users and CI read them.
 // Bump schemaVersion on any incompatible change.
 
+import type { ClaimSet } from './claims/judge.js';
 import type { Expectation, ExpectationOutcome } from './expect/judge.js';
 
 export const SCHEMA_VERSION = 3;
@@ -247,6 +248,8 @@ export interface RunResult {
   axes: Record<AxisName, string[]>;
   /** a user's own sshd_config every target ran with (--sshd-config / sshd.config), else null */
   sshdConfig: { file: string; sha256: string; lines: number; matchBlocks: number } | null;
+  /** the source-article claims this run tests (a file of scenarios/claims/), judged by the reports */
+  claims?: ClaimSet;
   /** the scenario's expectations; each cell carries their outcomes */
   expectations: Expectation[];
   /** an inconclusive cell fails an expectation (the user asked for strictness) */

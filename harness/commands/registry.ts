@@ -1,9 +1,11 @@
 // An explicit registry of subcommands: `hangup-lab help` lists exactly these.
 import { makeRegistry } from '../registry.js';
 import { bench } from './bench.js';
+import { demo } from './demo.js';
+import { claims } from './claims.js';
 import { doctor } from './doctor.js';
 import { merge } from './merge.js';
 import { run } from './run.js';
 import type { Command } from './types.js';
 
-export const commands = makeRegistry<Command>('command', [run, merge, bench, doctor]);
+export const commands = makeRegistry<Command>('command', [run, merge, claims, bench, doctor]);

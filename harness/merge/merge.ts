@@ -34,6 +34,7 @@ export function mergeResults(parts: Part[]): RunResult {
     differs('expectations', p.result.expectations, first.result.expectations);
     differs('strictness (--strict)', p.result.strict, first.result.strict);
     differs('sshd config (--sshd-config)', p.result.sshdConfig, first.result.sshdConfig);
+    differs('claims', p.result.claims ?? null, first.result.claims ?? null);
   }
   const plan = first.result.plan;
   const position = new Map(plan.map((id, i) => [id, i]));

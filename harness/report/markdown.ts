@@ -29,6 +29,7 @@ import {
 } from './matrix-view.js';
 import { cellsOn, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
+import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
 import type { Reporter } from './types.js';
 
 /** A bare `|` would end the table cell early, and a newline the whole row. */
@@ -220,6 +221,32 @@ function compareTable(view: CompareView, short: readonly string[]): string[] {
     line(['session / launch / workload', ...view.severs.map(escapeCell)]),
     `|${['', ...view.severs].map(() => '---').join('|')}|`,
     ...view.rows.map((row) => line([escapeCell(rowLabel(row.key)), ...row.slots.map((s) => compareSlotText(s, short).split('<br>').map(escapeCell).join('<br>'))])),
+  ];
+}
+
+/** The article's claims: verdict, condition, evidence cells (linked into report.html's detail views). */
+function claimsSection(result: RunResult): string[] {
+  if (!result.claims) return [];
+  const rows = claimRows(result).map(({ outcome: o, evidence }) => [
+    o.claim.id,
+    o.claim.claim,
+    `**${o.verdict}**`,
+    o.condition,
+    o.claim.explain || '—',
+    evidence.slice(0, 8).map((id) => `[${id}](report.html#cell-${id})`).join(' ') + (evidence.length > 8 ? ` +${evidence.length - 8}` : ''),
+  ]);
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const untestable = result.claims.untestable.map((u) => `- ${escapeCell(u.claim)} — not tested: ${escapeCell(u.why)}`);
+  return [
+    [`## Claims of ${escapeCell(result.claims.article)}: ${escapeCell(result.claims.title)}`, '', claimCounts(result)].join('\n'),
+    [
+      line(['#', 'claim (paraphrased)', 'verdict', 'when', 'what was measured', 'evidence cells']),
+      '|---|---|---|---|---|---|',
+      // The verdict and the links are markup of ours; everything else is text from the file.
+      ...rows.map((r) => line(r.map((c, i) => (i === 2 || i === 5 ? c : escapeCell(c))))),
+    ].join('\n'),
+    ...(untestable.length ? [['Not testable by this harness:', ...untestable].join('\n')] : []),
+    Object.entries(CLAIM_VERDICT_LEGEND).map(([v, t]) => `- **${v}**: ${t}`).join('\n'),
   ];
 }
 
@@ -454,6 +481,7 @@ export const markdown: Reporter = {
     const blocks = [
       ...header(result),
       ...expectationsSection(result),
+      ...claimsSection(result),
       ...acrossTargetsSection(result),
       ...targetNames(result).flatMap((t) => targetSection(result, t)),
       ...latencySection(result),

@@ -32,6 +32,7 @@ import {
 } from './matrix-view.js';
 import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
 import { failingCells, summaryText } from './expectations.js';
+import { claimCounts, claimRows } from './claims.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2 } as const;
@@ -199,6 +200,21 @@ function compareSection(result: RunResult, views: CompareView[], perTarget: Matr
 
 // ---- Sections ----
 
+/** One line per claim: id, verdict, condition; the full text is in report.md. */
+export function claimLines(result: RunResult): string[] {
+  if (!result.claims) return [];
+  const rows = claimRows(result);
+  const width = Math.max(...rows.map((r) => r.outcome.claim.id.length));
+  return [
+    `claims of ${result.claims.article}: ${claimCounts(result)}`,
+    ...rows.flatMap(({ outcome: o, evidence }) => [
+      `  ${o.claim.id.padEnd(width)}  ${o.verdict.padEnd(11)}  ${oneLine(o.claim.claim)}`,
+      `  ${' '.repeat(width)}  ${' '.repeat(11)}  ${oneLine(o.condition)}; cells ${evidence.slice(0, 4).join(' ')}${evidence.length > 4 ? ' …' : ''}`,
+    ]),
+    ...result.claims.untestable.map((u) => `  not tested: ${oneLine(u.claim)} (${oneLine(u.why)})`),
+  ];
+}
+
 function expectationLines(result: RunResult): string[] {
   if (!result.expectations.length) return [];
   const failing = failingCells(result);
@@ -347,6 +363,7 @@ export const terminal: Reporter = {
       headerLines(result).join('\n'),
       // Failing cells first, so a CI log shows them without scrolling; the summary closes the output too.
       ...(expectations.length > 1 ? [expectations.join('\n')] : []),
+      ...(result.claims ? [claimLines(result).join('\n')] : []),
       ...(compared.length ? compareSection(result, compared, views, layout, color) : views.map((v) => matrixSection(v, layout, repeated, color))),
       ...latencySection(result),
       [...checksLine(result), ...legendLines(layout, views)].join('\n'),

@@ -9,7 +9,7 @@ import { inShard, type Shard } from '../matrix/shard.js';
 import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../results.js';
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
-import { runCell } from './cell.js';
+import { runCell, type NarrationEvent } from './cell.js';
 import { onCleanup, sweepLeftovers } from './cleanup.js';
 import { startOrder } from './schedule.js';
 import { ServerPool } from './servers.js';
@@ -29,6 +29,10 @@ export interface RunOptions {
   strict?: boolean;
   /** measured durations of an earlier run, by case id: only the start order uses them */
   history?: ReadonlyMap<string, number>;
+  /** --record: keep each cell's client terminal session in its result (`recording`) */
+  record?: boolean;
+  /** told what happens in each cell as it happens (`demo`) */
+  narrate?: (cell: Cell, event: NarrationEvent) => void;
 }
 
 export interface ProgressSink {
@@ -96,7 +100,13 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       const serverWaitMs = elapsed() - startedMs;
       let outcome;
       try {
-        outcome = await runCell(cell, { ...lease, windowOverride });
+        const narrate = opts.narrate;
+        outcome = await runCell(cell, {
+          ...lease,
+          windowOverride,
+          ...(opts.record ? { record: true } : {}),
+          ...(narrate ? { narrate: (e: NarrationEvent) => narrate(cell, e) } : {}),
+        });
       } finally {
         await lease.release();
       }
@@ -126,6 +136,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
           }
         : null,
       expectations: scenario.expectations,
+      ...(scenario.claims ? { claims: scenario.claims } : {}),
       strict,
       plan: plan.map(c => c.id),
       shard: opts.shard ?? null,

@@ -4,7 +4,8 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { BadInputError, unknownName } from '../errors.js';
 import { launches } from '../launch/registry.js';
-import type { Expectation } from '../expect/judge.js';
+import type { Claim, ClaimSet } from '../claims/judge.js';
+import type { CellPattern, Expectation } from '../expect/judge.js';
 import { patternMatches } from '../expect/judge.js';
 import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
 import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type Verdict } from '../results.js';
@@ -36,6 +37,22 @@ const expectation = z
     signal: z.string().optional(),
     why: z.string().default(''),
   })
+  .strict();
+
+const confirms = z
+  .object({
+    verdict: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    signal: z.string().optional(),
+    sender: z.string().optional(),
+    sessionEnded: z.boolean().optional(),
+    clientExited: z.boolean().optional(),
+    pathBroke: z.boolean().optional(),
+    clientNoticedS: z.tuple([z.number(), z.number()]).optional(),
+    checks: z.record(z.string(), z.boolean()).optional(),
+  })
+  .strict();
+const claim = z
+  .object({ id: z.string().min(1), claim: z.string().min(1), where: cellPattern.default({}), confirms, explain: z.string().default('') })
   .strict();
 
 /** Signals a probe can die of; an expectation naming another is a typo. */
@@ -79,6 +96,11 @@ const schema = z
     exclude: z.array(pattern).default([]),
     include: z.array(pattern).default([]),
     expect: z.array(expectation).default([]),
+    // A claims file (scenarios/claims/): the article it tests, its claims, and those it cannot.
+    article: z.string().optional(),
+    title: z.string().optional(),
+    claims: z.array(claim).optional(),
+    untestable: z.array(z.object({ claim: z.string().min(1), why: z.string().min(1) }).strict()).default([]),
     run: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(10),
@@ -105,6 +127,8 @@ export interface Scenario {
   /** a user's own sshd_config installed as every target's config (sshd.config or --sshd-config) */
   sshdConfig: SshdConfigFile | null;
   expectations: Expectation[];
+  /** the article's claims, when this is a claims file */
+  claims: ClaimSet | null;
   run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number; strict: boolean };
 }
 
@@ -314,37 +338,80 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
   const axes = Object.fromEntries(
     AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => [...b.axes[a], ...b.include.flatMap(p => (p[a] === undefined ? [] : [p[a]!]))]))]]),
   ) as Axes;
-  const expectations = s.expect.map((e, i): Expectation => {
-    const where = `expect[${i}]`;
-    const wherePattern = Object.fromEntries(
-      Object.entries(e.where).map(([axis, v]) => {
-        if (!(AXIS_NAMES as readonly string[]).includes(axis)) fail(`${where}.where`, unknownName('axis', axis, AXIS_NAMES));
+  /** A where-pattern: known axes, valid values (one or a list), matching at least one cell. */
+  const patternOf = (given: Record<string, string | number | boolean | (string | number | boolean)[]>, where: string): CellPattern => {
+    const pattern: CellPattern = Object.fromEntries(
+      Object.entries(given).map(([axis, v]) => {
+        if (!(AXIS_NAMES as readonly string[]).includes(axis)) fail(where, unknownName('axis', axis, AXIS_NAMES));
         const list = Array.isArray(v) ? v : [v];
         return [
           axis,
           list.map((x, j) => {
             const value = text(axis as AxisName, x);
             const ok = check[axis as AxisName](value);
-            if (ok !== true) fail(`${where}.where.${axis}${Array.isArray(v) ? `[${j}]` : ''}`, ok);
+            if (ok !== true) fail(`${where}.${axis}${Array.isArray(v) ? `[${j}]` : ''}`, ok);
             return canonical(axis as AxisName, value);
           }),
         ];
       }),
     );
-    const verdicts = (Array.isArray(e.verdict) ? e.verdict : [e.verdict]).map((v, j) => {
-      if (!(VERDICTS as readonly string[]).includes(v)) fail(`${where}.verdict${Array.isArray(e.verdict) ? `[${j}]` : ''}`, unknownName('verdict', v, VERDICTS));
-      return v as Verdict;
-    });
-    if (e.signal !== undefined) {
-      if (!(SIGNALS as readonly string[]).includes(e.signal)) fail(`${where}.signal`, unknownName('signal', e.signal, SIGNALS));
-      if (!verdicts.includes('killed')) fail(`${where}.signal`, `a signal only applies to the verdict "killed"; add killed to verdict or remove signal`);
-    }
     // A pattern that selects nothing is almost always a typo, and would pass silently forever.
-    if (!combos.some(c => patternMatches(c as Record<AxisName, string>, wherePattern))) {
-      fail(`${where}.where`, 'matches no cell of the matrix; check its axes and values against the matrix');
+    if (!combos.some(c => patternMatches(c as Record<AxisName, string>, pattern))) {
+      fail(where, 'matches no cell of the matrix; check its axes and values against the matrix');
+    }
+    return pattern;
+  };
+  const verdictsOf = (v: string | string[], where: string): Verdict[] =>
+    (Array.isArray(v) ? v : [v]).map((x, j) => {
+      if (!(VERDICTS as readonly string[]).includes(x)) fail(`${where}${Array.isArray(v) ? `[${j}]` : ''}`, unknownName('verdict', x, VERDICTS));
+      return x as Verdict;
+    });
+  const signalOf = (sig: string, where: string): string => {
+    if (!(SIGNALS as readonly string[]).includes(sig)) fail(where, unknownName('signal', sig, SIGNALS));
+    return sig;
+  };
+  const expectations = s.expect.map((e, i): Expectation => {
+    const where = `expect[${i}]`;
+    const wherePattern = patternOf(e.where, `${where}.where`);
+    const verdicts = verdictsOf(e.verdict, `${where}.verdict`);
+    if (e.signal !== undefined) {
+      signalOf(e.signal, `${where}.signal`);
+      if (!verdicts.includes('killed')) fail(`${where}.signal`, `a signal only applies to the verdict "killed"; add killed to verdict or remove signal`);
     }
     return { index: i, where: wherePattern, verdict: verdicts, signal: e.signal ?? null, why: e.why };
   });
+  if (s.claims && !s.article) fail('article', 'a file with claims names the article they come from (its file name in shared/seeds/)');
+  const claims: ClaimSet | null = s.claims
+    ? {
+        article: s.article!,
+        title: s.title ?? s.name,
+        claims: s.claims.map((c, i): Claim => {
+          const where = `claims[${i}]`;
+          const { verdict, signal, sender, ...rest } = c.confirms;
+          if (sender !== undefined) {
+            try {
+              new RegExp(sender);
+            } catch (e) {
+              fail(`${where}.confirms.sender`, `not a regular expression: ${(e as Error).message}`);
+            }
+          }
+          return {
+            id: c.id,
+            article: s.article!,
+            claim: c.claim,
+            where: patternOf(c.where, `${where}.where`),
+            confirms: {
+              ...rest,
+              ...(verdict !== undefined ? { verdict: verdictsOf(verdict, `${where}.confirms.verdict`) } : {}),
+              ...(signal !== undefined ? { signal: signalOf(signal, `${where}.confirms.signal`) } : {}),
+              ...(sender !== undefined ? { sender } : {}),
+            },
+            explain: c.explain,
+          };
+        }),
+        untestable: s.untestable.map(u => ({ article: s.article!, ...u })),
+      }
+    : null;
   return {
     file,
     name: s.name,
@@ -354,6 +421,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     sshdExtra: s.sshd.extra,
     sshdConfig,
     expectations,
+    claims,
     run: s.run,
   };
 }

@@ -875,3 +875,17 @@ t.test('the expectations of default.yaml and distros.yaml are the same list', as
   t.same(a.expectations, b.expectations);
   t.same(b.axes.target, ['debian-bullseye', 'debian-bookworm', 'debian-trixie']);
 });
+
+// ---- claims files ----
+
+t.test('claims: a bad field is named with its path; claims need an article', async t => {
+  const bad = (e: string) => errorOf(t, minimal + e);
+  t.match(bad('claims:\n  - {id: a-1, claim: c, confirms: {verdict: survived}}\n'), /^article: a file with claims names the article/);
+  const head = 'article: x.txt\nclaims:\n';
+  t.match(bad(head + '  - {id: a-1, claim: c, where: {launch: nohpu}, confirms: {}}\n'), /^claims\[0\]\.where\.launch: unknown launch mode "nohpu"/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {verdict: [survivd]}}\n'), /^claims\[0\]\.confirms\.verdict\[0\]: unknown verdict "survivd"/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {signal: HUP}}\n'), /^claims\[0\]\.confirms\.signal: unknown signal "HUP"/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {sender: "("}}\n'), /^claims\[0\]\.confirms\.sender: not a regular expression/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {bogus: 1}}\n'), /^claims\[0\]\.confirms: unknown field "bogus"/);
+  t.match(bad(head + '  - {id: a-1, claim: c, where: {launch: tmux}, confirms: {}}\n'), /^claims\[0\]\.where: matches no cell of the matrix/);
+});

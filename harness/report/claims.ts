@@ -1,0 +1,31 @@
+// The claims of a source article as the reports show them: one row per claim with its verdict,
+// the condition it holds under, and the evidence cells; then the claims the harness cannot test.
+import { judgeClaims, type ClaimOutcome } from '../claims/judge.js';
+import type { RunResult } from '../results.js';
+
+export interface ClaimRow {
+  outcome: ClaimOutcome;
+  /** the cells that decided it: the contradicting ones first (they carry the finding) */
+  evidence: string[];
+}
+
+export function claimRows(result: RunResult): ClaimRow[] {
+  return judgeClaims(result).map(outcome => ({ outcome, evidence: [...outcome.contradicting, ...outcome.confirming] }));
+}
+
+export const CLAIM_VERDICT_LEGEND = {
+  CONFIRMED: 'every judged evidence cell showed what the claim says',
+  REFUTED: 'no judged evidence cell showed it',
+  CONDITIONAL: 'true only under the stated settings (session type, workload, logind, OpenSSH version, …)',
+  UNDECIDED: 'no evidence cell could be judged',
+} as const;
+
+/** "3 CONFIRMED · 2 CONDITIONAL · 1 REFUTED" */
+export function claimCounts(result: RunResult): string {
+  const rows = claimRows(result);
+  const n = (v: string) => rows.filter(r => r.outcome.verdict === v).length;
+  return (['CONFIRMED', 'CONDITIONAL', 'REFUTED', 'UNDECIDED'] as const)
+    .filter(v => n(v))
+    .map(v => `${n(v)} ${v}`)
+    .join(' · ');
+}

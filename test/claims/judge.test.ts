@@ -1,0 +1,91 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import t from 'tap';
+import { confirmsIn, conditionText, judgeClaim, judgeClaims, type Claim } from '../../harness/claims/judge.js';
+import { loadScenario } from '../../harness/scenario/load.js';
+import { scenarioCells } from '../../harness/run/matrix.js';
+import type { CellResult } from '../../harness/results.js';
+import { fixtureCopy } from '../report/fixtures.js';
+
+const cells = () => fixtureCopy().cells;
+const claim = (o: Partial<Claim>): Claim => ({ id: 'x-1', article: 'x.txt', claim: 'c', where: {}, confirms: {}, explain: '', ...o });
+const byId = (cs: CellResult[], id: string) => cs.find(c => c.id === id)!;
+
+t.test('confirmsIn: every criterion that is set must hold', async t => {
+  const c = structuredClone(cells()[0]!);
+  Object.assign(c, { verdict: 'killed', signal: 'SIGHUP', signalSender: { pid: 9, comm: 'bash', code: 0 }, sessionEndedMs: 40, pathBrokeMs: 0 });
+  c.client = { exitMs: 4500, exitCode: 255, exitSignal: null, lastLines: [] };
+  c.checks = [{ name: 'reattach', ok: true, detail: '', atMs: 1 }];
+  t.ok(confirmsIn(c, {}));
+  t.ok(confirmsIn(c, { verdict: ['killed'], signal: 'SIGHUP', sender: '^bash$', sessionEnded: true, clientExited: true, pathBroke: true }));
+  t.ok(confirmsIn(c, { clientNoticedS: [4, 5], checks: { reattach: true } }));
+  t.notOk(confirmsIn(c, { verdict: ['survived'] }));
+  t.notOk(confirmsIn(c, { signal: 'SIGTERM' }));
+  t.notOk(confirmsIn(c, { sender: '^sshd' }));
+  t.notOk(confirmsIn(c, { sessionEnded: false }));
+  t.notOk(confirmsIn(c, { clientNoticedS: [40, 60] }));
+  t.notOk(confirmsIn(c, { checks: { reattach: false } }));
+  t.notOk(confirmsIn(c, { checks: { restart: true } }), 'a check that was never asked does not confirm');
+  c.pathBrokeMs = null;
+  t.notOk(confirmsIn(c, { clientNoticedS: [0, 100] }), 'no break, no notice time');
+});
+
+t.test('verdicts: all, none, some, or nothing judged', async t => {
+  const cs = cells();
+  const judged = cs.filter(c => c.verdict !== 'inconclusive' && c.verdict !== 'not-applicable');
+  const all = judgeClaim(claim({ confirms: {} }), cs);
+  t.equal(all.verdict, 'CONFIRMED');
+  t.equal(all.confirming.length, judged.length);
+  t.same(all.unjudged.sort(), cs.filter(c => !judged.includes(c)).map(c => c.id).sort(), 'inconclusive and n/a are listed, not counted');
+  t.equal(judgeClaim(claim({ confirms: { verdict: ['exited'] } }), cs.filter(c => c.verdict !== 'exited')).verdict, 'REFUTED');
+  const mixed = judgeClaim(claim({ confirms: { verdict: ['survived'] } }), cs);
+  t.equal(mixed.verdict, 'CONDITIONAL');
+  t.ok(mixed.confirming.length > 0 && mixed.contradicting.length > 0);
+  t.equal(judgeClaim(claim({ where: { launch: ['screen'] } }), cs).verdict, 'UNDECIDED');
+  const onlyInconclusive = cs.filter(c => c.verdict === 'inconclusive');
+  if (onlyInconclusive.length) t.match(judgeClaim(claim({}), onlyInconclusive), { verdict: 'UNDECIDED', condition: 'no evidence cell could be judged' });
+});
+
+t.test('condition: one separating axis is named with its values', async t => {
+  const base = cells()[0]!;
+  const mk = (session: string, workload: 'quiet' | 'chatty', id: string) => ({ ...structuredClone(base), id, session, workload });
+  const yes = [mk('pty', 'quiet', 'a'), mk('pty', 'chatty', 'b')];
+  const no = [mk('exec', 'quiet', 'c'), mk('exec', 'chatty', 'd')];
+  t.equal(conditionText(yes, no), 'true only when session is pty');
+  t.equal(conditionText(yes, no, t => t), 'true only when session is pty');
+  // Only a pair separates: pty+quiet and exec+chatty confirm.
+  const yes2 = [mk('pty', 'quiet', 'a'), mk('exec', 'chatty', 'd')];
+  const no2 = [mk('pty', 'chatty', 'b'), mk('exec', 'quiet', 'c')];
+  t.match(conditionText(yes2, no2), /^true only for session=pty \+ workload=quiet; session=exec \+ workload=chatty$/);
+  // Three of four combinations confirm: the one that does not is the shorter statement.
+  const yes3 = [mk('pty', 'quiet', 'a'), mk('pty', 'chatty', 'b'), mk('exec', 'chatty', 'd')];
+  t.equal(conditionText(yes3, [mk('exec', 'quiet', 'c')]), 'false only for session=exec + workload=quiet');
+  // Targets are described (with their OpenSSH release in real runs).
+  const tY = [{ ...mk('pty', 'quiet', 'e'), target: 'debian-bullseye' }];
+  const tN = [{ ...mk('pty', 'quiet', 'f'), target: 'debian-bookworm' }];
+  t.equal(conditionText(tY, tN, t => `${t} (OpenSSH_8.4p1)`), 'true only when target is debian-bullseye (OpenSSH_8.4p1)');
+});
+
+t.test('judgeClaims reads the claims of a result; none without', async t => {
+  const r = fixtureCopy();
+  t.same(judgeClaims(r), []);
+  r.claims = { article: 'x.txt', title: 'x', claims: [claim({ id: 'x-1' }), claim({ id: 'x-2', confirms: { verdict: ['killed'] } })], untestable: [] };
+  t.same(judgeClaims(r).map(o => o.claim.id), ['x-1', 'x-2']);
+  void byId;
+});
+
+t.test('every claims file loads, names its article, and every claim selects cells', async t => {
+  const dir = path.resolve(import.meta.dirname, '../../scenarios/claims');
+  const seeds = ['002_8027dd048f35e669.txt', '003_5e8ac5f5d113daab.txt', '004_b21d367cf3fb87de.txt'];
+  const files = fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort();
+  t.same(files.map(f => f.replace('.yaml', '.txt')), seeds, 'one file per source article, named after it');
+  for (const f of files) {
+    const s = loadScenario(path.join(dir, f));
+    t.equal(s.claims!.article, f.replace('.yaml', '.txt'));
+    t.ok(s.claims!.claims.length >= 4, `${f}: ${s.claims!.claims.length} claims`);
+    const ids = s.claims!.claims.map(c => c.id);
+    t.equal(new Set(ids).size, ids.length, 'claim ids are unique');
+    t.ok(ids.every(id => id.startsWith(f.slice(0, 3) + '-')), 'ids start with the article number');
+    t.ok(scenarioCells(s).length > 0);
+  }
+});
