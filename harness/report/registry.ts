@@ -2,13 +2,14 @@
 // and the CLI can list the names in its help and error messages.
 
 import { BadInputError, unknownName } from '../errors.js';
+import { html } from './html.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
 import { markdown } from './markdown.js';
 import { terminal } from './terminal.js';
 import type { Reporter } from './types.js';
 
-export const reporters = { json, terminal, markdown, junit } satisfies Record<string, Reporter>;
+export const reporters = { json, terminal, markdown, junit, html } satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof reporters;
 

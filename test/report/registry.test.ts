@@ -13,7 +13,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 t.test('each reporter is registered under its own name', async (t) => {
-  t.same(Object.keys(reporters), ['json', 'terminal', 'markdown', 'junit']);
+  t.same(Object.keys(reporters), ['json', 'terminal', 'markdown', 'junit', 'html']);
   for (const [key, r] of Object.entries(reporters)) {
     t.equal(r.name, key);
     t.equal(reporter(key), r);
@@ -27,7 +27,7 @@ t.test('unknown name: bad input, suggesting the closest name', async (t) => {
   t.equal((error as BadInputError).exitCode, ExitCode.badInput);
   t.equal(
     (error as Error).message,
-    'unknown reporter "markdwon" (did you mean "markdown"?) (known: json, terminal, markdown, junit)',
+    'unknown reporter "markdwon" (did you mean "markdown"?) (known: json, terminal, markdown, junit, html)',
   );
 });
 
@@ -43,6 +43,7 @@ t.test('file reporters are the ones with a file name', async (t) => {
       ['json', 'results.json'],
       ['markdown', 'report.md'],
       ['junit', 'junit.xml'],
+      ['html', 'report.html'],
     ],
   );
   t.equal(reporters.terminal.fileName, null);
