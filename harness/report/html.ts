@@ -35,6 +35,7 @@ import { cellDetail } from './html/cell-detail.js';
 import { cellHref, esc, serverAnchor } from './html/escape.js';
 import { SCRIPT } from './html/script.js';
 import { CSS } from './html/style.js';
+import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
 import type { Reporter } from './types.js';
 
 // ---- A cell in a heatmap ----
@@ -215,12 +216,26 @@ function expectationsSection(result: RunResult): string {
   );
 }
 
-/**
- * The scenario's claims (`result.claims`, optional), rendered after the expectations. Left empty
- * on purpose: the claims feature is being written separately and fills this in.
- */
-export function claimsSection(_result: RunResult): string {
-  return '';
+/** The article's claims: verdict, condition and the evidence cells, each opening its detail view. */
+export function claimsSection(result: RunResult): string {
+  if (!result.claims) return '';
+  const verdictClass = { CONFIRMED: 'pass', REFUTED: 'fail', CONDITIONAL: 'cond', UNDECIDED: 'undecided' } as const;
+  const rows = claimRows(result).map(({ outcome: o, evidence }) => {
+    const links = evidence.map((id) => `<a href="${cellHref(id)}">${esc(id)}</a>`).join(' ');
+    return (
+      `<tr><td>${esc(o.claim.id)}</td><td>${esc(o.claim.claim)}</td><td class="${verdictClass[o.verdict]}"><b>${esc(o.verdict)}</b></td>` +
+      `<td>${esc(o.condition)}</td><td>${esc(o.claim.explain || '—')}</td><td class="evidence">${links}</td></tr>`
+    );
+  });
+  const untestable = result.claims.untestable.map((u) => `<li>${esc(u.claim)} — not tested: ${esc(u.why)}</li>`).join('');
+  const legend = Object.entries(CLAIM_VERDICT_LEGEND).map(([v, t]) => `<li><b>${esc(v)}</b>: ${esc(t)}</li>`).join('');
+  return (
+    `<section id="claims"><h2>Claims of ${esc(result.claims.article)}: ${esc(result.claims.title)}</h2><p>${esc(claimCounts(result))}</p>` +
+    '<table><thead><tr><th>#</th><th>claim (paraphrased)</th><th>verdict</th><th>when</th><th>what was measured</th><th>evidence cells</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>` +
+    (untestable ? `<p>Not testable by this harness:</p><ul>${untestable}</ul>` : '') +
+    `<ul class="legend-list">${legend}</ul></section>`
+  );
 }
 
 /** Only the cases whose outcome differs between targets: the view someone moving distros reads. */

@@ -186,3 +186,25 @@ t.test('timeline: a row per milestone, missing ones said in words', async (t) =>
   t.match(svg, '>did not die</text>');
   t.match(svg, '+0.00 s · client-kill');
 });
+
+t.test('claims: a section with every claim, its verdict and links to its evidence cells', async (t) => {
+  const r = fixtureCopy();
+  const ids = r.cells.map((c) => c.id);
+  r.claims = {
+    article: '003_x.txt',
+    title: 'keeping <processes> alive',
+    claims: [
+      { id: '003-1', article: '003_x.txt', claim: 'nohup <survives>', where: { launch: ['nohup'] }, confirms: { verdict: ['survived'] }, explain: 'x' },
+      { id: '003-2', article: '003_x.txt', claim: 'all killed', where: {}, confirms: { verdict: ['killed'] }, explain: '' },
+    ],
+    untestable: [{ article: '003_x.txt', claim: 'nohup.out', why: 'files are not observed' }],
+  };
+  const out = html.render(r);
+  t.match(out, '<section id="claims"><h2>Claims of 003_x.txt: keeping &lt;processes&gt; alive</h2>');
+  t.match(out, 'nohup &lt;survives&gt;', 'claim text escaped');
+  t.match(out, /003-2<\/td><td>all killed<\/td><td class="cond"><b>CONDITIONAL<\/b>/);
+  t.match(out, 'nohup.out — not tested: files are not observed');
+  const linked = [...out.matchAll(/<td class="evidence">(.*?)<\/td>/g)].flatMap((m) => [...m[1]!.matchAll(/>(\w+)<\/a>/g)].map((x) => x[1]));
+  t.ok(linked.every((id) => ids.includes(id!)), 'every evidence link names a cell of the run');
+  t.equal(html.render(fixtureCopy()).includes('id="claims"'), false, 'no claims, no section');
+});

@@ -36,7 +36,7 @@ table{border-collapse:collapse;background:#fff}
 th,td{border:1px solid var(--line);padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#eef0f3;font-weight:600}
 table.kv th{width:14em}
-.pass{color:#1b5e20;font-weight:700}.fail{color:#b71c1c;font-weight:700}
+.pass{color:#1b5e20;font-weight:700}.fail{color:#b71c1c;font-weight:700}.cond{color:#8a5a00;font-weight:700}.undecided{color:#555}td.evidence{font-size:.8em;max-width:22em}
 ${verdictRules}
 .legend{display:flex;flex-wrap:wrap;gap:6px 14px;margin:6px 0;font-size:13px}
 .legend span.sw{display:inline-block;min-width:7.5em;padding:1px 6px;border-radius:3px;text-align:center;font-weight:600}
