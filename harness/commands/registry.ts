@@ -8,4 +8,4 @@ import { merge } from './merge.js';
 import { run } from './run.js';
 import type { Command } from './types.js';
 
-export const commands = makeRegistry<Command>('command', [run, merge, claims, bench, doctor]);
+export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor]);

@@ -14,7 +14,7 @@ export const run: Command = {
   name: 'run',
   summary: "run a scenario's matrix against real sshd targets; write every report to DIR (default reports/latest)",
   usage:
-    'run --scenario FILE [--out DIR] [--concurrency N] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log]',
+    'run --scenario FILE [--out DIR] [--concurrency N] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
   async run(args, ctx) {
     const { values } = parseFlags('run', args, {
       scenario: { type: 'string' },
@@ -25,6 +25,8 @@ export const run: Command = {
       strict: { type: 'boolean' },
       'sshd-config': { type: 'string' },
       progress: { type: 'string' },
+      // Keeps each cell's client terminal (asciicast v2 events) in results.json: larger files.
+      record: { type: 'boolean' },
     });
     if (!values.scenario) throw new BadInputError('hangup-lab run: --scenario FILE is required (e.g. scenarios/default.yaml)');
     const concurrency = intFlag('run', 'concurrency', values.concurrency, 1, 64);
@@ -59,6 +61,7 @@ export const run: Command = {
         progress,
         version: ctx.version,
         strict,
+        ...(values.record ? { record: true } : {}),
         ...(concurrency ? { concurrency } : {}),
         ...(values.target ? { targets: values.target } : {}),
         ...(shard ? { shard } : {}),

@@ -7,7 +7,7 @@ import { probeCommand, probeLogPath } from '../probe/command.js';
 import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import { sessions } from '../session/registry.js';
-import { monoMs, type ClientEndpoint } from '../session/ssh-client.js';
+import { monoMs, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
 import type { OpenSession } from '../session/types.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue, type SeverContext, type SeverMethod } from '../sever/types.js';
@@ -46,7 +46,27 @@ export interface CellRunContext {
   server: string;
   /** scenario overrides of the computed window */
   windowOverride?: Partial<WatchWindow>;
+  /** keep the local client's terminal session in the result (`recording`) */
+  record?: boolean;
+  /** told what happens as it happens (`demo`); it only listens: the cell runs the same without it */
+  narrate?: (event: NarrationEvent) => void;
 }
+
+/**
+ * What a cell run reports while it runs, for a live narration. Times are ms after the sever, as in
+ * the result; the events carry what the narration needs so it never has to wait for the verdict.
+ */
+export type NarrationEvent =
+  | { kind: 'session-opened'; session: string; loginUser: string; line: string }
+  | { kind: 'probe-started'; probePid: number; before: ProcessInfo[]; sshdSession: { pid: number; name: string } | null }
+  | { kind: 'severed'; sever: string; summary: string; layer: string }
+  | { kind: 'server-noticed'; atMs: number; pid: number }
+  | { kind: 'client-exited'; atMs: number; exitCode: number | null; signal: string | null; lastLine: string | null }
+  | { kind: 'signal-caught'; caught: CaughtSignal; sender: string }
+  | { kind: 'write-failed'; atMs: number; error: string }
+  | { kind: 'user-manager-stopped'; atMs: number; pid: number }
+  | { kind: 'probe-died'; atMs: number }
+  | { kind: 'window-closed'; watchedMs: number; endedBecause: string; after: ProcessInfo[] };
 
 /** One unprivileged user per cell (lowercase, starts with a letter: useradd's rules). */
 export function cellUser(cell: Cell): string {
@@ -137,11 +157,15 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   const senders = new Map<number, string>();
   const checks: Check[] = [];
   const rel = (mono: number) => Math.round(mono - t0);
+  const recording = ctx.record ? new TerminalRecording() : undefined;
+  if (recording) base.recording = recording;
+  let following: Follower | undefined;
   try {
     await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
     await launch.prepare?.(launchCtx);
     const line = launch.line({ ...launchCtx, user: cell.user });
-    open = await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive }, line, launch.holdsTerminal);
+    open = await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive, ...(recording ? { recorder: recording } : {}) }, line, launch.holdsTerminal);
+    ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: login, line });
     const started = await watcher.until(
       (e): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line),
       monoMs() + PROBE_START_TIMEOUT_MS,
@@ -172,6 +196,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     base.probe.pid = Number.isNaN(probePid) ? null : probePid;
     base.probe.cgroup = probeProc?.cgroup ?? null;
     if (!probeProc) throw new CellAbort(`the probe (pid ${probePid}) was gone before the sever: ${logTail(watcher)}`);
+    ctx.narrate?.({ kind: 'probe-started', probePid, before, sshdSession: base.sshdSession });
 
     // An exec session whose command returned may already be over: a sever of its connection has
     // nothing to act on. That is a property of the combination, observed, not assumed.
@@ -188,6 +213,18 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     }
 
     const fromEvent = watcher.all.length;
+    // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out, a
+    // kill run by the sever) has no /proc entry left to name it; the "before" picture or the sever
+    // still does.
+    const commBefore = new Map(before.map(p => [p.pid, p.comm]));
+    const caught = (l: Extract<NonNullable<ReturnType<typeof parseProbeLine>>, { kind: 'sig' }>): CaughtSignal => ({
+      signal: l.signal,
+      atMs: rel(l.t),
+      code: l.code,
+      senderPid: l.senderPid,
+      senderComm: l.senderComm ?? (l.senderPid ? commBefore.get(l.senderPid) ?? senders.get(l.senderPid) ?? null : null),
+      cgroup: l.cgroup ?? null,
+    });
     // When an exec session ended on its own (its command returned), that moment is the logout:
     // the client's exit marks it exactly, so later deaths are timed from there, not from now.
     const clientGone = sessionOver ? await Promise.race([open.client.exited, sleep(0).then(() => null)]) : null;
@@ -210,6 +247,28 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
         pathBrokeMono ??= atMono ?? monoMs();
       },
     };
+    if (ctx.narrate) {
+      const say = ctx.narrate;
+      say({ kind: 'severed', sever: cell.sever, summary: sever.summary, layer: sever.layer });
+      following = follow(watcher, fromEvent, e => {
+        if (e.e === 'gone' && e.pid === sshd?.pid) say({ kind: 'server-noticed', atMs: rel(e.t), pid: e.pid });
+        else if (e.e === 'gone' && e.pid === probePid) say({ kind: 'probe-died', atMs: rel(e.t) });
+        else if (e.e === 'gone' && e.pid === manager?.pid) say({ kind: 'user-manager-stopped', atMs: rel(e.t), pid: e.pid });
+        else if (e.e === 'log') {
+          const l = parseProbeLine(e.line);
+          if (l?.kind === 'sig' && l.t >= t0 - 1000) {
+            const c = caught(l);
+            say({ kind: 'signal-caught', caught: c, sender: describeSender(c, probePid) });
+          } else if (l?.kind === 'out-err' && l.t >= t0) say({ kind: 'write-failed', atMs: rel(l.t), error: l.error });
+        }
+      });
+      const client = open.client;
+      void client.exited.then(x => {
+        if (following?.live) {
+          say({ kind: 'client-exited', atMs: rel(x.atMono), exitCode: x.exitCode, signal: x.signal, lastLine: client.lastLines(1)[0] ?? null });
+        }
+      });
+    }
     await sever.apply(severCtx);
 
     // Watch: first for the end of the session, then long enough for delayed deaths. A sever that
@@ -260,24 +319,13 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     await sleep(150); // the log line of a caught signal may trail the death by a poll interval
 
     base.after = await snapshot(ctx.target, login, watcher);
+    if (following) {
+      await following.stop();
+      ctx.narrate?.({ kind: 'window-closed', watchedMs, endedBecause, after: base.after });
+    }
     const events = watcher.all;
     const probeLog = events.flatMap(e => (e.e === 'log' ? [parseProbeLine(e.line)] : [])).filter(x => x !== null);
-    // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out, a
-    // kill run by the sever) has no /proc entry left to name it; the "before" picture or the sever
-    // still does.
-    const commBefore = new Map(before.map(p => [p.pid, p.comm]));
-    const signalsCaught: CaughtSignal[] = probeLog.flatMap(l =>
-      l.kind === 'sig' && l.t >= t0 - 1000
-        ? [{
-            signal: l.signal,
-            atMs: rel(l.t),
-            code: l.code,
-            senderPid: l.senderPid,
-            senderComm: l.senderComm ?? (l.senderPid ? commBefore.get(l.senderPid) ?? senders.get(l.senderPid) ?? null : null),
-            cgroup: l.cgroup ?? null,
-          }]
-        : [],
-    );
+    const signalsCaught: CaughtSignal[] = probeLog.flatMap(l => (l.kind === 'sig' && l.t >= t0 - 1000 ? [caught(l)] : []));
     const deathEv = events.slice(fromEvent).find(probeGone);
     const heartbeats = probeLog.filter(l => l.kind === 'hb');
     const obs = {
@@ -356,6 +404,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     const msg = e instanceof CellAbort ? e.message : `harness error: ${(e as Error).message}`;
     return { ...base, checks, verdict: 'inconclusive', reason: msg };
   } finally {
+    await following?.stop();
     if (severCtx) await sever.heal(severCtx).catch(() => {});
     open?.client.kill('SIGKILL');
     await launch.cleanup?.(launchCtx).catch(() => {});
@@ -404,6 +453,43 @@ async function clientOutcome(open: OpenSession, t0: number): Promise<ClientOutco
     exitCode: exit?.exitCode ?? null,
     exitSignal: exit?.signal ?? null,
     lastLines: open.client.lastLines(3),
+  };
+}
+
+interface Follower {
+  /** false once stopped: later events (the cleanup's kills) are not part of the story */
+  readonly live: boolean;
+  /** hand over what arrived so far, then stop */
+  stop(): Promise<void>;
+}
+
+/**
+ * Hand each watcher event from index `from` to `on` as it arrives, for a live narration only: the
+ * verdict reads the watcher's events itself, after the window, and never depends on this.
+ */
+function follow(watcher: Watcher, from: number, on: (e: WatchEvent) => void): Follower {
+  let next = from;
+  let live = true;
+  const drain = () => {
+    while (live && next < watcher.all.length) on(watcher.all[next++]!);
+  };
+  // A short deadline so a stop is noticed promptly even when no event comes.
+  const loop = (async () => {
+    while (live && !watcher.isClosed) {
+      await watcher.until(() => true, monoMs() + 200, monoMs, next);
+      drain();
+    }
+  })();
+  return {
+    get live() {
+      return live;
+    },
+    async stop() {
+      if (!live) return;
+      drain();
+      live = false;
+      await loop;
+    },
   };
 }
 

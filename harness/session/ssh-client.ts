@@ -10,6 +10,49 @@ export interface ClientEndpoint {
   hostKeyAlias: string;
   /** the client's ServerAliveInterval/ServerAliveCountMax as "I/C", or "off" */
   serverAlive: string;
+  /** keeps what crossed the client's terminal (`demo`, `run --record`); absent, nothing is kept */
+  recorder?: TerminalRecorder;
+}
+
+/** Receives the client's terminal traffic as it happens: what ssh printed and what was typed. */
+export interface TerminalRecorder {
+  begin(cols: number, rows: number): void;
+  output(text: string): void;
+  input(text: string): void;
+}
+
+/**
+ * A terminal session in the event form of asciicast v2: seconds since the client started, "o" for
+ * what it printed, "i" for what the harness typed. Times are monotonic, so they never go back.
+ */
+export class TerminalRecording implements TerminalRecorder {
+  width = 0;
+  height = 0;
+  readonly events: [number, 'o' | 'i', string][] = [];
+  private t0 = NaN;
+
+  begin(cols: number, rows: number): void {
+    this.t0 = monoMs();
+    this.width = cols;
+    this.height = rows;
+  }
+
+  output(text: string): void {
+    this.push('o', text);
+  }
+
+  input(text: string): void {
+    this.push('i', text);
+  }
+
+  private push(kind: 'o' | 'i', text: string): void {
+    // Microseconds are what asciinema writes; finer is noise.
+    this.events.push([Math.round(monoMs() - this.t0) / 1000, kind, text]);
+  }
+
+  toJSON(): { width: number; height: number; events: [number, 'o' | 'i', string][] } {
+    return { width: this.width, height: this.height, events: this.events };
+  }
 }
 
 /** ssh options for a ServerAlive setting ("off" → interval 0, which disables it). */
@@ -44,6 +87,7 @@ export class SshClient {
   private readonly waiters = new Set<() => void>();
   /** set synchronously on exit, before waiters run, so a waiter never waits out a dead client */
   private hasExited = false;
+  private readonly recorder: TerminalRecorder | undefined;
   readonly exited: Promise<ClientExit>;
 
   constructor(ep: ClientEndpoint, options: string[], command?: string) {
@@ -61,14 +105,18 @@ export class SshClient {
       `${ep.user}@${ep.host}`,
       ...(command === undefined ? [] : [command]),
     ];
+    const [cols, rows] = [160, 40];
+    this.recorder = ep.recorder;
+    this.recorder?.begin(cols, rows);
     this.proc = pty.spawn('ssh', args, {
       name: 'xterm-256color',
-      cols: 160,
-      rows: 40,
+      cols,
+      rows,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color', LANG: 'C.UTF-8' },
     });
     this.proc.onData(d => {
       this.output += d;
+      this.recorder?.output(d);
       for (const w of this.waiters) w();
     });
     this.exited = new Promise(resolve => {
@@ -92,6 +140,7 @@ export class SshClient {
 
   /** Type a line as a terminal sends it (carriage return, not newline). */
   type(line: string): void {
+    this.recorder?.input(line + '\r');
     this.proc.write(line + '\r');
   }
 
