@@ -9,6 +9,7 @@ import { AXIS_NAMES, type AxisName } from '../results.js';
 import { runMatrix } from '../run/matrix.js';
 import { loadScenario } from '../scenario/load.js';
 import { sessions } from '../session/registry.js';
+import { TERMINAL_SIZE } from '../session/ssh-client.js';
 import { parseFlags } from './args.js';
 import { writeReports } from './output.js';
 import type { Command } from './types.js';
@@ -111,12 +112,13 @@ export const demo: Command = {
     if (!cell) throw new HarnessError('hangup-lab demo: the run produced no cell (a bug)', 70);
     print(endingLines(cell, result.targets.find(t => t.key === cell.server) ?? null));
 
-    if (cell.recording) {
-      const cast = path.join(out, `${cell.id}.cast`);
-      const title = `hangup-lab demo: ${cell.session}/${cell.launch}/${cell.workload} × ${cell.sever} on ${cell.target}`;
-      fs.writeFileSync(cast, castText(cell.recording, { timestamp: castTimestamp(result.startedAt, cell), title }));
-      ctx.say(`the client's terminal: ${path.relative(process.cwd(), cast) || cast} (asciinema play ${path.relative(process.cwd(), cast)})`);
-    }
+    // Always a cast, so every demo leaves the same files: a cell decided before any session opened
+    // (a sever that cannot apply) gets one without events, and its title says why.
+    const cast = path.join(out, `${cell.id}.cast`);
+    const recording = cell.recording ?? { width: TERMINAL_SIZE.cols, height: TERMINAL_SIZE.rows, events: [] };
+    const title = `hangup-lab demo: ${cell.session}/${cell.launch}/${cell.workload} × ${cell.sever} on ${cell.target}${cell.recording ? '' : ' (no session was opened)'}`;
+    fs.writeFileSync(cast, castText(recording, { timestamp: castTimestamp(result.startedAt, cell), title }));
+    ctx.say(`the client's terminal: ${path.relative(process.cwd(), cast)} (asciinema play ${path.relative(process.cwd(), cast)})`);
     print(['', '— the reports of this one-cell run —']);
     return writeReports(result, out, ctx);
   },

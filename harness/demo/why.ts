@@ -74,7 +74,13 @@ export function keepaliveText(c: Cell, openssh: string | null): string | null {
   const ca = safeAlive(c.clientAlive);
   const sa = safeAlive(c.serverAlive);
   const parts: string[] = [];
-  if (c.pathBrokeMs === null) parts.push('The network path never broke in the window (nothing went idle long enough), so nothing had to be noticed.');
+  if (c.pathBrokeMs === null) {
+    parts.push(
+      /^nat-expiry/.test(c.sever) && (ca || sa)
+        ? `The NAT never forgot the flow: the keepalive probes themselves (every ${Math.min(...[ca, sa].flatMap(x => (x ? [x.intervalS] : [])))} s) kept its idle timer from expiring, so there was no break to notice.`
+        : 'The network path never broke in the window, so nothing had to be noticed.',
+    );
+  }
   if (ca) {
     const base = (ca.countMax + 1) * ca.intervalS;
     const v = opensshVersion(openssh);
@@ -94,7 +100,8 @@ export function keepaliveText(c: Cell, openssh: string | null): string | null {
   } else if (c.client?.exitMs === null || !c.client) {
     parts.push('ServerAlive is off, so the client only finds out when it next sends something.');
   } else {
-    parts.push(`The client exited ${secs(c.client.exitMs - from)} after the break${c.client.lastLines.at(-1) ? ` ("${c.client.lastLines.at(-1)}")` : ''}.`);
+    const asleep = /^sleep/.test(c.sever) ? ' (it was asleep, and learned it only on resume)' : '';
+    parts.push(`The client exited ${secs(c.client.exitMs - from)} after the break${asleep}${c.client.lastLines.at(-1) ? ` ("${c.client.lastLines.at(-1)}")` : ''}.`);
   }
   if (/^reject/.test(c.sever)) parts.push('A reset is noticed at once by whichever side sends next.');
   if (c.workload === 'chatty' && c.sessionEndedMs === null && ca) {

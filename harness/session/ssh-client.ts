@@ -74,6 +74,9 @@ export function monoMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
+/** The client's terminal: wide enough that nothing the harness types or reads is wrapped. */
+export const TERMINAL_SIZE = { cols: 160, rows: 40 } as const;
+
 const SIGNAL_NAMES = Object.fromEntries(Object.entries(osConstants.signals).map(([name, n]) => [n, name]));
 
 /**
@@ -105,7 +108,7 @@ export class SshClient {
       `${ep.user}@${ep.host}`,
       ...(command === undefined ? [] : [command]),
     ];
-    const [cols, rows] = [160, 40];
+    const { cols, rows } = TERMINAL_SIZE;
     this.recorder = ep.recorder;
     this.recorder?.begin(cols, rows);
     this.proc = pty.spawn('ssh', args, {

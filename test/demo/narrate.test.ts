@@ -44,7 +44,7 @@ t.test('a death: the signal with its sender in words, then the death', async t =
   const text = narrate(cell('pty_foreground_client_kill'));
   t.match(text, /\[ \+0\.017 s\] probe    caught SIGHUP from bash \(pid 624\) resending SIGHUP to its jobs \(si_code 0\), while in \/user\.slice\/.*session-\d+\.scope/);
   t.match(text, /probe    DIED \(pid \d+ is gone\)/);
-  t.match(text, /Verdict: KILLED by SIGHUP, 0\.04 s after the sever: SIGHUP from bash/);
+  t.match(text, /Verdict: KILLED by SIGHUP: SIGHUP from bash \(pid 624\) resending SIGHUP to its jobs, dead 0\.04 s after the sever/);
   t.match(text, /Why \(bash resending SIGHUP to its jobs\):/);
 });
 

@@ -44,6 +44,8 @@ t.test('keepalive arithmetic: (CountMax+1)×Interval, about twice that on 9.2, S
   t.match(keepaliveText({ ...drop, clientAlive: 'off', sessionEndedMs: null }, null), /ClientAlive is off: sshd never asks a silent client, so a dead idle connection stays a ghost session/);
   t.match(keepaliveText(cell('pty_disown_chatty_drop'), target.openssh), /A chatty session defeats ClientAlive/);
   t.equal(keepaliveText(cell('pty_nohup_client_kill'), null), null, 'a process-level sever has no keepalive story');
+  t.match(keepaliveText({ ...drop, sever: 'nat-expiry:4', pathBrokeMs: null, sessionEndedMs: null }, null), /The NAT never forgot the flow: the keepalive probes themselves \(every 1 s\)/);
+  t.match(keepaliveText({ ...drop, sever: 'sleep:12', client: { exitMs: 15_030, exitCode: 255, exitSignal: null, lastLines: ['Connection closed.'] } }, null), /it was asleep, and learned it only on resume/);
 });
 
 t.test('opensshVersion', async t => {
