@@ -62,6 +62,10 @@ export class Narration {
         return [`${stamp(e.atMs)} client   the local ssh client exited (${how})${e.lastLine ? `; its last line: "${e.lastLine}"` : ''}`];
       }
       case 'signal-caught':
+        // SIGCONT is logged without a sender; it only resumes a stopped process and never kills.
+        if (e.caught.signal === 'SIGCONT' && e.caught.senderPid === null && e.caught.code === null) {
+          return [`${stamp(e.caught.atMs)} probe    caught SIGCONT (never fatal: it only resumes a stopped process)`];
+        }
         return [
           `${stamp(e.caught.atMs)} probe    caught ${e.caught.signal} from ${e.sender}` +
             `${e.caught.code !== null ? ` (si_code ${e.caught.code})` : ''}${e.caught.cgroup ? `, while in ${e.caught.cgroup}` : ''}`,

@@ -52,6 +52,8 @@ t.test('the user manager stopping and failed writes are told when they happen', 
   const n = new Narration();
   t.same(n.lines({ kind: 'user-manager-stopped', atMs: 10_089, pid: 543 }), ['[+10.089 s] systemd  the user manager (systemd --user, pid 543) exited']);
   t.match(n.lines({ kind: 'write-failed', atMs: 105, error: 'EIO' })[0], /a write to its stdout failed: EIO \(the terminal was hung up\)/);
+  const cont = { signal: 'SIGCONT', atMs: 7, code: null, senderPid: null, senderComm: null, cgroup: null };
+  t.same(n.lines({ kind: 'signal-caught', caught: cont, sender: 'si_code ?' }), ['[ +0.007 s] probe    caught SIGCONT (never fatal: it only resumes a stopped process)']);
 });
 
 t.test('a not-applicable or inconclusive cell ends with its reason', async t => {
