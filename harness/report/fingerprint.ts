@@ -2,7 +2,8 @@
 // configuration in words, and where what was measured inside it disagrees with what was asked for.
 
 import type { RunResult, TargetFingerprint } from '../results.js';
-import { axisValues } from './axes.js';
+import { axisValues, networkPathInfos } from './axes.js';
+import { plural } from './format.js';
 
 /** Fingerprints by target order, then key: the same order whatever order the run wrote them in. */
 export function fingerprintsInOrder(result: RunResult): TargetFingerprint[] {
@@ -121,4 +122,41 @@ export function configMismatches(fp: TargetFingerprint): string[] {
     }
   }
   return out;
+}
+
+/** "k=v, k=v", or a dash for nothing. */
+export function record(values: Record<string, string>): string {
+  const entries = Object.entries(values);
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : '—';
+}
+
+/** The paths this server's cells took, when any differs from the one its fingerprint names. */
+function cellPaths(result: RunResult, fp: TargetFingerprint): string | null {
+  const counts = new Map<string, number>();
+  for (const c of result.cells) if (c.server === fp.key) counts.set(c.networkPath, (counts.get(c.networkPath) ?? 0) + 1);
+  if ([...counts.keys()].every((p) => p === fp.networkPath)) return null;
+  return networkPathInfos(result)
+    .filter((p) => counts.has(p.path))
+    .map((p) => `${p.label} (${plural(counts.get(p.path)!, 'cell')})`)
+    .join(', ');
+}
+
+/** A fingerprint as label/value rows, shared by report.md and report.html. */
+export function fingerprintRows(result: RunResult, fp: TargetFingerprint): [string, string][] {
+  const paths = cellPaths(result, fp);
+  return (
+    [
+      ['Key', fp.key],
+      ['Cells', String(cellsOnServer(result, fp.key))],
+      ['OpenSSH (ssh -V)', fp.openssh],
+      ['Image', fp.image],
+      ['ssh unit KillMode', fp.sshKillMode],
+      ['logind', record(fp.logind)],
+      ['Versions', record(fp.versions)],
+      ['Kernel sysctls', record(fp.sysctls)],
+      ['Network path', fp.networkPath],
+      ...(paths ? [['Network paths of its cells', paths]] : []),
+      ['Client', fp.client],
+    ] as [string, string][]
+  ).map(([k, v]) => [k, v || '—']);
 }

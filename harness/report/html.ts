@@ -10,7 +10,7 @@ import { axisPairs, axisValue, axisValues, fixedExtraAxes, networkPathsText, var
 import { checkOutcome, checkSummaries } from './checks.js';
 import { cellsOn, compareViews, comparedCounts, differences, shortTargetNames } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
-import { configMismatches, configPairs, cellsOnServer, fingerprintsInOrder, serversWithoutFingerprint } from './fingerprint.js';
+import { configMismatches, configPairs, fingerprintRows, fingerprintsInOrder, serversWithoutFingerprint } from './fingerprint.js';
 import { offset, plural, seconds } from './format.js';
 import { LATENCY_COLUMNS, caseReading, latencyRow, latencyTable, singleCasesText } from './latency.js';
 import { sshdConfigLine } from './markdown.js';
@@ -304,25 +304,9 @@ function checksSection(result: RunResult): string {
   );
 }
 
-function record(values: Record<string, string>): string {
-  const entries = Object.entries(values);
-  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : '—';
-}
-
 function serversSection(result: RunResult): string {
   const blocks = fingerprintsInOrder(result).map((fp) => {
-    const rows: [string, string][] = [
-      ['Key', fp.key],
-      ['Cells', String(cellsOnServer(result, fp.key))],
-      ['OpenSSH (ssh -V)', fp.openssh],
-      ['Image', fp.image],
-      ['ssh unit KillMode', fp.sshKillMode],
-      ['logind', record(fp.logind)],
-      ['Versions', record(fp.versions)],
-      ['Kernel sysctls', record(fp.sysctls)],
-      ['Network path', fp.networkPath],
-      ['Client', fp.client],
-    ];
+    const rows = fingerprintRows(result, fp);
     const sshd = Object.entries(fp.sshdEffective).map(([k, v]) => `${k} ${v}`);
     const mismatches = configMismatches(fp).map((m) => `<li class="fail">config mismatch: ${esc(m)}</li>`);
     return (

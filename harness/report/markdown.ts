@@ -1,11 +1,11 @@
 import { VERDICTS, type CellResult, type Check, type RunResult, type TargetFingerprint } from '../results.js';
-import { describeSender } from '../observe/sender.js';
 import { axisPairs, fixedExtraAxes, varyingExtraAxes, networkPathInfos, pathLabel, splitAxes, varyingAxes } from './axes.js';
 import { checkOutcome, checkSummaries, notPassing, type CheckSummary } from './checks.js';
 import {
   cellsOnServer,
   configMismatches,
   configPairs,
+  fingerprintRows,
   fingerprintsInOrder,
   serversWithoutFingerprint,
 } from './fingerprint.js';
@@ -30,6 +30,7 @@ import {
 import { cellsOn, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
 import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
+import { fatalCgroup, senderText } from './sender.js';
 import type { Reporter } from './types.js';
 
 /** A bare `|` would end the table cell early, and a newline the whole row. */
@@ -42,11 +43,6 @@ function table(header: readonly string[], rows: string[][]): string[] {
   return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)];
 }
 
-function record(values: Record<string, string>): string {
-  const entries = Object.entries(values);
-  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : '—';
-}
-
 // ---- Matrices and their details ----
 
 function matrixTable(view: MatrixView): string[] {
@@ -56,22 +52,10 @@ function matrixTable(view: MatrixView): string[] {
   );
 }
 
-/**
- * The one place a sender is put in words (observe/sender.ts), so every report reads the same. The
- * signal and cgroup let it say more than pid and comm: bash resending SIGHUP, systemd stopping a unit.
- */
+/** " from bash (pid 173) resending SIGHUP to its jobs", or nothing when no sender was recorded. */
 function sender(cell: CellResult): string {
-  if (!cell.signalSender) return '';
-  return ` from ${describeSender({ ...cell.signalSender, signal: cell.signal, cgroup: fatalCgroup(cell) }, cell.probe.pid)}`;
-}
-
-/**
- * The unit or scope the probe was in when the fatal signal arrived (systemd kills by cgroup, so
- * this is what tells a session scope's stop from a user manager's), else where it was at start.
- */
-function fatalCgroup(cell: CellResult): string | null {
-  const caught = cell.probe.signalsCaught.filter((s) => s.signal === cell.signal).at(-1);
-  return caught?.cgroup ?? cell.probe.cgroup;
+  const text = senderText(cell);
+  return text ? ` from ${text}` : '';
 }
 
 function clientExit(cell: CellResult): string {
@@ -339,35 +323,6 @@ function checksSection(result: RunResult): string[] {
   return [['## Checks'], counts, ...summaries.map((s) => checkBlock(s, result))].map((b) => b.join('\n'));
 }
 
-/** The paths this server's cells took, when any differs from the one its fingerprint names. */
-function cellPaths(result: RunResult, fp: TargetFingerprint): string | null {
-  const counts = new Map<string, number>();
-  for (const c of result.cells) if (c.server === fp.key) counts.set(c.networkPath, (counts.get(c.networkPath) ?? 0) + 1);
-  if ([...counts.keys()].every((p) => p === fp.networkPath)) return null;
-  return networkPathInfos(result)
-    .filter((p) => counts.has(p.path))
-    .map((p) => `${p.label} (${plural(counts.get(p.path)!, 'cell')})`)
-    .join(', ');
-}
-
-function fingerprintRows(result: RunResult, fp: TargetFingerprint): [string, string][] {
-  const paths = cellPaths(result, fp);
-  return (
-    [
-      ['Key', fp.key],
-      ['Cells', String(cellsOnServer(result, fp.key))],
-      ['OpenSSH (ssh -V)', fp.openssh],
-      ['Image', fp.image],
-      ['ssh unit KillMode', fp.sshKillMode],
-      ['logind', record(fp.logind)],
-      ['Versions', record(fp.versions)],
-      ['Kernel sysctls', record(fp.sysctls)],
-      ['Network path', fp.networkPath],
-      ...(paths ? [['Network paths of its cells', paths]] : []),
-      ['Client', fp.client],
-    ] as [string, string][]
-  ).map(([k, v]) => [k, v || '—']);
-}
 
 /** Rows that are not facts about a configuration: never folded into "common to all". */
 const OWN_ROWS = new Set(['Key', 'Cells', 'Network paths of its cells']);

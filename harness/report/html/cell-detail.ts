@@ -10,6 +10,7 @@ import { checkOutcome } from '../checks.js';
 import { configMismatches, fingerprintOneLiner } from '../fingerprint.js';
 import { offset, seconds } from '../format.js';
 import { caseLabel, reasonText, repeatedCases } from '../matrix-view.js';
+import { senderText } from '../sender.js';
 import { cellAnchor, esc, scriptJson, serverAnchor } from './escape.js';
 
 // ---- Timeline ----
@@ -23,20 +24,6 @@ interface Lane {
   note: string;
   /** said instead of a marker when atMs is null */
   missing: string;
-}
-
-/**
- * The probe's cgroup when the fatal signal arrived, else at start (the same rule as the Markdown
- * report's: systemd kills by cgroup, so this is what names the unit or scope it stopped).
- */
-function fatalCgroup(cell: CellResult): string | null {
-  const caught = cell.probe.signalsCaught.filter((s) => s.signal === cell.signal).at(-1);
-  return caught?.cgroup ?? cell.probe.cgroup;
-}
-
-export function senderText(cell: CellResult): string | null {
-  if (!cell.signalSender) return null;
-  return describeSender({ ...cell.signalSender, signal: cell.signal, cgroup: fatalCgroup(cell) }, cell.probe.pid);
 }
 
 /** The milestones in the order the question runs: sever → path → who noticed → what the probe felt. */
