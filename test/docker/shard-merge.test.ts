@@ -27,7 +27,9 @@ function essence(r: RunResult) {
 t.test('shard 1/2 + shard 2/2, merged, equal the full run; a failing expectation exits 1 naming the cell', async t => {
   const dir = t.testdir({});
   const full = cli('run', '--scenario', scenario, '--out', path.join(dir, 'full'), '--progress', 'log');
-  t.equal(full.status, 1, 'the deliberately wrong expectation fails the full run');
+  // Inconclusive cells say why in the message, so a failure here can be diagnosed from the CI log.
+  const why = () => read(path.join(dir, 'full')).cells.filter(c => c.verdict === 'inconclusive').map(c => `${c.id}: ${c.reason}`).join(' | ');
+  t.equal(full.status, 1, `the deliberately wrong expectation fails the full run ${why()} ${full.stderr.split('\n').slice(-4).join(' / ')}`);
   const wrong = read(path.join(dir, 'full')).cells.find(c => c.launch === 'foreground' && c.sever === 'client-kill')!;
   t.match(full.stdout, `✗ debian-bookworm pty/foreground/quiet × client-kill (${wrong.id})`, 'the terminal report names the failing cell');
   t.match(full.stdout, 'expect[1] (deliberately wrong, to see exit 1): expected survived, saw killed by SIGHUP');
