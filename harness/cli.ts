@@ -3,6 +3,7 @@ import path from 'node:path';
 import { commands } from './commands/registry.js';
 import { BadInputError, ExitCode, HarnessError, unknownName } from './errors.js';
 import { ROOT } from './paths.js';
+import { runAllCleanups } from './run/cleanup.js';
 
 function usage(): string {
   const width = Math.max(...commands.all.map(c => c.name.length));
@@ -27,15 +28,25 @@ async function main(argv: string[]): Promise<number> {
   return commands.get(name).run(rest, { version, say });
 }
 
-// The one place that decides the exit code: known errors print one line, unknown ones the stack.
-main(process.argv.slice(2)).then(
-  code => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof HarnessError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(e.exitCode);
-    }
-    process.stderr.write(`hangup-lab: internal error (a bug; please report it):\n${(e as Error).stack ?? String(e)}\n`);
-    process.exit(ExitCode.internal);
-  },
-);
+/** The exit code for an error, after saying it: known errors print one line, unknown ones the stack. */
+function report(e: unknown): number {
+  if (e instanceof HarnessError) {
+    process.stderr.write(`${e.message}\n`);
+    return e.exitCode;
+  }
+  process.stderr.write(`hangup-lab: internal error (a bug; please report it):\n${(e as Error).stack ?? String(e)}\n`);
+  return ExitCode.internal;
+}
+
+// The one place that decides the exit code. Whatever happened, the undos still registered (the
+// containers of a run that stopped on an error half-way) run before the process goes.
+process.on('uncaughtException', e => void runAllCleanups().finally(() => process.exit(report(e))));
+main(process.argv.slice(2))
+  .then(
+    code => code,
+    (e: unknown) => report(e),
+  )
+  .then(async code => {
+    await runAllCleanups();
+    process.exit(code);
+  });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
@@ -10,7 +9,7 @@ import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../r
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
 import { runCell, type NarrationEvent } from './cell.js';
-import { onCleanup, sweepLeftovers } from './cleanup.js';
+import { makeRunDir, sweepLeftovers } from './cleanup.js';
 import { startOrder } from './schedule.js';
 import { ServerPool } from './servers.js';
 
@@ -62,8 +61,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   await sweepLeftovers(opts.say);
 
   const runId = randomBytes(4).toString('hex');
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `hangup-lab-${runId}-`));
-  const removeTmp = onCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const { dir: tmp, remove: removeTmp } = makeRunDir(runId);
   try {
     // A key pair for this run only; it never leaves the temp dir and the target containers.
     const keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: `hangup-lab-${runId}` });

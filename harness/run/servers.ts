@@ -9,7 +9,7 @@ import { ensureImage } from '../target/image.js';
 import { Router } from '../target/router.js';
 import { targetSpec } from '../target/targets.js';
 import { cellUser } from './cell.js';
-import { onCleanup } from './cleanup.js';
+import { onCleanup, trackStart } from './cleanup.js';
 
 /** Login users created per docker exec on a shared server. */
 const USER_BATCH = 16;
@@ -117,7 +117,7 @@ export class ServerPool {
         let r = server.routers.get(timeoutS);
         if (!r) {
           const startedMs = this.o.elapsed();
-          r = Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS });
+          r = trackStart(Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS }));
           void r.then(() => this.containers.push({ server: `router:${timeoutS}s ${key}`, role: 'router', startedMs, bootMs: this.o.elapsed() - startedMs }), () => {});
           server.routers.set(timeoutS, r);
         }
@@ -174,7 +174,7 @@ export class ServerPool {
     const image = await ensureImage(spec, this.o.say);
     const config = serverConfig(cell);
     const startedMs = this.o.elapsed();
-    const target = await StartedTarget.start({
+    const target = await trackStart(StartedTarget.start({
       spec,
       image,
       runId: this.o.runId,
@@ -182,7 +182,7 @@ export class ServerPool {
       sshdExtra: this.o.sshdExtra,
       sshdConfig: this.o.sshdConfig,
       scenarioFile: this.o.scenarioFile,
-    });
+    }));
     this.containers.push({ server: serverKey(cell), role: needsOwnServer(cell) ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
     const routers = new Map<number, Promise<Router>>();
     const stop = onCleanup(async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import pty from 'node-pty';
 import { constants as osConstants } from 'node:os';
+import { trackProcess } from '../run/cleanup.js';
 
 export interface ClientEndpoint {
   host: string;
@@ -122,10 +123,13 @@ export class SshClient {
       this.recorder?.output(d);
       for (const w of this.waiters) w();
     });
+    // Killed by the harness on interrupt: a client frozen by the sleep sever would outlive it.
+    const forget = trackProcess(this.proc.pid);
     this.exited = new Promise(resolve => {
       this.proc.onExit(({ exitCode, signal }) => {
         const atMono = monoMs();
         this.hasExited = true;
+        forget();
         for (const w of this.waiters) w();
         // node-pty reports a signal death as exitCode 0 + signal n.
         resolve({ atMono, exitCode: signal ? null : exitCode, signal: signal ? (SIGNAL_NAMES[signal] ?? String(signal)) : null });

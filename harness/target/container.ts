@@ -4,6 +4,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import pRetry from 'p-retry';
 import { BadInputError, InfrastructureError } from '../errors.js';
+import { ownerLabels } from '../run/cleanup.js';
+import { withDeadline } from '../run/deadline.js';
 import type { TargetFingerprint, YesNo } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import { explainSshdTestFailure, parseServerFacts, renderSshdDropIn, SERVER_FACTS_SCRIPT } from './sshd-config.js';
@@ -24,7 +26,7 @@ export interface ServerConfig {
 
 /** Labels on everything the harness creates, so a later run can sweep what a killed run left. */
 export function runLabels(runId: string): Record<string, string> {
-  return { 'hangup-lab': '1', 'hangup-lab.run': runId, 'hangup-lab.pid': String(process.pid) };
+  return { 'hangup-lab': '1', 'hangup-lab.run': runId, ...ownerLabels() };
 }
 
 export interface TargetOptions {
@@ -171,13 +173,23 @@ export class StartedTarget implements AsyncDisposable {
     await pRetry(() => readBanner(this.ip, 22, 2000), { retries: 40, minTimeout: 100, maxTimeout: 250, factor: 1 });
   }
 
-  async exec(cmd: string[], opts: { user?: string } = {}): Promise<ExecResult> {
-    const r = await this.container.exec(cmd, opts.user ? { user: opts.user } : {});
+  /**
+   * A `docker exec`, bounded: an engine under load or a wedged command inside must not hold a cell
+   * (or the run) forever. At the deadline it rejects with what it ran; the process inside may live
+   * on, and goes with the container.
+   */
+  async exec(cmd: string[], opts: { user?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? EXEC_TIMEOUT_MS;
+    const r = await withDeadline(
+      this.container.exec(cmd, opts.user ? { user: opts.user } : {}),
+      timeoutMs,
+      () => `docker exec in ${this.spec.name} (${this.id.slice(0, 12)}) did not return within ${timeoutMs / 1000} s: ${describeCommand(cmd)}`,
+    );
     return { exitCode: r.exitCode, stdout: r.stdout ?? r.output, stderr: r.stderr ?? '' };
   }
 
-  sh(script: string): Promise<ExecResult> {
-    return this.exec(['sh', '-c', script]);
+  sh(script: string, opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    return this.exec(['sh', '-c', script], opts);
   }
 
   /** A long-running `docker exec -i` whose stdout the caller streams (the watcher). */
@@ -270,6 +282,18 @@ export class StartedTarget implements AsyncDisposable {
 /** A unified (v2-only) cgroup hierarchy on the machine running the engine (assumed local). */
 export function hostCgroupV2(): boolean {
   return fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+}
+
+/**
+ * The longest any one docker exec may take. The slowest measured ones (systemctl restart of ssh or
+ * logind, useradd of 16 users) take about 1 s alone and a few s with 24 cells on 2 cores.
+ */
+export const EXEC_TIMEOUT_MS = 60_000;
+
+/** The command as a short line for a message: a script's first line, at most 120 characters. */
+function describeCommand(cmd: string[]): string {
+  const text = (cmd[0] === 'sh' && cmd[1] === '-c' ? cmd[2] ?? '' : cmd.join(' ')).split('\n')[0]!;
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 const USER_CONFIG_HEADER_LINES = 3;
