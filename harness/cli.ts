@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commands } from './commands/registry.js';
 import { BadInputError, ExitCode, HarnessError, unknownName } from './errors.js';
 import { ROOT } from './paths.js';
-import { runAllCleanups } from './run/cleanup.js';
+import { interrupting, runAllCleanups } from './run/cleanup.js';
 
 function usage(): string {
   const width = Math.max(...commands.all.map(c => c.name.length));
@@ -40,13 +40,17 @@ function report(e: unknown): number {
 
 // The one place that decides the exit code. Whatever happened, the undos still registered (the
 // containers of a run that stopped on an error half-way) run before the process goes.
-process.on('uncaughtException', e => void runAllCleanups().finally(() => process.exit(report(e))));
+process.on('uncaughtException', e => {
+  if (!interrupting()) void runAllCleanups().finally(() => process.exit(report(e)));
+});
 main(process.argv.slice(2))
   .then(
     code => code,
-    (e: unknown) => report(e),
+    // After a signal, the run's errors are what the removal did to it: the handler exits instead.
+    (e: unknown) => (interrupting() ? null : report(e)),
   )
   .then(async code => {
+    if (interrupting() || code === null) return;
     await runAllCleanups();
     process.exit(code);
   });

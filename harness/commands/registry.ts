@@ -3,9 +3,10 @@ import { makeRegistry } from '../registry.js';
 import { bench } from './bench.js';
 import { demo } from './demo.js';
 import { claims } from './claims.js';
+import { clean } from './clean.js';
 import { doctor } from './doctor.js';
 import { merge } from './merge.js';
 import { run } from './run.js';
 import type { Command } from './types.js';
 
-export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor]);
+export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor, clean]);

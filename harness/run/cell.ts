@@ -14,6 +14,7 @@ import { parseSeverValue, type SeverContext, type SeverMethod } from '../sever/t
 import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
+import { withDeadline } from './deadline.js';
 import { describeSender, judge } from './verdict.js';
 
 export interface WatchWindow {
@@ -50,6 +51,8 @@ export interface CellRunContext {
   record?: boolean;
   /** told what happens as it happens (`demo`); it only listens: the cell runs the same without it */
   narrate?: (event: NarrationEvent) => void;
+  /** the longest the cell may take before it is given up as inconclusive (default: cellBudgetMs) */
+  cellTimeoutMs?: number;
 }
 
 /**
@@ -116,6 +119,22 @@ export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null
 }
 
 const PROBE_START_TIMEOUT_MS = 15_000;
+
+/**
+ * What a cell may take beyond its watch window: the login (≤ 20 s for the prompt), the probe's
+ * start (≤ 15 s), two snapshots (≤ 20 s each), the questions after the window (reattach, restart:
+ * ≤ 30 s) and the cleanup (≤ 20 s), each bounded on its own; this is their sum with room to spare.
+ */
+const CELL_OVERHEAD_MS = 150_000;
+
+/**
+ * The backstop over the bounded steps of a cell: nothing a cell waits for is unbounded, but a
+ * chain of slow steps must still not hold the run. Past this the cell is inconclusive and the run
+ * goes on.
+ */
+export function cellBudgetMs(window: WatchWindow): number {
+  return window.sessionTimeoutMs + window.afterSessionMs + CELL_OVERHEAD_MS;
+}
 /** Heartbeats run every 200 ms: after this settle the "before" picture shows a running probe. */
 const SETTLE_MS = 600;
 
@@ -124,9 +143,29 @@ class CellAbort extends Error {}
 /**
  * Run one cell: open a real session, start the probe, sever, and watch out of band until the
  * outcome is known or the window closes. Never throws: anything that prevents a judgement becomes
- * an inconclusive result with the reason.
+ * an inconclusive result with the reason, and a cell that overruns its budget is given up as
+ * inconclusive with the step it was stuck at (it winds down on its own; the run goes on).
  */
 export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutcome> {
+  const { name: severName, param: paramText } = parseSeverValue(cell.sever);
+  const sever = severs.get(severName);
+  const param = sever.param ? (paramText === null ? sever.param.default : Number(paramText)) : null;
+  const budgetMs = ctx.cellTimeoutMs ?? cellBudgetMs({ ...watchWindow(cell, sever, param), ...ctx.windowOverride });
+  const step = { what: 'starting', sinceMono: monoMs() };
+  const work = observeCell(cell, ctx, what => Object.assign(step, { what, sinceMono: monoMs() }));
+  try {
+    return await withDeadline(
+      work,
+      budgetMs,
+      () =>
+        `the cell did not finish within ${budgetMs / 1000} s: it was stuck for ${((monoMs() - step.sinceMono) / 1000).toFixed(1)} s at "${step.what}"; the run went on without it`,
+    );
+  } catch (e) {
+    return { ...emptyResult(cell, loginUser(cell), ctx, sever), verdict: 'inconclusive', reason: (e as Error).message };
+  }
+}
+
+async function observeCell(cell: Cell, ctx: CellRunContext, at: (step: string) => void): Promise<CellOutcome> {
   const user = cellUser(cell);
   const login = loginUser(cell);
   const session = sessions.get(cell.session);
@@ -161,11 +200,15 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   if (recording) base.recording = recording;
   let following: Follower | undefined;
   try {
+    at('preparing the login user');
     await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
+    at(`preparing the launch (${cell.launch})`);
     await launch.prepare?.(launchCtx);
     const line = launch.line({ ...launchCtx, user: cell.user });
+    at(`opening the ${cell.session} session`);
     open = await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive, ...(recording ? { recorder: recording } : {}) }, line, launch.holdsTerminal);
     ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: login, line });
+    at('waiting for the probe to log its start');
     const started = await watcher.until(
       (e): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line),
       monoMs() + PROBE_START_TIMEOUT_MS,
@@ -183,6 +226,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     }
     await sleep(SETTLE_MS);
 
+    at('taking the snapshot before the sever');
     const before = await snapshot(ctx.target, login, watcher);
     const probeStart = parseProbeLine(started.line);
     const probePid = probeStart?.kind === 'start' ? Number(probeStart.fields.pid) : NaN;
@@ -269,7 +313,9 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
         }
       });
     }
+    at(`applying the sever (${cell.sever})`);
     await sever.apply(severCtx);
+    at('watching for the session and the probe to end');
 
     // Watch: first for the end of the session, then long enough for delayed deaths. A sever that
     // is not meant to end the session (a signal to the probe, an sshd restart) is judged on the
@@ -318,6 +364,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     const watchedMs = rel(monoMs());
     await sleep(150); // the log line of a caught signal may trail the death by a poll interval
 
+    at('taking the snapshot after the window');
     base.after = await snapshot(ctx.target, login, watcher);
     if (following) {
       await following.stop();
@@ -346,6 +393,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     if (launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
       const endpoint = { ...ctx.endpoint, user: login, serverAlive: cell.serverAlive };
       const extra: OpenSession[] = [];
+      at(`asking after the window (${launch.name})`);
       try {
         const answer = await launch.afterWindow({
           ...launchCtx,
@@ -404,6 +452,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     const msg = e instanceof CellAbort ? e.message : `harness error: ${(e as Error).message}`;
     return { ...base, checks, verdict: 'inconclusive', reason: msg };
   } finally {
+    at('cleaning up');
     await following?.stop();
     if (severCtx) await sever.heal(severCtx).catch(() => {});
     open?.client.kill('SIGKILL');

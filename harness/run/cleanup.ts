@@ -139,6 +139,15 @@ function tell(line: string): void {
   }
 }
 
+/**
+ * True once a signal is being handled: the interrupt handler alone ends the process then (with
+ * 128 + the signal), so errors the removal causes in the run (a container gone mid-start) are not
+ * reported as the run's outcome.
+ */
+export function interrupting(): boolean {
+  return stopping;
+}
+
 async function interrupted(sig: keyof typeof SIGNAL_NUMBERS): Promise<void> {
   if (stopping) {
     // A second Ctrl-C would otherwise kill the harness half-way and leave containers behind.

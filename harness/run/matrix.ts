@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
+import { flakyCases, signalVaries } from '../expect/flaky.js';
 import { judgeCell } from '../expect/judge.js';
 import { expand } from '../matrix/expand.js';
 import { inShard, type Shard } from '../matrix/shard.js';
@@ -9,7 +10,7 @@ import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../r
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
 import { runCell, type NarrationEvent } from './cell.js';
-import { makeRunDir, sweepLeftovers } from './cleanup.js';
+import { interrupting, makeRunDir, sweepLeftovers } from './cleanup.js';
 import { startOrder } from './schedule.js';
 import { ServerPool } from './servers.js';
 
@@ -28,6 +29,8 @@ export interface RunOptions {
   strict?: boolean;
   /** measured durations of an earlier run, by case id: only the start order uses them */
   history?: ReadonlyMap<string, number>;
+  /** --repeat N: every case runs at least N times (else the scenario's run.repeat, else once) */
+  repeat?: number;
   /** --record: keep each cell's client terminal session in its result (`recording`) */
   record?: boolean;
   /** told what happens in each cell as it happens (`demo`) */
@@ -40,8 +43,9 @@ export interface ProgressSink {
   finished(cell: Cell, r: CellResult): void;
 }
 
-export function scenarioCells(scenario: Scenario): Cell[] {
-  return expand(scenario.blocks, { repeats: latencyRepeats });
+/** Every cell of the scenario: each case `repeat` times, or its detection-latency repeats if more. */
+export function scenarioCells(scenario: Scenario, repeat = scenario.run.repeat ?? 1): Cell[] {
+  return expand(scenario.blocks, { repeats: (cell, block) => Math.max(repeat, latencyRepeats(cell, block)) });
 }
 
 /** The cells this invocation runs: the plan, narrowed by --target and --shard. */
@@ -53,7 +57,8 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   const startedAt = new Date();
   const t0 = startedAt.getTime();
   const elapsed = () => Date.now() - t0;
-  const plan = scenarioCells(scenario);
+  const repeat = opts.repeat ?? scenario.run.repeat ?? 1;
+  const plan = scenarioCells(scenario, repeat);
   const cells = selectCells(plan, opts);
   const strict = opts.strict ?? scenario.run.strict;
   const clientVersion = ensureSshClient();
@@ -114,6 +119,9 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       opts.progress?.finished(cell, r);
       return r;
     }, startOrder(cells, opts.history));
+    // An interrupted run's cells were cut short by the removal of their containers: writing them
+    // out would look like a finished run with inconclusive cells. The signal handler ends it.
+    if (interrupting()) throw new Error('interrupted');
     // Sorted by key, so a run and a merge of its shards list servers in the same order.
     const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
     return {
@@ -136,6 +144,9 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       expectations: scenario.expectations,
       ...(scenario.claims ? { claims: scenario.claims } : {}),
       strict,
+      repeat,
+      flaky: flakyCases(results),
+      signalVaries: signalVaries(results),
       plan: plan.map(c => c.id),
       shard: opts.shard ?? null,
       containers: [...servers.containers].sort((a, b) => a.startedMs - b.startedMs),
