@@ -3,9 +3,10 @@
 // Bump schemaVersion on any incompatible change.
 
 import type { ClaimSet } from './claims/judge.js';
+import type { FlakyCase, SignalVariesCase } from './expect/flaky.js';
 import type { Expectation, ExpectationOutcome } from './expect/judge.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export type Workload = 'chatty' | 'quiet';
 
@@ -43,7 +44,7 @@ export interface Cell {
   linger: OnOff;
   /** bash `shopt -s huponexit` in the login user's ~/.bashrc */
   huponexit: OnOff;
-  /** repetition number (1…N); detection-latency cases run several times */
+  /** repetition number (1…N): every case runs `--repeat` times, detection-latency cases at least run.latencyRepeats */
   rep: number;
 }
 
@@ -254,6 +255,18 @@ export interface RunResult {
   expectations: Expectation[];
   /** an inconclusive cell fails an expectation (the user asked for strictness) */
   strict: boolean;
+  /**
+   * How often every case ran at least (`--repeat N`, or the scenario's run.repeat; 1 = once).
+   * Detection-latency cases run run.latencyRepeats times when that is more.
+   */
+  repeat: number;
+  /**
+   * Derived from `cells` (expect/flaky.ts), recomputed by `merge`: the cases whose repetitions
+   * disagree on the verdict. Any of them fails the run (exit 1).
+   */
+  flaky: FlakyCase[];
+  /** derived like `flaky`: cases killed in every repetition, but not by the same signal; not a failure */
+  signalVaries: SignalVariesCase[];
   /**
    * The ids of every cell of the whole matrix in run order, also when this result is one shard of
    * it: `merge` orders cells by it and knows when a shard is missing.

@@ -14,12 +14,14 @@ export const run: Command = {
   name: 'run',
   summary: "run a scenario's matrix against real sshd targets; write every report to DIR (default reports/latest)",
   usage:
-    'run --scenario FILE [--out DIR] [--concurrency N] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
+    'run --scenario FILE [--out DIR] [--concurrency N] [--repeat N] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
   async run(args, ctx) {
     const { values } = parseFlags('run', args, {
       scenario: { type: 'string' },
       out: { type: 'string' },
       concurrency: { type: 'string' },
+      // Every case N times (at least); a case whose repetitions disagree is flaky and fails the run.
+      repeat: { type: 'string' },
       target: { type: 'string', multiple: true },
       shard: { type: 'string' },
       strict: { type: 'boolean' },
@@ -30,6 +32,7 @@ export const run: Command = {
     });
     if (!values.scenario) throw new BadInputError('hangup-lab run: --scenario FILE is required (e.g. scenarios/default.yaml)');
     const concurrency = intFlag('run', 'concurrency', values.concurrency, 1, 64);
+    const repeat = intFlag('run', 'repeat', values.repeat, 1, 50);
     const shard = values.shard === undefined ? undefined : parseShard(values.shard, 'hangup-lab run: --shard');
     const progressMode = values.progress ?? 'auto';
     if (!['auto', 'tty', 'log'].includes(progressMode)) {
@@ -63,6 +66,7 @@ export const run: Command = {
         strict,
         ...(values.record ? { record: true } : {}),
         ...(concurrency ? { concurrency } : {}),
+        ...(repeat ? { repeat } : {}),
         ...(values.target ? { targets: values.target } : {}),
         ...(shard ? { shard } : {}),
       });

@@ -1,5 +1,6 @@
 // Combine the results.json of several shards (or targets) of one scenario into the result a single
 // run of the whole matrix would have produced. Pure: no I/O, so `merge` and its tests agree.
+import { flakyCases, signalVaries } from '../expect/flaky.js';
 import { judgeCell } from '../expect/judge.js';
 import { BadInputError } from '../errors.js';
 import { SCHEMA_VERSION, type CellResult, type RunResult } from '../results.js';
@@ -29,6 +30,7 @@ export function mergeResults(parts: Part[]): RunResult {
       }
     };
     differs('scenario name', p.result.scenario.name, first.result.scenario.name);
+    differs('repeat (--repeat)', p.result.repeat, first.result.repeat);
     differs('plan (the cells of the whole matrix)', p.result.plan, first.result.plan);
     differs('axes', p.result.axes, first.result.axes);
     differs('expectations', p.result.expectations, first.result.expectations);
@@ -76,6 +78,10 @@ export function mergeResults(parts: Part[]): RunResult {
         return p.result.containers.map(c => ({ ...c, startedMs: c.startedMs + shift }));
       })
       .sort((a, b) => a.startedMs - b.startedMs),
+    // Derived from every shard's cells together: a shard holds all repetitions of its cases, but a
+    // merged file must not depend on that.
+    flaky: flakyCases(cells),
+    signalVaries: signalVaries(cells),
     cells,
   };
 }

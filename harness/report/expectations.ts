@@ -3,6 +3,7 @@
 
 import { expectedText, isFailure, summarize, type Expectation, type ExpectationSummary } from '../expect/judge.js';
 import type { CellResult, RunResult } from '../results.js';
+import { determinismChecked } from './flaky.js';
 import { plural } from './format.js';
 
 export function whereText(e: Expectation): string {
@@ -50,17 +51,32 @@ export function expectationSummary(result: RunResult): ExpectationSummary {
   return summarize(result.cells, result.expectations, result.strict);
 }
 
-/** "42 met · 2 FAILED · 1 unjudged (not failing: the run is not strict)" */
+/**
+ * The run's verdict in one line, everything that fails it first: "FAIL: 2 cells failed an
+ * expectation, 1 case flaky · 42 met · 2 FAILED · 1 unjudged (not failing; …) · 1 FLAKY". The
+ * expectation counts appear when the scenario has expectations, the flaky count when some case ran
+ * more than once (only then could one be flaky).
+ */
 export function summaryText(result: RunResult): string {
   const s = expectationSummary(result);
+  const flaky = result.flaky.length;
   const parts = [
-    `${s.met} met`,
-    s.failed ? `${s.failed} FAILED` : '0 failed',
-    ...(s.unjudged ? [`${s.unjudged} unjudged (${result.strict ? 'failing: the run is strict' : 'not failing; --strict would fail them'})`] : []),
-    ...(s.notApplicable ? [`${s.notApplicable} not applicable`] : []),
+    ...(result.expectations.length
+      ? [
+          `${s.met} met`,
+          s.failed ? `${s.failed} FAILED` : '0 failed',
+          ...(s.unjudged ? [`${s.unjudged} unjudged (${result.strict ? 'failing: the run is strict' : 'not failing; --strict would fail them'})`] : []),
+          ...(s.notApplicable ? [`${s.notApplicable} not applicable`] : []),
+        ]
+      : []),
+    ...(determinismChecked(result) ? [flaky ? `${flaky} FLAKY` : '0 flaky'] : []),
   ];
-  const verdict = s.failingCells.length ? `FAIL: ${plural(s.failingCells.length, 'cell')} failed an expectation` : 'PASS';
-  return `${verdict} · ${parts.join(' · ')}${s.unused.length ? ` · matched no cell in this result: ${s.unused.map(i => `expect[${i}]`).join(', ')}` : ''}`;
+  const failures = [
+    ...(s.failingCells.length ? [`${plural(s.failingCells.length, 'cell')} failed an expectation`] : []),
+    ...(flaky ? [`${plural(flaky, 'case')} flaky`] : []),
+  ];
+  const verdict = failures.length ? `FAIL: ${failures.join(', ')}` : 'PASS';
+  return `${[verdict, ...parts].join(' · ')}${s.unused.length ? ` · matched no cell in this result: ${s.unused.map(i => `expect[${i}]`).join(', ')}` : ''}`;
 }
 
 export { expectedText };

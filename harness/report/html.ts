@@ -36,6 +36,18 @@ import { cellHref, esc, serverAnchor } from './html/escape.js';
 import { SCRIPT } from './html/script.js';
 import { CSS } from './html/style.js';
 import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
+import {
+  FLAKY_RULE,
+  SIGNAL_VARIES_RULE,
+  caseName,
+  determinismChecked,
+  flakyCaseIds,
+  flakyEntries,
+  repDetail,
+  repOutcome,
+  signalVariesEntries,
+  type RepeatedEntry,
+} from './flaky.js';
 import type { Reporter } from './types.js';
 
 // ---- A cell in a heatmap ----
@@ -82,26 +94,29 @@ function flags(slot: Slot): string {
 
 /**
  * One case: a single run fills the slot with its colour; repetitions get a chip each, and when
- * they disagree (tally has more than one outcome) the slot is outlined and says so.
+ * they disagree (tally has more than one outcome) the slot is outlined and says so. A flaky case
+ * (the verdicts disagree, not only the signal) gets a badge that links to the Flaky section.
  */
-function slotCell(slot: Slot | undefined, axes: readonly AxisName[]): string {
+function slotCell(slot: Slot | undefined, axes: readonly AxisName[], flaky: Set<string>): string {
   if (!slot) return '<td class="empty"></td>';
   if (slot.cells.length === 1) {
     const cell = slot.cells[0]!;
     return `<td class="one v-${esc(cell.verdict)}">${cellLink(cell, axes, false, false, flags(slot))}</td>`;
   }
   const disagree = tally(slot, 'short').length > 1;
+  const isFlaky = slot.cells.some((c) => flaky.has(c.caseId));
+  const badge = isFlaky ? '<a class="flaky-badge" href="#flaky">flaky</a> ' : '';
   const cap = disagree ? `≠ ${slotOutcome(slot, 'short')}` : `${slot.cells.length} reps agree`;
   return (
-    `<td class="multi${disagree ? ' disagree' : ''}" title="${esc(slotOutcome(slot, 'long'))}">` +
-    `<span class="cap">${esc(cap)}</span><span class="chips">${slot.cells.map((c) => cellLink(c, axes, true, true)).join('')}</span>${flags(slot)}</td>`
+    `<td class="multi${disagree ? ' disagree' : ''}${isFlaky ? ' flaky' : ''}" title="${esc(`${isFlaky ? 'flaky: ' : ''}${slotOutcome(slot, 'long')}`)}">` +
+    `<span class="cap">${badge}${esc(cap)}</span><span class="chips">${slot.cells.map((c) => cellLink(c, axes, true, true)).join('')}</span>${flags(slot)}</td>`
   );
 }
 
-function heatmap(view: MatrixView, axes: readonly AxisName[]): string {
+function heatmap(view: MatrixView, axes: readonly AxisName[], flaky: Set<string>): string {
   const head = `<tr><th class="row">session / launch / workload</th>${view.severs.map((s) => `<th class="col">${esc(s)}</th>`).join('')}</tr>`;
   const rows = view.rows.map(
-    (row) => `<tr><th class="row">${esc(rowLabel(row.key))}</th>${row.slots.map((s) => slotCell(s, axes)).join('')}</tr>`,
+    (row) => `<tr><th class="row">${esc(rowLabel(row.key))}</th>${row.slots.map((s) => slotCell(s, axes, flaky)).join('')}</tr>`,
   );
   const title = viewTitle(view, false);
   return (
@@ -117,6 +132,7 @@ function legend(): string {
   return (
     `<div class="legend">${items.join('')}` +
     '<span class="item"><span class="sw" style="outline:3px dashed #6a1b9a;outline-offset:-3px">≠ disagree</span> <span class="muted">The case ran several times and the repetitions disagreed; each repetition is its own chip.</span></span>' +
+    '<span class="item"><span class="sw flaky-badge">flaky</span> <span class="muted">The repetitions disagreed on the verdict, not only the signal or the time: the run fails (see Flaky).</span></span>' +
     '<span class="item"><span class="sw" style="background:#fff">⚑ check</span> <span class="muted">A check did not pass (⚑) or could not be answered (?).</span></span></div>'
   );
 }
@@ -124,9 +140,10 @@ function legend(): string {
 function heatmapsSection(result: RunResult): string {
   // The filters stick to the top while the heatmaps scroll by, and only then.
   const axes = filterAxes(result);
+  const flaky = flakyCaseIds(result);
   const blocks = targetNames(result).map((target) => {
     const views = matrixViews(result, target);
-    return `<h2 id="target-${esc(target)}">${esc(target)}</h2>${views.length ? views.map((v) => heatmap(v, axes)).join('') : '<p class="muted">No cells ran on this target.</p>'}`;
+    return `<h2 id="target-${esc(target)}">${esc(target)}</h2>${views.length ? views.map((v) => heatmap(v, axes, flaky)).join('') : '<p class="muted">No cells ran on this target.</p>'}`;
   });
   return `<section id="heatmaps"><h2>Heatmaps</h2>${filtersForm(result)}${legend()}<p class="muted">Click a cell for its timeline, processes and log. Text: the outcome (a killed probe's signal) and the time of death after the sever.</p>${blocks.join('')}</section>`;
 }
@@ -154,9 +171,13 @@ function header(result: RunResult): string {
     `finished ${result.finishedAt}`,
     `took ${seconds(result.durationMs)}`,
     plural(result.cells.length, 'cell'),
+    ...(result.repeat > 1 ? [`${result.repeat} repeats per case`] : []),
     `${result.tool.name} ${result.tool.version}`,
   ];
-  const counts = verdictCounts(result.cells).map(([v, n]) => `<span class="chip v-${v}">${esc(v)} ${n}</span>`);
+  const counts = [
+    ...verdictCounts(result.cells).map(([v, n]) => `<span class="chip v-${v}">${esc(v)} ${n}</span>`),
+    ...(result.flaky.length ? [`<a class="chip flaky-badge" href="#flaky">${esc(plural(result.flaky.length, 'case'))} flaky</a>`] : []),
+  ];
   const fixed = fixedExtraAxes(result);
   const paths = networkPathsText(result);
   const lines = [
@@ -177,6 +198,7 @@ function header(result: RunResult): string {
 function toc(result: RunResult): string {
   const links: [string, string][] = [
     ...(result.expectations.length ? [['expectations', 'Expectations'] as [string, string]] : []),
+    ...(determinismChecked(result) ? [['flaky', 'Flaky'] as [string, string]] : []),
     ...(compareViews(result).length ? [['across', 'Across targets'] as [string, string]] : []),
     ['heatmaps', 'Heatmaps'],
     ['latency', 'Detection latency'],
@@ -213,6 +235,34 @@ function expectationsSection(result: RunResult): string {
     failBlock +
     '<table><thead><tr><th>#</th><th>where</th><th>expected</th><th>met</th><th>failed</th><th>unjudged</th><th>n/a</th><th>why</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table></section>`
+  );
+}
+
+/** A case with its counts, a chip per repetition, and what each repetition came to and why. */
+function repeatedEntry(result: RunResult, e: RepeatedEntry, cls: string): string {
+  const chips = e.cells.map((c) => cellRef(c, `r${c.rep} ${repOutcome(c)}`)).join('');
+  const reps = e.cells.map((c) => `<li>rep ${esc(c.rep)} <code>${esc(c.id)}</code>: ${esc(repDetail(c))}</li>`).join('');
+  return `<div class="${cls}"><b>${esc(caseName(result, e.cells[0]!))}</b> <span class="muted">case <code>${esc(e.entry.caseId)}</code></span>: ${esc(e.counts)}<br>${chips}<ul>${reps}</ul></div>`;
+}
+
+/**
+ * After the failing expectations, because a flaky case fails the run as they do; only when some
+ * case ran more than once (then "none" is a finding too).
+ */
+function flakySection(result: RunResult): string {
+  if (!determinismChecked(result)) return '';
+  const flaky = flakyEntries(result);
+  const varies = signalVariesEntries(result);
+  const repeated = plural(repeatedCases(result.cells).size, 'case');
+  const head = flaky.length
+    ? `<p class="fail">${esc(plural(flaky.length, 'case'))} flaky of ${esc(repeated)} that ran more than once.</p><p>${esc(FLAKY_RULE)}</p>`
+    : `<p class="pass">No case is flaky: the repetitions of all ${esc(repeated)} that ran more than once agree on the verdict.</p>`;
+  return (
+    `<section id="flaky"><h2>Flaky</h2>${head}${flaky.map((e) => repeatedEntry(result, e, 'failing')).join('')}` +
+    (varies.length
+      ? `<h3>Signal varies (not failing)</h3><p class="muted">${esc(SIGNAL_VARIES_RULE)}</p>${varies.map((e) => repeatedEntry(result, e, 'varies')).join('')}`
+      : '') +
+    '</section>'
   );
 }
 
@@ -342,6 +392,7 @@ export function renderHtml(result: RunResult): string {
     header(result),
     toc(result),
     expectationsSection(result),
+    flakySection(result),
     claimsSection(result),
     acrossTargetsSection(result),
     heatmapsSection(result),

@@ -1,10 +1,14 @@
 // JUnit XML for CI systems: one testsuite per target, one testcase per cell. A cell fails when an
-// expectation about it failed (or, under --strict, could not be judged); cells that could not be
-// judged or where the sever does not apply are "skipped" with the reason, never a silent pass.
+// expectation about it failed (or, under --strict, could not be judged), and every repetition of a
+// flaky case fails with a <failure type="flaky"> (a CI system shows failures, and a case has no
+// testcase of its own); cells that could not be judged or where the sever does not apply are
+// "skipped" with the reason, never a silent pass.
 
+import { repeatsText, type FlakyCase, type SignalVariesCase } from '../expect/flaky.js';
 import { isFailure } from '../expect/judge.js';
 import type { CellResult, RunResult } from '../results.js';
 import { varyingExtraAxes } from './axes.js';
+import { repOutcome } from './flaky.js';
 import { caseLabel, repeatedCases, targetNames } from './matrix-view.js';
 import type { Reporter } from './types.js';
 
@@ -24,18 +28,48 @@ function outcome(c: CellResult): string {
   return `${c.verdict}${c.signal ? ` by ${c.signal}` : ''}${c.deathMs !== null ? ` after ${secs(c.deathMs)} s` : ''}${c.reason ? ` — ${c.reason}` : ''}`;
 }
 
-function testcase(result: RunResult, c: CellResult, repeated: Set<string>): { xml: string; failed: boolean; skipped: boolean } {
+/** The run's flaky and signal-varies cases by case id, with their repetitions' outcomes in words. */
+interface Repeats {
+  flaky: Map<string, FlakyCase>;
+  varies: Map<string, SignalVariesCase>;
+  /** "r1 survived; r2 killed SIGHUP at +5.65 s" per case id */
+  reps: Map<string, string>;
+}
+
+function repeats(result: RunResult): Repeats {
+  const byId = new Map(result.cells.map(c => [c.id, c]));
+  const reps = new Map(
+    [...result.flaky, ...result.signalVaries].map(e => {
+      const cells = e.cellIds.map(id => byId.get(id)).filter((c): c is CellResult => c !== undefined);
+      return [e.caseId, cells.map(c => `r${c.rep} ${repOutcome(c)}`).join('; ')] as const;
+    }),
+  );
+  return { flaky: new Map(result.flaky.map(f => [f.caseId, f])), varies: new Map(result.signalVaries.map(v => [v.caseId, v])), reps };
+}
+
+function testcase(result: RunResult, c: CellResult, repeated: Set<string>, r: Repeats): { xml: string; failed: boolean; skipped: boolean } {
   const failures = c.expectations.filter(o => isFailure(o, result.strict));
-  const skippedWhy = !failures.length && (c.verdict === 'inconclusive' || c.verdict === 'not-applicable') ? `${c.verdict}: ${c.reason}` : null;
+  const flaky = r.flaky.get(c.caseId);
+  const varies = r.varies.get(c.caseId);
+  const failed = failures.length > 0 || flaky !== undefined;
+  const skippedWhy = !failed && (c.verdict === 'inconclusive' || c.verdict === 'not-applicable') ? `${c.verdict}: ${c.reason}` : null;
   const name = `${caseLabel(c, varyingExtraAxes(result), '/', repeated.has(c.caseId))} [${c.id}]`;
+  const flakyText = flaky ? `flaky: ${repeatsText(flaky)} of case ${flaky.caseId}` : null;
   const body = [
     ...failures.map(o => `      <failure type="expectation" message="${xmlText(`expect[${o.expectation}]: ${o.detail}`)}">${xmlText(o.detail)}</failure>`),
+    ...(flakyText ? [`      <failure type="flaky" message="${xmlText(flakyText)}">${xmlText(`${flakyText}: ${r.reps.get(c.caseId)}`)}</failure>`] : []),
     ...(skippedWhy ? [`      <skipped message="${xmlText(skippedWhy)}"/>`] : []),
-    `      <system-out>${xmlText([`verdict: ${outcome(c)}`, ...c.expectations.map(o => `expect[${o.expectation}] ${o.status}: ${o.detail}`)].join('\n'))}</system-out>`,
+    `      <system-out>${xmlText(
+      [
+        `verdict: ${outcome(c)}`,
+        ...c.expectations.map(o => `expect[${o.expectation}] ${o.status}: ${o.detail}`),
+        ...(varies ? [`signal varies (not failing): ${repeatsText(varies)}: ${r.reps.get(c.caseId)}`] : []),
+      ].join('\n'),
+    )}</system-out>`,
   ];
   return {
     xml: [`    <testcase classname="${xmlText(`hangup-lab.${c.target}.${c.session}.${c.launch}`)}" name="${xmlText(name)}" time="${secs(c.timing.durationMs)}">`, ...body, '    </testcase>'].join('\n'),
-    failed: failures.length > 0,
+    failed,
     skipped: skippedWhy !== null,
   };
 }
@@ -43,13 +77,14 @@ function testcase(result: RunResult, c: CellResult, repeated: Set<string>): { xm
 export const junit: Reporter = {
   name: 'junit',
   fileName: 'junit.xml',
-  summary: 'JUnit XML for CI: one testcase per cell, a failure per unmet expectation, skipped = could not be judged',
+  summary: 'JUnit XML for CI: one testcase per cell, a failure per unmet expectation and per repetition of a flaky case, skipped = could not be judged',
   render(result) {
     const repeated = repeatedCases(result.cells);
+    const r = repeats(result);
     const suites = targetNames(result)
       .map(target => {
         const cells = result.cells.filter(c => c.target === target);
-        const cases = cells.map(c => testcase(result, c, repeated));
+        const cases = cells.map(c => testcase(result, c, repeated, r));
         const time = cells.reduce((sum, c) => sum + c.timing.durationMs, 0);
         return {
           tests: cases.length,

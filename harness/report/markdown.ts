@@ -30,6 +30,17 @@ import {
 import { cellsOn, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
 import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
+import {
+  FLAKY_RULE,
+  SIGNAL_VARIES_RULE,
+  caseName,
+  determinismChecked,
+  flakyCaseIds,
+  flakyEntries,
+  repDetail,
+  signalVariesEntries,
+  type RepeatedEntry,
+} from './flaky.js';
 import { fatalCgroup, senderText } from './sender.js';
 import type { Reporter } from './types.js';
 
@@ -45,10 +56,12 @@ function table(header: readonly string[], rows: string[][]): string[] {
 
 // ---- Matrices and their details ----
 
-function matrixTable(view: MatrixView): string[] {
+/** A flaky case's slot says so first: its counts alone could be read as a spread of times. */
+function matrixTable(view: MatrixView, flaky: Set<string>): string[] {
+  const text = (slot: Slot | undefined) => (slot?.cells.some((c) => flaky.has(c.caseId)) ? `**flaky** · ${longSlotText(slot)}` : longSlotText(slot));
   return table(
     ['session / launch / workload', ...view.severs],
-    view.rows.map((row) => [rowLabel(row.key), ...row.slots.map(longSlotText)]),
+    view.rows.map((row) => [rowLabel(row.key), ...row.slots.map(text)]),
   );
 }
 
@@ -146,9 +159,10 @@ function targetSection(result: RunResult, target: string): string[] {
   const repeated = repeatedCases(result.cells);
   const usual = usualPath(result);
   const views = matrixViews(result, target);
+  const flaky = flakyCaseIds(result);
   const blocks = views.flatMap((view) => {
     const title = viewTitle(view, false);
-    return [[`### Matrix${title ? `: ${title}` : ''}`], matrixTable(view), details(slotsInOrder(view), repeated, usual)];
+    return [[`### Matrix${title ? `: ${title}` : ''}`], matrixTable(view, flaky), details(slotsInOrder(view), repeated, usual)];
   });
   return [[`## ${target}`], ...(views.length ? blocks : [['_No cells ran on this target._']])]
     .filter((b) => b.length)
@@ -186,6 +200,36 @@ function expectationsSection(result: RunResult): string[] {
     ['## Expectations', '', `**${summaryText(result)}**${result.strict ? ' (strict: an inconclusive cell fails)' : ''}`].join('\n'),
     ...(failBlock.length ? [failBlock.join('\n')] : []),
     table(['#', 'where', 'expected', 'met', 'failed', 'unjudged', 'n/a', 'why'], rows).join('\n'),
+  ];
+}
+
+/** A case with its counts, then each repetition: outcome, sender, reason. */
+function repeatedEntry(result: RunResult, e: RepeatedEntry): string[] {
+  return [
+    `- **${escapeCell(caseName(result, e.cells[0]!))}** (case \`${e.entry.caseId}\`): ${e.counts}`,
+    ...e.cells.map((c) => `  - rep ${c.rep} (\`${c.id}\`): ${escapeCell(repDetail(c))}`),
+  ];
+}
+
+/**
+ * After the failing expectations, because a flaky case fails the run as they do: every case whose
+ * repetitions disagreed, then those whose signal alone varied. Only when some case ran more than
+ * once; then "none" is a finding too.
+ */
+function flakySection(result: RunResult): string[] {
+  if (!determinismChecked(result)) return [];
+  const flaky = flakyEntries(result);
+  const varies = signalVariesEntries(result);
+  const repeated = repeatedCases(result.cells).size;
+  const head = flaky.length
+    ? `**${plural(flaky.length, 'case')} flaky** of ${plural(repeated, 'case')} that ran more than once. ${FLAKY_RULE}`
+    : `No case is flaky: the repetitions of all ${plural(repeated, 'case')} that ran more than once agree on the verdict.`;
+  return [
+    [`## Flaky`, '', head].join('\n'),
+    ...(flaky.length ? [flaky.flatMap((e) => repeatedEntry(result, e)).join('\n')] : []),
+    ...(varies.length
+      ? [['### Signal varies (not failing)', '', SIGNAL_VARIES_RULE, '', ...varies.flatMap((e) => repeatedEntry(result, e))].join('\n')]
+      : []),
   ];
 }
 
@@ -383,6 +427,7 @@ function legend(): string[] {
     [
       ...VERDICTS.map((v) => `- **${v}**: ${VERDICT_LEGEND[v]}`),
       '- **2× survived / 1× killed SIGHUP**: the case ran several times and the repetitions disagreed; every outcome is shown with its count, never merged.',
+      '- **flaky**: the repetitions disagreed on the verdict (not only the signal or the time); the run fails, see Flaky.',
       '- **· reattach failed**, **· nap unknown**: a check the cell asked did not pass or could not be answered; see Checks.',
     ].join('\n'),
   ];
@@ -412,6 +457,7 @@ function header(result: RunResult): string[] {
     `Started ${result.startedAt}`,
     `took ${seconds(result.durationMs)}`,
     plural(result.cells.length, 'cell'),
+    ...(result.repeat > 1 ? [`${result.repeat} repeats per case`] : []),
     ...(result.shard ? [`shard ${result.shard.index}/${result.shard.count} of ${result.plan.length} cells`] : []),
     `${result.tool.name} ${result.tool.version}`,
   ];
@@ -436,6 +482,7 @@ export const markdown: Reporter = {
     const blocks = [
       ...header(result),
       ...expectationsSection(result),
+      ...flakySection(result),
       ...claimsSection(result),
       ...acrossTargetsSection(result),
       ...targetNames(result).flatMap((t) => targetSection(result, t)),

@@ -33,6 +33,7 @@ import {
 import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
 import { failingCells, summaryText } from './expectations.js';
 import { claimCounts, claimRows } from './claims.js';
+import { caseName, flakyEntries, repOutcome, signalVariesEntries } from './flaky.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2 } as const;
@@ -228,6 +229,37 @@ function expectationLines(result: RunResult): string[] {
   ];
 }
 
+/**
+ * The flaky cases near the top, like failing cells: each with its verdict counts and what every
+ * repetition came to; then the cases whose signal varied, which do not fail the run.
+ */
+function flakyLines(result: RunResult): string[] {
+  const flaky = flakyEntries(result);
+  const varies = signalVariesEntries(result);
+  const name = (cell: CellResult) => caseName(result, cell, '/', ' ');
+  const reps = (cells: CellResult[]) => wrapList('      ', cells.map((c) => `r${c.rep} ${repOutcome(c)}`));
+  return [
+    ...(flaky.length
+      ? [
+          `flaky: ${plural(flaky.length, 'case')} whose repetitions disagree on the verdict (fails the run; an inconclusive repetition counts):`,
+          ...flaky.flatMap((f) => [`  ≠ ${name(f.cells[0]!)}: ${f.counts}`, ...reps(f.cells)]),
+        ]
+      : []),
+    ...(varies.length
+      ? [
+          `signal varies: ${plural(varies.length, 'case')} killed every time, but not by the same signal (not failing):`,
+          ...varies.map((v) => `  ${name(v.cells[0]!)}: ${v.counts}`),
+        ]
+      : []),
+  ];
+}
+
+/** The run's verdict, last: when it has expectations, or repeated a case (so it checked determinism). */
+function statusLine(result: RunResult): string | null {
+  if (result.expectations.length) return `expectations: ${summaryText(result)}`;
+  return repeatedCases(result.cells).size ? `result: ${summaryText(result)}` : null;
+}
+
 function countsLine(view: MatrixView): string {
   const counts = verdictCounts(cellsInOrder(view)).map(([v, n]) => `${v} ${n}`);
   return `counts: ${counts.length ? counts.join(', ') : 'no cells'}`;
@@ -339,6 +371,7 @@ function headerLines(result: RunResult): string[] {
   const unknown = serversWithoutFingerprint(result).map((k) => `server ${k}: no fingerprint recorded`);
   return [
     `hangup-lab: ${oneLine(result.scenario.name)} — ${plural(result.cells.length, 'cell')} in ${seconds(result.durationMs)}` +
+      (result.repeat > 1 ? `, ${result.repeat} repeats per case` : '') +
       (result.shard ? ` (shard ${result.shard.index}/${result.shard.count} of ${result.plan.length} cells)` : ''),
     ...(fixed.length ? wrapList('fixed: ', fixed.map(([a, v]) => `${a}=${v}`)) : []),
     ...(result.sshdConfig ? [`sshd config: ${result.sshdConfig.file} (${result.sshdConfig.lines} lines, sha256 ${result.sshdConfig.sha256.slice(0, 12)}), after the harness drop-in`] : []),
@@ -359,15 +392,19 @@ export const terminal: Reporter = {
     const compared = compareViews(result);
     const layout = chooseLayout(result, views);
     const expectations = expectationLines(result);
+    const flaky = flakyLines(result);
+    const status = statusLine(result);
     const sections = [
       headerLines(result).join('\n'),
-      // Failing cells first, so a CI log shows them without scrolling; the summary closes the output too.
+      // Failing cells and flaky cases first, so a CI log shows them without scrolling; the summary
+      // closes the output too.
       ...(expectations.length > 1 ? [expectations.join('\n')] : []),
+      ...(flaky.length ? [flaky.join('\n')] : []),
       ...(result.claims ? [claimLines(result).join('\n')] : []),
       ...(compared.length ? compareSection(result, compared, views, layout, color) : views.map((v) => matrixSection(v, layout, repeated, color))),
       ...latencySection(result),
       [...checksLine(result), ...legendLines(layout, views)].join('\n'),
-      ...(expectations.length ? [expectations[0]!] : []),
+      ...(status ? [status] : []),
     ].filter((s) => s !== '');
     return sections.join('\n\n') + '\n';
   },

@@ -107,6 +107,7 @@ const schema = z
         sessionTimeoutMs: z.number().int().min(1000).optional(),
         afterSessionMs: z.number().int().min(0).optional(),
         latencyRepeats: z.number().int().min(1).max(50).default(5),
+        repeat: z.number().int().min(1).max(50).optional(),
         strict: z.boolean().default(false),
       })
       .strict()
@@ -129,7 +130,7 @@ export interface Scenario {
   expectations: Expectation[];
   /** the article's claims, when this is a claims file */
   claims: ClaimSet | null;
-  run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number; strict: boolean };
+  run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number; repeat?: number; strict: boolean };
 }
 
 export interface LoadOptions {

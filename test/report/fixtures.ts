@@ -1,11 +1,12 @@
 // A hand-written run of a small scenario against one server, covering every verdict the reports
 // must explain, plus what schema v2 added: a varied axis (user), a case repeated three times whose
-// repetitions disagree, detection latencies with a missing client exit, a sever through a NAT
+// repetitions disagree (flaky), detection latencies with a missing client exit, a sever through a NAT
 // router (second network path, pathBrokeMs later than the sever), checks that pass and fail, and a
 // survivor whose writes to the dead terminal failed. Kept plausible (pids, timings, reasons) so
 // rendered output reads like a real run.
 
 import { createHash } from 'node:crypto';
+import { flakyCases, signalVaries } from '../../harness/expect/flaky.js';
 import { judgeCell, type Expectation } from '../../harness/expect/judge.js';
 import type { CaughtSignal, CellResult, ProcessInfo, RunResult, TargetFingerprint } from '../../harness/results.js';
 
@@ -285,8 +286,14 @@ export const cells: CellResult[] = [
 
 const byId = (id: string) => cells.find((c) => c.id === id)!;
 
+// Shuffled on purpose: reports must lay cells out by axes, not by the order they finished in.
+const shuffled = [
+  'a3000003', '6f708192', 'e7f8091a', '1a2b3c4d', '8192a3b4', 'b4c5d6e7', '3c4d5e6f', 'a1000001',
+  '5e6f7081', 'd6e7f809', '2b3c4d5e', 'f8091a2b', '708192a3', 'c5d6e7f8', 'a2000002', '4d5e6f70',
+].map(byId);
+
 export const fixture: RunResult = {
-  schemaVersion: 3,
+  schemaVersion: 4,
   tool: { name: 'hangup-lab', version: '0.2.0' },
   scenario: {
     file: 'scenarios/pty-vs-exec.yaml',
@@ -315,14 +322,14 @@ export const fixture: RunResult = {
   sshdConfig: null,
   expectations: [],
   strict: false,
+  repeat: 1,
+  // The disowned drop's three repetitions disagree (2 survived, 1 killed): the one flaky case.
+  flaky: flakyCases(shuffled),
+  signalVaries: signalVaries(shuffled),
   plan: cells.map(c => c.id),
   shard: null,
   containers: [{ server: target.key, role: 'shared', startedMs: 200, bootMs: 4100 }],
-  // Shuffled on purpose: reports must lay cells out by axes, not by the order they finished in.
-  cells: [
-    'a3000003', '6f708192', 'e7f8091a', '1a2b3c4d', '8192a3b4', 'b4c5d6e7', '3c4d5e6f', 'a1000001',
-    '5e6f7081', 'd6e7f809', '2b3c4d5e', 'f8091a2b', '708192a3', 'c5d6e7f8', 'a2000002', '4d5e6f70',
-  ].map(byId),
+  cells: shuffled,
 };
 
 /** A fresh copy, so a test can alter it without affecting the others. */
@@ -360,6 +367,13 @@ export function withExpectations(result: RunResult, list: Expectation[] = expect
   return result;
 }
 
+/** Recomputes what results.json derives from the cells (flaky, signalVaries), as a run or merge would. */
+export function withDerived(result: RunResult): RunResult {
+  result.flaky = flakyCases(result.cells);
+  result.signalVaries = signalVaries(result.cells);
+  return result;
+}
+
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /**
@@ -370,7 +384,7 @@ export function runOrderCopy(): RunResult {
   const result = fixtureCopy();
   result.cells = cells.map((c) => ({ ...structuredClone(c), caseId: hash(c.caseId, 10) }));
   result.plan = result.cells.map((c) => c.id);
-  return result;
+  return withDerived(result);
 }
 
 const OPENSSH: Record<string, string> = {
@@ -454,5 +468,5 @@ export function multiTarget(names: readonly string[] = ['debian-bullseye', 'debi
   result.containers = fingerprints
     .map((fp, i) => ({ server: fp.key, role: 'shared' as const, startedMs: 200 + i * 150, bootMs: 4100 + i * 300 }))
     .sort((a, b) => a.startedMs - b.startedMs);
-  return result;
+  return withDerived(result);
 }

@@ -4,6 +4,7 @@
 
 import { AXIS_NAMES, type CellResult, type ProcessInfo, type RunResult } from '../../results.js';
 import { describeSender } from '../../observe/sender.js';
+import { repeatsText } from '../../expect/flaky.js';
 import { isFailure } from '../../expect/judge.js';
 import { axisValue, varyingAxes } from '../axes.js';
 import { checkOutcome } from '../checks.js';
@@ -11,7 +12,7 @@ import { configMismatches, fingerprintOneLiner } from '../fingerprint.js';
 import { offset, seconds } from '../format.js';
 import { caseLabel, reasonText, repeatedCases } from '../matrix-view.js';
 import { senderText } from '../sender.js';
-import { cellAnchor, esc, scriptJson, serverAnchor } from './escape.js';
+import { cellAnchor, cellHref, esc, scriptJson, serverAnchor } from './escape.js';
 
 // ---- Timeline ----
 
@@ -246,6 +247,23 @@ function serverBlock(result: RunResult, cell: CellResult): string {
   );
 }
 
+/**
+ * "flaky: 3 killed, 2 survived over 5 repeats" with a link to each repetition, on every repetition
+ * of a flaky case: one cell's verdict is only one of the answers. A varying signal is said quietly.
+ */
+function repeatsNote(result: RunResult, cell: CellResult): string {
+  const flaky = result.flaky.find((f) => f.caseId === cell.caseId);
+  const varies = flaky ? undefined : result.signalVaries.find((v) => v.caseId === cell.caseId);
+  const entry = flaky ?? varies;
+  if (!entry) return '';
+  const links = entry.cellIds.map((id, i) => {
+    const rep = `r${result.cells.find((c) => c.id === id)?.rep ?? i + 1}`;
+    return id === cell.id ? `<b>${esc(rep)}</b>` : `<a href="${cellHref(id)}">${esc(rep)}</a>`;
+  });
+  const text = `${flaky ? 'flaky' : 'signal varies'}: ${repeatsText(entry)}`;
+  return `<p class="${flaky ? 'fail flaky-note' : 'muted'}">${esc(text)} · ${links.join(' ')}${flaky ? ' · <a href="#flaky">all flaky cases</a>' : ''}</p>`;
+}
+
 function recordingBlock(cell: CellResult): string {
   const rec = cell.recording;
   if (!rec) return '';
@@ -267,6 +285,7 @@ export function cellDetail(result: RunResult, cell: CellResult, repeated: Set<st
     '<a class="close" href="#" title="close (Esc)">×</a>' +
     `<h2><span class="badge v-${esc(cell.verdict)}">${esc(cell.verdict)}</span> ${esc(title)}</h2>` +
     `<p>${esc(reasonText(cell.reason))}</p>` +
+    repeatsNote(result, cell) +
     `<section class="timeline"><h3>Timeline (ms after the sever)</h3>${timelineSvg(cell)}` +
     (timeline.length
       ? `<details><summary>All ${esc(timeline.length)} events</summary><table>${timeline.join('')}</table></details>`
