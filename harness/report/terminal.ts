@@ -242,7 +242,7 @@ function flakyLines(result: RunResult): string[] {
     ...(flaky.length
       ? [
           `flaky: ${plural(flaky.length, 'case')} whose repetitions disagree on the verdict (fails the run; an inconclusive repetition counts):`,
-          ...flaky.flatMap((f) => [`  ≠ ${name(f.cells[0]!)}: ${f.counts}`, ...reps(f.cells)]),
+          ...flaky.flatMap((f) => [`  ~ ${name(f.cells[0]!)}: ${f.counts}`, ...reps(f.cells)]),
         ]
       : []),
     ...(varies.length

@@ -1,16 +1,17 @@
 import t, { type Test } from 'tap';
 import { BadInputError, ExitCode } from '../../harness/errors.js';
+import { flakyCases, signalVaries } from '../../harness/expect/flaky.js';
 import { judgeCell } from '../../harness/expect/judge.js';
 import { shardOf } from '../../harness/matrix/shard.js';
 import { mergeResults, type Part } from '../../harness/merge/merge.js';
 import { reporters } from '../../harness/report/registry.js';
 import type { RunResult } from '../../harness/results.js';
-import { expectations, multiTarget, runOrderCopy, withExpectations } from '../report/fixtures.js';
+import { expectations, multiTarget, repeatedRun, runOrderCopy, withExpectations } from '../report/fixtures.js';
 
 /**
  * The results.json `--shard i/n` would write for each shard of this run: the same clock and plan,
- * its own cells in run order, the fingerprints of the servers its cells used, and (all of them in
- * shard 1) the containers.
+ * its own cells in run order and the flaky cases among them, the fingerprints of the servers its
+ * cells used, and (all of them in shard 1) the containers.
  */
 function split(result: RunResult, n: number): Part[] {
   return Array.from({ length: n }, (_, i) => {
@@ -22,6 +23,8 @@ function split(result: RunResult, n: number): Part[] {
       shard: { index, count: n },
       targets: structuredClone(result.targets.filter((fp) => servers.has(fp.key))),
       containers: index === 1 ? structuredClone(result.containers) : [],
+      flaky: flakyCases(cells),
+      signalVaries: signalVaries(cells),
       cells: structuredClone(cells),
     };
     return { file: `shard-${index}-of-${n}/results.json`, result: part };
@@ -44,6 +47,7 @@ const originals: [string, () => RunResult][] = [
   ['the fixture, strict', () => withExpectations(runOrderCopy(), expectations, true)],
   ['two targets', () => withExpectations(multiTarget())],
   ['three targets', () => withExpectations(multiTarget(['debian-bullseye', 'debian-bookworm', 'debian-trixie']))],
+  ['a repeated run (--repeat 3)', () => withExpectations(repeatedRun())],
 ];
 
 t.test('the originals are realistic: cells in plan order, outcomes judged, expectations failing', async (t) => {
@@ -130,6 +134,29 @@ t.test('targets run separately (--target) merge like shards', async (t) => {
     const merged = mergeResults(order);
     t.same(merged, original);
     for (const r of Object.values(reporters)) t.equal(r.render(merged), r.render(original), r.name);
+  }
+});
+
+t.test('a repeated run: each shard holds whole cases and their flaky ones; the merge recomputes the lists', async (t) => {
+  const original = withExpectations(repeatedRun());
+  t.equal(original.flaky.length, 2, 'the disowned drop and the inconclusive nohup');
+  t.equal(original.signalVaries.length, 1);
+  for (let n = 2; n <= 4; n++) {
+    const parts = split(original, n);
+    for (const p of parts) {
+      const cases = new Set(p.result.cells.map((c) => c.caseId));
+      t.equal(p.result.cells.length, cases.size * 3, `shard ${p.result.shard!.index}/${n}: every case with its 3 repetitions`);
+    }
+    t.same(parts.flatMap((p) => p.result.flaky).map((f) => f.caseId).sort(), original.flaky.map((f) => f.caseId).sort(), `${n} shards: each flaky case in its shard`);
+    // A part whose lists were lost or edited: the merge takes them from the cells alone.
+    for (const p of parts) {
+      p.result.flaky = [];
+      p.result.signalVaries = [];
+    }
+    const merged = mergeResults(parts);
+    t.same(merged.flaky, original.flaky, `${n} shards: flaky recomputed`);
+    t.same(merged.signalVaries, original.signalVaries);
+    t.equal(JSON.stringify(merged), JSON.stringify(original));
   }
 });
 
@@ -222,11 +249,11 @@ t.test('errors: another schema version, naming the file', async (t) => {
   (parts[1].result as { schemaVersion: number }).schemaVersion = 2;
   t.equal(
     mergeError(t, parts).message,
-    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 3; merge results written by the same version',
+    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 4; merge results written by the same version',
   );
   const first = three();
-  (first[0].result as { schemaVersion: number }).schemaVersion = 4;
-  t.match(mergeError(t, first).message, /^shard-1-of-3\/results\.json: schemaVersion 4/);
+  (first[0].result as { schemaVersion: number }).schemaVersion = 3;
+  t.match(mergeError(t, first).message, /^shard-1-of-3\/results\.json: schemaVersion 3/, 'v3 has no flaky list: not read');
   t.match(mergeError(t, [{ file: 'empty.json', result: null as unknown as RunResult }]).message, /^empty\.json: schemaVersion undefined/);
 });
 
@@ -239,6 +266,7 @@ t.test('errors: parts of different runs, naming the file and the first file', as
     ['expectations', (r) => (r.expectations = r.expectations.slice(1))],
     ['expectations', (r) => (r.expectations[0]!.why = 'another reason')],
     ['strictness (--strict)', (r) => (r.strict = true)],
+    ['repeat (--repeat)', (r) => (r.repeat = 5)],
   ];
   for (const [what, change] of cases) {
     const parts = three();

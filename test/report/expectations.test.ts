@@ -5,7 +5,7 @@ import { expectationRows, failingCells, summaryText, whereText } from '../../har
 import { markdown } from '../../harness/report/markdown.js';
 import { terminal } from '../../harness/report/terminal.js';
 import type { CellResult, RunResult } from '../../harness/results.js';
-import { expectations, fixture, fixtureCopy, multiTarget, withExpectations } from './fixtures.js';
+import { expectations, fixture, fixtureCopy, multiTarget, steadyCopy, withExpectations } from './fixtures.js';
 
 /** From a heading line to the next heading of the same or a higher level. */
 function section(out: string, heading: string): string {
@@ -36,8 +36,9 @@ function cellOf(result: RunResult, target: string, fixtureId: string): CellResul
   )!;
 }
 
+// The fixture's disowned drop is flaky (2 survived, 1 killed), which fails the run as well.
 const SUMMARY =
-  'FAIL: 2 cells failed an expectation · 8 met · 2 FAILED · 1 unjudged (not failing; --strict would fail them) · 1 not applicable · matched no cell in this result: expect[4]';
+  'FAIL: 2 cells failed an expectation, 1 case flaky · 8 met · 2 FAILED · 1 unjudged (not failing; --strict would fail them) · 1 not applicable · 1 FLAKY · matched no cell in this result: expect[4]';
 
 // ---- The shared helpers ----
 
@@ -51,11 +52,20 @@ t.test('summaryText: verdict, counts, what is not failing and why, unused expect
   t.equal(summaryText(withExpectations(fixtureCopy())), SUMMARY);
   t.equal(
     summaryText(withExpectations(fixtureCopy(), expectations, true)),
-    'FAIL: 3 cells failed an expectation · 8 met · 2 FAILED · 1 unjudged (failing: the run is strict) · 1 not applicable · matched no cell in this result: expect[4]',
+    'FAIL: 3 cells failed an expectation, 1 case flaky · 8 met · 2 FAILED · 1 unjudged (failing: the run is strict) · 1 not applicable · 1 FLAKY · matched no cell in this result: expect[4]',
   );
-  t.equal(summaryText(withExpectations(fixtureCopy(), [expectations[2]!])), 'PASS · 2 met · 0 failed', 'nothing else to say');
-  const one = withExpectations(fixtureCopy(), [expectations[1]!]);
+  t.equal(summaryText(withExpectations(steadyCopy(), [expectations[2]!])), 'PASS · 2 met · 0 failed · 0 flaky', 'nothing else to say');
+  t.equal(summaryText(withExpectations(fixtureCopy(), [expectations[2]!])), 'FAIL: 1 case flaky · 2 met · 0 failed · 1 FLAKY', 'a flaky case alone fails');
+  const one = withExpectations(steadyCopy(), [expectations[1]!]);
   t.match(summaryText(one), /^FAIL: 1 cell failed an expectation · /);
+});
+
+t.test('summaryText: without expectations, only determinism; nothing repeated, nothing to check', async (t) => {
+  t.equal(summaryText(fixtureCopy()), 'FAIL: 1 case flaky · 1 FLAKY');
+  t.equal(summaryText(steadyCopy()), 'PASS · 0 flaky');
+  const once = steadyCopy();
+  once.cells = once.cells.filter((c) => c.rep === 1);
+  t.equal(summaryText(once), 'PASS', 'no case ran twice: no flaky count');
 });
 
 t.test('expectationRows and failingCells', async (t) => {
@@ -123,7 +133,7 @@ t.test('markdown: the table of expectations with their counts', async (t) => {
 
 t.test('markdown: strict says so, and lists the inconclusive cell as failing', async (t) => {
   const s = section(markdown.render(withExpectations(fixtureCopy(), expectations, true)), '## Expectations');
-  t.match(s, '(failing: the run is strict) · 1 not applicable · matched no cell in this result: expect[4]** (strict: an inconclusive cell fails)\n');
+  t.match(s, '(failing: the run is strict) · 1 not applicable · 1 FLAKY · matched no cell in this result: expect[4]** (strict: an inconclusive cell fails)\n');
   t.match(s, '### Failing cells (3)');
   t.match(
     s,
@@ -132,8 +142,8 @@ t.test('markdown: strict says so, and lists the inconclusive cell as failing', a
 });
 
 t.test('markdown: all met: PASS and no failing cells block', async (t) => {
-  const s = section(markdown.render(withExpectations(fixtureCopy(), [expectations[2]!])), '## Expectations');
-  t.match(s, '**PASS · 2 met · 0 failed**');
+  const s = section(markdown.render(withExpectations(steadyCopy(), [expectations[2]!])), '## Expectations');
+  t.match(s, '**PASS · 2 met · 0 failed · 0 flaky**');
   t.notMatch(s, 'Failing cells');
   t.equal(tableRows(s).length, 3);
 });
@@ -176,10 +186,10 @@ t.test('terminal: strict lists the inconclusive cell; all met prints the summary
   const strict = terminal.render(withExpectations(fixtureCopy(), expectations, true));
   t.match(strict, '  ✗ debian-bookworm exec/nohup/quiet × client-kill · user=lab (8192a3b4)\n      expect[0] (nohup ignores SIGHUP): expected survived; could not be judged:');
   t.match(strict, '— fails because the run is strict');
-  const pass = terminal.render(withExpectations(fixtureCopy(), [expectations[2]!]));
+  const pass = terminal.render(withExpectations(steadyCopy(), [expectations[2]!]));
   t.notMatch(pass, '✗');
   t.equal(pass.split('\n').filter((l) => l.startsWith('expectations: ')).length, 1);
-  t.equal(pass.trimEnd().split('\n').at(-1), 'expectations: PASS · 2 met · 0 failed');
+  t.equal(pass.trimEnd().split('\n').at(-1), 'expectations: PASS · 2 met · 0 failed · 0 flaky');
 });
 
 t.test('terminal: a long detail stays on one line', async (t) => {

@@ -374,6 +374,17 @@ export function withDerived(result: RunResult): RunResult {
   return result;
 }
 
+/**
+ * The fixture with no flaky case: the third repetition of the disowned drop survived like the other
+ * two, so a test can see a run pass.
+ */
+export function steadyCopy(): RunResult {
+  const result = fixtureCopy();
+  const third = result.cells.find((c) => c.id === 'a3000003')!;
+  Object.assign(third, structuredClone(cells.find((c) => c.id === 'a2000002')!), { id: third.id, rep: 3 });
+  return withDerived(result);
+}
+
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /**
@@ -383,6 +394,41 @@ const hash = (text: string, length: number) => createHash('sha256').update(text)
 export function runOrderCopy(): RunResult {
   const result = fixtureCopy();
   result.cells = cells.map((c) => ({ ...structuredClone(c), caseId: hash(c.caseId, 10) }));
+  result.plan = result.cells.map((c) => c.id);
+  return withDerived(result);
+}
+
+/**
+ * The fixture as `--repeat 3` runs it, in run order: every case three times, repetitions adjacent,
+ * rep 1 keeping the case's id (the disowned drop had three already). Besides the disowned drop, two
+ * cases come out differently once: pty/nohup client-kill is inconclusive in rep 2 (flaky: an
+ * inconclusive repetition counts), and root's pty/background client-kill dies of SIGTERM from
+ * systemd in rep 3 instead of SIGHUP from bash (the signal varies, the verdict does not).
+ */
+export function repeatedRun(repeat = 3): RunResult {
+  const result = runOrderCopy();
+  result.repeat = repeat;
+  result.cells = result.cells.flatMap((c) => {
+    if (result.cells.some((x) => x.caseId === c.caseId && x.rep > 1)) return [c];
+    return Array.from({ length: repeat }, (_, i): CellResult =>
+      i === 0 ? c : { ...structuredClone(c), id: hash(`${c.id}:${i + 1}`, 8), rep: i + 1, timing: { ...c.timing, startedMs: c.timing.startedMs + i * 25_000 } },
+    );
+  });
+  const repOf = (id: string, rep: number) => {
+    const caseId = result.cells.find((c) => c.id === id)!.caseId;
+    return result.cells.find((c) => c.caseId === caseId && c.rep === rep)!;
+  };
+  Object.assign(repOf('4d5e6f70', 2), {
+    verdict: 'inconclusive',
+    reason: 'the probe never logged its start: the hangup reached it while it was starting',
+    sessionEndedMs: 15,
+  });
+  Object.assign(repOf('e7f8091a', 3), {
+    reason: 'SIGTERM from systemd (pid 1), dead 0.21 s after the sever',
+    signal: 'SIGTERM',
+    signalSender: { pid: 1, comm: 'systemd', code: 0 },
+    deathMs: 210,
+  });
   result.plan = result.cells.map((c) => c.id);
   return withDerived(result);
 }

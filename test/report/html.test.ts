@@ -64,7 +64,7 @@ t.test('shard note and the user sshd config', async (t) => {
 t.test('heatmap text: signal and time; disagreeing repetitions are marked', async (t) => {
   const out = html.render(fixtureCopy());
   t.match(out, /data-cell-id="2b3c4d5e"[^>]*>HUP<small>\+0\.04 s<\/small>/);
-  t.match(out, /<td class="multi disagree"[^>]*><span class="cap">≠ 2× survived \/ 1× killed HUP<\/span>/);
+  t.match(out, /<td class="multi disagree flaky"[^>]*><span class="cap"><a class="flaky-badge" href="#flaky">flaky<\/a> ≠ 2× survived \/ 1× killed HUP<\/span>/);
   t.match(out, /data-cell-id="a3000003"[^>]*>HUP \+5\.65 s</);
   t.match(out, '⚑ reattach failed');
   t.match(out, '<form id="filters" hidden>');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { junit, xmlText } from '../../harness/report/junit.js';
 import type { RunResult } from '../../harness/results.js';
-import { expectations, fixture, fixtureCopy, multiTarget, withExpectations } from './fixtures.js';
+import { expectations, fixture, fixtureCopy, multiTarget, steadyCopy, withDerived, withExpectations } from './fixtures.js';
 
 // ---- A small, strict XML 1.0 reader: enough to prove the output well-formed and to walk it ----
 
@@ -86,7 +86,12 @@ function testcases(doc: Element) {
       suite: suite.attrs.name!,
       name: tc.attrs.name!,
       id: tc.attrs.name!.match(/\[(\w+)\]$/)?.[1],
-      failures: kids(tc, 'failure').map((f) => f.attrs.message!),
+      failures: kids(tc, 'failure')
+        .filter((f) => f.attrs.type === 'expectation')
+        .map((f) => f.attrs.message!),
+      flaky: kids(tc, 'failure')
+        .filter((f) => f.attrs.type === 'flaky')
+        .map((f) => ({ message: f.attrs.message!, text: f.text })),
       skipped: kids(tc, 'skipped').map((s) => s.attrs.message!),
       out: kids(tc, 'system-out')[0]?.text,
       el: tc,
@@ -250,9 +255,9 @@ t.test('skipped: inconclusive and not-applicable cells, with the reason', async 
     'also without expectations',
   );
   t.same(
-    testcases(parse(fixture)).filter((c) => c.failures.length),
+    testcases(parse(steadyCopy())).filter((c) => c.failures.length || c.flaky.length),
     [],
-    'and without expectations nothing fails',
+    'and without expectations or a flaky case nothing fails',
   );
 });
 
@@ -265,7 +270,8 @@ t.test('strict: an inconclusive cell an expectation covers fails instead of bein
     'expect[0]: expected survived; could not be judged: probe pid 2129 vanished from /proc but its log has no exit record',
   ]);
   t.same(cases.find((c) => c.id === '708192a3')!.skipped.length, 1, 'not-applicable is skipped even when strict');
-  t.equal(doc.attrs.failures, '3');
+  // Three cells fail an expectation, and the flaky case's other two repetitions fail as flaky.
+  t.equal(doc.attrs.failures, '5');
   t.equal(doc.attrs.skipped, '3');
 
   const uncovered = withExpectations(fixtureCopy(), expectations.slice(1), true);
@@ -300,6 +306,40 @@ t.test('escaping: markup characters, quotes and control characters', async (t) =
   t.match(cases.find((c) => c.id === '8192a3b4')!.out!, 'read </system-out> & <failure message="x"/>]]> [0m done');
   t.same(cases.find((c) => c.id === 'a3000003')!.failures, ['expect[3]: expected <survived> & "saw" killed']);
   t.notMatch(out, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/, 'no control characters in the file');
+});
+
+t.test('every repetition of a flaky case fails, type "flaky", with the counts and each repetition', async (t) => {
+  const doc = parse(fixtureCopy());
+  const cases = testcases(doc);
+  const message = 'flaky: 2 survived, 1 killed over 3 repeats of case case-drop-disown';
+  const flaky = cases.filter((c) => c.flaky.length);
+  t.same(flaky.map((c) => c.id).sort(), ['a1000001', 'a2000002', 'a3000003'], 'all three repetitions, the survivors too');
+  for (const c of flaky) {
+    t.same(c.flaky, [{ message, text: `${message}: r1 survived; r2 survived; r3 killed SIGHUP at +5.65 s` }]);
+    t.same(c.skipped, [], 'never skipped');
+  }
+  t.equal(doc.attrs.failures, '3', 'counted as failures');
+  t.equal(kids(doc, 'testsuite')[0]!.attrs.failures, '3');
+
+  // An inconclusive repetition makes the case flaky, and the failure wins over <skipped>.
+  const withInconclusive = steadyCopy();
+  Object.assign(withInconclusive.cells.find((c) => c.id === 'a2000002')!, { verdict: 'inconclusive', reason: 'probe never logged its start' });
+  const c = testcases(parse(withDerived(withInconclusive))).find((x) => x.id === 'a2000002')!;
+  t.same([c.flaky.map((f) => f.message), c.skipped], [['flaky: 2 survived, 1 inconclusive over 3 repeats of case case-drop-disown'], []]);
+});
+
+t.test('a case whose signal alone varies does not fail: system-out says so', async (t) => {
+  const result = steadyCopy();
+  const [r1, r2, r3] = ['a1000001', 'a2000002', 'a3000003'].map((id) => result.cells.find((c) => c.id === id)!);
+  Object.assign(r1!, { verdict: 'killed', signal: 'SIGTERM', deathMs: 10_020 });
+  Object.assign(r2!, { verdict: 'killed', signal: 'SIGHUP', deathMs: 5_600 });
+  Object.assign(r3!, { verdict: 'killed', signal: 'SIGTERM', deathMs: 10_010 });
+  const cases = testcases(parse(withDerived(result)));
+  t.same(cases.filter((c) => c.failures.length || c.flaky.length), []);
+  t.match(
+    cases.find((c) => c.id === 'a2000002')!.out!,
+    '\nsignal varies (not failing): 2 SIGTERM, 1 SIGHUP over 3 repeats: r1 killed SIGTERM at +10.02 s; r2 killed SIGHUP at +5.60 s; r3 killed SIGTERM at +10.01 s',
+  );
 });
 
 t.test('the testcase name names the varying axes, and the repetition only of repeated cases', async (t) => {

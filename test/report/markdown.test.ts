@@ -1,7 +1,7 @@
 import t from 'tap';
 import { markdown } from '../../harness/report/markdown.js';
 import { VERDICTS } from '../../harness/results.js';
-import { fixture, fixtureCopy } from './fixtures.js';
+import { fixture, fixtureCopy, withDerived } from './fixtures.js';
 
 /** Splits a table row on unescaped pipes, dropping the empty ends. */
 function tableCells(line: string): string[] {
@@ -53,7 +53,7 @@ t.test('one matrix per value of the varying axis, only the rows and columns it u
   t.equal(lab[1], '|---|---|---|---|---|');
   t.same(lab.slice(2).map(tableCells), [
     ['pty / foreground / quiet', 'n/a', 'killed SIGHUP (+0.04 s)', '—', '—'],
-    ['pty / disown / quiet', '—', '—', '2× survived / 1× killed SIGHUP (+5.65 s)', '—'],
+    ['pty / disown / quiet', '—', '—', '**flaky** · 2× survived / 1× killed SIGHUP (+5.65 s)', '—'],
     ['pty / nohup / quiet', 'survived', 'survived', '—', 'survived'],
     ['pty / tmux / quiet', 'survived', 'survived · reattach failed', '—', '—'],
     ['exec / foreground / quiet', 'n/a', 'session-open', '—', '—'],
@@ -91,7 +91,7 @@ t.test('repetitions that agree share one slot with their count and time spread',
   const rep1 = result.cells.find((c) => c.id === 'a1000001')!;
   Object.assign(rep1, { verdict: 'killed', signal: 'SIGHUP', deathMs: 5_330 });
   result.cells = result.cells.filter((c) => c.id !== 'a2000002');
-  t.match(markdown.render(result), '| pty / disown / quiet | — | — | 2× killed SIGHUP (+5.33 s … +5.65 s) | — |');
+  t.match(markdown.render(withDerived(result)), '| pty / disown / quiet | — | — | 2× killed SIGHUP (+5.33 s … +5.65 s) | — |');
 });
 
 t.test('pipes in table cells are escaped', async (t) => {
