@@ -13,6 +13,7 @@ import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { TARGETS } from '../target/targets.js';
+import { checkBlocks, checkExpectationCells, checkLogindExtra, checkRootLogin, checkSshdExtra } from './contradictions.js';
 import { parseSshdConfigFile, type SshdConfigFile } from './sshd-config-file.js';
 import { aliveText, kernelText, parseAlive, parseKernel, SYSCTLS } from './values.js';
 
@@ -74,7 +75,15 @@ const schema = z
       .strict()
       .default({ ClientAliveInterval: 0, ClientAliveCountMax: 3, TCPKeepAlive: true, extra: [] }),
     kernel: z.record(z.string(), z.number().int().min(0)).default({}),
-    logind: z.object({ KillUserProcesses: z.boolean().default(false) }).strict().default({ KillUserProcesses: false }),
+    logind: z
+      .object({
+        KillUserProcesses: z.boolean().default(false),
+        // Free-form lines for the [Login] section of the target's logind drop-in; systemd-logind
+        // itself judges keys and values when the target starts (harness/target/container.ts).
+        extra: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=.*$/, 'must be "Key=Value"')).default([]),
+      })
+      .strict()
+      .default({ KillUserProcesses: false, extra: [] }),
     client: z
       .object({ ServerAliveInterval: z.number().int().min(0).default(0), ServerAliveCountMax: z.number().int().min(0).default(3) })
       .strict()
@@ -125,6 +134,8 @@ export interface Scenario {
   axes: Axes;
   /** free-form sshd lines, the same on every server */
   sshdExtra: string[];
+  /** free-form "Key=Value" lines for logind's [Login] section, the same on every server */
+  logindExtra: string[];
   /** a user's own sshd_config installed as every target's config (sshd.config or --sshd-config) */
   sshdConfig: SshdConfigFile | null;
   expectations: Expectation[];
@@ -136,6 +147,11 @@ export interface Scenario {
 export interface LoadOptions {
   /** --sshd-config: overrides the scenario's sshd.config (a path relative to the working directory) */
   sshdConfig?: string;
+  /**
+   * Accept cells that can never run (a sever that cannot apply to their session and launch): the
+   * demo shows one cell, and "this cannot apply, and why" is an answer it gives on purpose.
+   */
+  allowNotApplicable?: boolean;
 }
 
 /** Load and validate a scenario; every error is one line naming the file, the field and the fix. */
@@ -248,7 +264,10 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
   // A user's own sshd_config: its global keepalive settings are the defaults of the sshd axes, so
   // the cells say what the file says (the fingerprint then checks sshd agrees).
   const configPath = opts.sshdConfig ?? (s.sshd.config === undefined ? undefined : path.resolve(path.dirname(file), s.sshd.config));
-  const sshdConfig = configPath === undefined ? null : parseSshdConfigFile(configPath, opts.sshdConfig === undefined ? `${file}: sshd.config` : '--sshd-config');
+  const configWhere = opts.sshdConfig === undefined ? `${file}: sshd.config` : '--sshd-config';
+  const sshdConfig = configPath === undefined ? null : parseSshdConfigFile(configPath, configWhere);
+  checkSshdExtra(s.sshd.extra, fail);
+  checkLogindExtra(s.logind.extra, fail);
   if (sshdConfig) {
     const given = raw as { sshd?: Record<string, unknown> };
     for (const key of ['ClientAliveInterval', 'ClientAliveCountMax', 'TCPKeepAlive'] as const) {
@@ -334,8 +353,17 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
       latencyRepeats: b.latencyRepeats ?? s.run.latencyRepeats,
     };
   });
+  if (!opts.allowNotApplicable) {
+    checkBlocks(
+      blocks,
+      b => (s.matrices ? `matrices[${b}]` : 'axes'),
+      (b, i) => (i < topInclude.length ? `include[${i}]` : `matrices[${b}].include[${i - topInclude.length}]`),
+      fail,
+    );
+  }
   // Every value any cell can carry, includes too: a report must never hide a value as "fixed".
   const combos = blocks.flatMap(blockCombinations);
+  checkRootLogin(combos, s.sshd.extra, sshdConfig?.permitRootLogin ? { where: `${configWhere} ${sshdConfig.file}`, ...sshdConfig.permitRootLogin } : null, fail);
   const axes = Object.fromEntries(
     AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => [...b.axes[a], ...b.include.flatMap(p => (p[a] === undefined ? [] : [p[a]!]))]))]]),
   ) as Axes;
@@ -375,6 +403,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     const where = `expect[${i}]`;
     const wherePattern = patternOf(e.where, `${where}.where`);
     const verdicts = verdictsOf(e.verdict, `${where}.verdict`);
+    if (!opts.allowNotApplicable) checkExpectationCells(combos, wherePattern, verdicts, `${where}.where`, fail);
     if (e.signal !== undefined) {
       signalOf(e.signal, `${where}.signal`);
       if (!verdicts.includes('killed')) fail(`${where}.signal`, `a signal only applies to the verdict "killed"; add killed to verdict or remove signal`);
@@ -420,6 +449,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     blocks,
     axes,
     sshdExtra: s.sshd.extra,
+    logindExtra: s.logind.extra,
     sshdConfig,
     expectations,
     claims,

@@ -15,6 +15,8 @@ export interface SshdConfigFile {
   includes: string[];
   /** how many Match blocks the file has (they can override the global values per connection) */
   matchBlocks: number;
+  /** the global PermitRootLogin and its line, when the file sets one (cells of user root need key login) */
+  permitRootLogin: { value: string; line: number } | null;
 }
 
 /** sshd_config(5) TIME FORMATS: "90", "1m30s", "2h". Returns seconds, or null when malformed. */
@@ -42,7 +44,7 @@ export function configLine(line: string): { keyword: string; value: string } | n
 }
 
 /** Pure: the global keepalive values of a config text; `where` prefixes error messages. */
-export function readGlobals(text: string, where: string): Pick<SshdConfigFile, 'global' | 'includes' | 'matchBlocks'> {
+export function readGlobals(text: string, where: string): Pick<SshdConfigFile, 'global' | 'includes' | 'matchBlocks' | 'permitRootLogin'> {
   const first = new Map<string, { value: string; line: number }>();
   const includes: string[] = [];
   let matchBlocks = 0;
@@ -74,6 +76,7 @@ export function readGlobals(text: string, where: string): Pick<SshdConfigFile, '
     global: { ClientAliveInterval: seconds('ClientAliveInterval', 0), ClientAliveCountMax: count('ClientAliveCountMax', 3), TCPKeepAlive: yes },
     includes,
     matchBlocks,
+    permitRootLogin: first.get('permitrootlogin') ?? null,
   };
 }
 

@@ -132,7 +132,7 @@ t.test('merge: bad files are one line, exit 2', async t => {
   t.match(r.stderr, /give the results\.json files to merge/);
   r = cli('merge', path.join(dir, 'a.json'));
   t.equal(r.status, 2);
-  t.match(r.stderr, /a\.json: schemaVersion 1, this hangup-lab reads 3/);
+  t.match(r.stderr, /a\.json: schemaVersion 1, this hangup-lab reads \d+/);
   r = cli('merge', path.join(dir, 'b.json'));
   t.equal(r.status, 2);
   t.match(r.stderr, /b\.json: not JSON/);

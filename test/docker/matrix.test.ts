@@ -19,7 +19,8 @@ const cells: Record<string, [session: string, launch: string, workload: 'chatty'
   sshdKillHangsUpTty: ['pty', 'foreground', 'quiet', 'sshd-kill'],
 };
 
-const scenario = loadScenario(path.join(import.meta.dirname, 'foundation.yaml'));
+// The foundation asks for a logout of a foreground job on purpose: it shows the not-applicable verdict.
+const scenario = loadScenario(path.join(import.meta.dirname, 'foundation.yaml'), { allowNotApplicable: true });
 
 const result = await runMatrix(scenario, { say: () => {}, version: 'test' });
 const get = (name: keyof typeof cells): CellResult => {
