@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Cell, ContainerTiming, TargetFingerprint } from '../results.js';
 import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
 import { severs } from '../sever/registry.js';
-import { parseSeverValue } from '../sever/types.js';
+import { parseSeverValue, type TargetCapability } from '../sever/types.js';
 import { StartedTarget, type ServerConfig } from '../target/container.js';
 import { ensureImage } from '../target/image.js';
 import { Router } from '../target/router.js';
 import { targetSpec } from '../target/targets.js';
-import { cellUser } from './cell.js';
+import { cellUser, loginUser } from './cell.js';
 import { onCleanup, trackStart } from './cleanup.js';
 
 /** Login users created per docker exec on a shared server. */
@@ -22,7 +22,10 @@ export interface ServerPoolOptions {
   keyFile: string;
   publicKey: string;
   sshdExtra: string[];
+  logindExtra: string[];
   sshdConfig: SshdConfigFile | null;
+  /** publish the (single) target's sshd on this loopback port (`demo --port`) */
+  hostPort?: number;
   scenarioFile: string;
   clientVersion: string;
   say: (line: string) => void;
@@ -59,6 +62,11 @@ export function serverKey(cell: Cell): string {
   return `${cell.target} clientAlive=${c.clientAlive} tcpKeepAlive=${c.tcpKeepAlive} kernel=${c.kernel} killUserProcesses=${c.killUserProcesses}`;
 }
 
+/** What a cell's sever needs the target container to be granted (least privilege, per feature). */
+export function cellCapabilities(cell: Cell): TargetCapability[] {
+  return [...(severs.get(parseSeverValue(cell.sever).name).capabilities ?? [])];
+}
+
 /**
  * A cell needs a container of its own when it would disturb or be disturbed by neighbours: root's
  * per-user state (user@0, tmux socket, linger) is one for all root logins, and an sshd restart
@@ -78,6 +86,8 @@ export class ServerPool {
   private readonly counts = new Map<string, number>();
   /** the login users of each shared server's cells, created in one go when it starts */
   private readonly users = new Map<string, string[]>();
+  /** what each shared server's cells need it to be granted: the union, known before it starts */
+  private readonly capabilities = new Map<string, Set<TargetCapability>>();
   readonly fingerprints = new Map<string, Promise<TargetFingerprint>>();
   /** every container started, with its boot time (for `npm run bench`) */
   readonly containers: ContainerTiming[] = [];
@@ -90,6 +100,9 @@ export class ServerPool {
       if (needsOwnServer(c)) continue;
       this.counts.set(serverKey(c), (this.counts.get(serverKey(c)) ?? 0) + 1);
       this.users.set(serverKey(c), [...(this.users.get(serverKey(c)) ?? []), cellUser(c)]);
+      const caps = this.capabilities.get(serverKey(c)) ?? new Set<TargetCapability>();
+      for (const cap of cellCapabilities(c)) caps.add(cap);
+      this.capabilities.set(serverKey(c), caps);
     }
   }
 
@@ -180,8 +193,11 @@ export class ServerPool {
       runId: this.o.runId,
       server: config,
       sshdExtra: this.o.sshdExtra,
+      logindExtra: this.o.logindExtra,
+      hostPort: this.o.hostPort,
       sshdConfig: this.o.sshdConfig,
       scenarioFile: this.o.scenarioFile,
+      capabilities: needsOwnServer(cell) ? cellCapabilities(cell) : [...(this.capabilities.get(serverKey(cell)) ?? [])],
     }));
     this.containers.push({ server: serverKey(cell), role: needsOwnServer(cell) ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
     const routers = new Map<number, Promise<Router>>();
@@ -191,6 +207,11 @@ export class ServerPool {
     });
     const knownHostsFile = path.join(this.o.tmp, `known_hosts-${target.id.slice(0, 12)}`);
     fs.writeFileSync(knownHostsFile, `${target.hostKeyAlias} ${target.hostKey}\n`);
+    if (this.o.hostPort) {
+      this.o.say(
+        `sshd is published on 127.0.0.1:${this.o.hostPort} while this runs; log in as the cell does: ssh -p ${this.o.hostPort} -i ${this.o.keyFile} -o UserKnownHostsFile=${knownHostsFile} -o HostKeyAlias=${target.hostKeyAlias} ${loginUser(cell)}@127.0.0.1`,
+      );
+    }
     const key = serverKey(cell);
     if (!this.fingerprints.has(key)) {
       this.o.say(`${label}: started`);

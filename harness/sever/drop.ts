@@ -8,6 +8,8 @@ export default defineSeverMethod({
   // Nothing tells either end: only a probe that expects an answer (a keepalive of either side) or
   // data that is never acknowledged can find out.
   detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
+  // iptables rules for this one connection, inside the target
+  capabilities: ['NET_ADMIN'],
   needsLiveSession: true,
   endsSession: true,
   supports: () => true,

@@ -8,6 +8,8 @@ export default defineSeverMethod({
   // A reset only answers a packet: an idle end learns nothing until it sends something itself
   // (measured: sshd at its first ClientAlive probe, the client at its next write).
   detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
+  // iptables rules for this one connection, inside the target
+  capabilities: ['NET_ADMIN'],
   needsLiveSession: true,
   endsSession: true,
   supports: () => true,

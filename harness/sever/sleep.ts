@@ -47,6 +47,8 @@ export default defineSeverMethod({
   // client slept, when the server's kernel retransmits it after the resume (seconds later).
   detectors: ['sshd-clientalive', 'tcp-keepalive', 'client-serveralive', 'write'],
   param: PARAM,
+  // iptables rules for this one connection, inside the target
+  capabilities: ['NET_ADMIN'],
   needsLiveSession: true,
   endsSession: true,
   extraWindowMs: param => (param ?? PARAM.default) * 1000 + RESUME_MAX_WATCH_MS + ROUND_TRIP_TIMEOUT_MS + 2000,

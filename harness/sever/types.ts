@@ -35,6 +35,9 @@ export interface SeverContext {
   pathBroke(atMono?: number): void;
 }
 
+/** The capabilities a sever may ask for: the list is short on purpose (README, least privilege). */
+export type TargetCapability = 'NET_ADMIN';
+
 /** Where the sever acts: on processes, on the TCP connection, or in a middlebox on the path. */
 export type Layer = 'process' | 'tcp' | 'middlebox';
 
@@ -80,6 +83,11 @@ export interface SeverMethod {
   settleMs?: number;
   /** the cell needs a container of its own (the sever disturbs everything else in it) */
   exclusive?: boolean;
+  /**
+   * Capabilities the target container needs beyond the default set for this sever to act (iptables
+   * rules need NET_ADMIN); a container gets them only when one of its cells uses such a sever.
+   */
+  capabilities?: readonly TargetCapability[];
   /** the network path the session must take; 'nat': through a NAT router container */
   path?: 'direct' | 'nat';
   /** extra watch time this sever needs beyond the keepalive budget (e.g. the nap, the NAT timeout) */
