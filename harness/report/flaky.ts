@@ -6,7 +6,7 @@
 import { repeatsText, type FlakyCase, type SignalVariesCase } from '../expect/flaky.js';
 import type { CellResult, RunResult } from '../results.js';
 import { varyingExtraAxes } from './axes.js';
-import { offset } from './format.js';
+import { offset, plural } from './format.js';
 import { caseLabel, outcomeText, reasonText, repeatedCases } from './matrix-view.js';
 import { senderText } from './sender.js';
 
@@ -49,6 +49,14 @@ export function flakyCaseIds(result: RunResult): Set<string> {
 /** Did any case run more than once, i.e. could anything be flaky at all? */
 export function determinismChecked(result: RunResult): boolean {
   return repeatedCases(result.cells).size > 0;
+}
+
+/** "2 cases flaky of 14 cases that ran more than once.", or that none is (then that is a finding). */
+export function flakyHeadline(result: RunResult): string {
+  const repeated = repeatedCases(result.cells).size;
+  return result.flaky.length
+    ? `${plural(result.flaky.length, 'case')} flaky of ${plural(repeated, 'case')} that ran more than once.`
+    : `No case is flaky: the repetitions of ${repeated === 1 ? 'the one case' : `all ${repeated} cases`} that ran more than once agree on the verdict.`;
 }
 
 /** "debian-bookworm · pty / disown / quiet × drop · user=lab": a case, without a repetition. */

@@ -43,6 +43,7 @@ import {
   determinismChecked,
   flakyCaseIds,
   flakyEntries,
+  flakyHeadline,
   repDetail,
   repOutcome,
   signalVariesEntries,
@@ -253,10 +254,9 @@ function flakySection(result: RunResult): string {
   if (!determinismChecked(result)) return '';
   const flaky = flakyEntries(result);
   const varies = signalVariesEntries(result);
-  const repeated = plural(repeatedCases(result.cells).size, 'case');
   const head = flaky.length
-    ? `<p class="fail">${esc(plural(flaky.length, 'case'))} flaky of ${esc(repeated)} that ran more than once.</p><p>${esc(FLAKY_RULE)}</p>`
-    : `<p class="pass">No case is flaky: the repetitions of all ${esc(repeated)} that ran more than once agree on the verdict.</p>`;
+    ? `<p class="fail">${esc(flakyHeadline(result))}</p><p>${esc(FLAKY_RULE)}</p>`
+    : `<p class="pass">${esc(flakyHeadline(result))}</p>`;
   return (
     `<section id="flaky"><h2>Flaky</h2>${head}${flaky.map((e) => repeatedEntry(result, e, 'failing')).join('')}` +
     (varies.length

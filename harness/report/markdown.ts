@@ -37,6 +37,7 @@ import {
   determinismChecked,
   flakyCaseIds,
   flakyEntries,
+  flakyHeadline,
   repDetail,
   signalVariesEntries,
   type RepeatedEntry,
@@ -220,10 +221,7 @@ function flakySection(result: RunResult): string[] {
   if (!determinismChecked(result)) return [];
   const flaky = flakyEntries(result);
   const varies = signalVariesEntries(result);
-  const repeated = repeatedCases(result.cells).size;
-  const head = flaky.length
-    ? `**${plural(flaky.length, 'case')} flaky** of ${plural(repeated, 'case')} that ran more than once. ${FLAKY_RULE}`
-    : `No case is flaky: the repetitions of all ${plural(repeated, 'case')} that ran more than once agree on the verdict.`;
+  const head = flaky.length ? `**${flakyHeadline(result)}** ${FLAKY_RULE}` : flakyHeadline(result);
   return [
     [`## Flaky`, '', head].join('\n'),
     ...(flaky.length ? [flaky.flatMap((e) => repeatedEntry(result, e)).join('\n')] : []),
