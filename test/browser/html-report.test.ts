@@ -80,6 +80,19 @@ t.test('the HTML report in headless chromium', { timeout: 60_000 }, async (t) =>
     await detail.waitFor({ state: 'hidden', timeout: 5000 });
     t.pass('Escape closes it');
 
+    // Flaky cases: the disowned drop disagrees on both targets but one (multiTarget), so its slot
+    // has a badge, the Flaky section lists it, and each repetition's view says so.
+    t.equal(await page.locator('td.flaky .flaky-badge:visible').count(), result.flaky.length, 'a badge per flaky case');
+    await page.locator('#flaky').scrollIntoViewIfNeeded();
+    t.match(await page.locator('#flaky').textContent(), 'flaky of');
+    await page.screenshot({ path: path.join(SHOTS, 'report-flaky.png') });
+    const flakyRep = result.cells.find((c) => c.id === result.flaky[0]!.cellIds[0])!;
+    await page.locator(`[data-cell-id="${flakyRep.id}"]`).click();
+    const note = page.locator(`#cell-${flakyRep.id} .flaky-note`);
+    await note.waitFor({ state: 'visible', timeout: 5000 });
+    t.match(await note.textContent(), 'flaky: 2 survived, 1 killed over 3 repeats');
+    await page.keyboard.press('Escape');
+
     // A hash opens a detail view directly, e.g. a link from CI.
     const other = result.cells.find((c) => c.target === 'debian-trixie' && c.launch === 'tmux')!;
     await page.goto(`${url}#cell-${other.id}`);
@@ -112,6 +125,13 @@ t.test('the HTML report in headless chromium', { timeout: 60_000 }, async (t) =>
       'u7@host:~$ exit\nlogout\nConnection to 172.17.0.3 closed.\n',
       'colour codes dropped, the backspace undid the typo',
     );
+
+    // Without JavaScript the flaky marks are all there: they are rendered, not scripted.
+    const noJs = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 1400, height: 900 } });
+    await noJs.goto(`${url}#cell-${flakyRep.id}`);
+    t.ok(await noJs.locator(`#cell-${flakyRep.id} .flaky-note`).isVisible(), 'a flaky repetition’s view by its hash, CSS only');
+    t.equal(await noJs.locator('td.flaky .flaky-badge').count(), result.flaky.length);
+    await noJs.close();
 
     t.same(errors, [], 'no script errors');
     t.same(
