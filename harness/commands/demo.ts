@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { castText, castTimestamp } from '../demo/cast.js';
 import { endingLines, introLines, Narration } from '../demo/narrate.js';
-import { BadInputError, HarnessError } from '../errors.js';
+import { BadInputError, HarnessError, InfrastructureError } from '../errors.js';
 import { launches } from '../launch/registry.js';
 import { ROOT } from '../paths.js';
 import { AXIS_NAMES, type AxisName } from '../results.js';
@@ -10,7 +11,8 @@ import { runMatrix } from '../run/matrix.js';
 import { loadScenario } from '../scenario/load.js';
 import { sessions } from '../session/registry.js';
 import { TERMINAL_SIZE } from '../session/ssh-client.js';
-import { parseFlags } from './args.js';
+import { portHolder, portInUseMessage } from '../target/container.js';
+import { intFlag, parseFlags } from './args.js';
 import { writeReports } from './output.js';
 import type { Command } from './types.js';
 
@@ -48,12 +50,17 @@ export const demo: Command = {
   name: 'demo',
   summary: 'run ONE cell live and narrate it: the process tree, the sever, who noticed when, the signal and its sender, and why; records the client terminal (asciicast)',
   usage:
-    'demo [--launch MODE] [--sever METHOD] [--session KIND] [--workload chatty|quiet] [--target NAME] [--user lab|root] [--client-alive I/C|off] [--server-alive I/C|off] [--tcp-keep-alive yes|no] [--kernel SYSCTLS|default] [--kill-user-processes yes|no] [--linger on|off] [--huponexit on|off] [--out DIR]',
+    'demo [--launch MODE] [--sever METHOD] [--session KIND] [--workload chatty|quiet] [--target NAME] [--user lab|root] [--client-alive I/C|off] [--server-alive I/C|off] [--tcp-keep-alive yes|no] [--kernel SYSCTLS|default] [--kill-user-processes yes|no] [--linger on|off] [--huponexit on|off] [--port N] [--out DIR]',
   async run(args, ctx) {
     const { values: flags } = parseFlags('demo', args, {
       ...Object.fromEntries(Object.values(AXES).map(a => [a.flag, { type: 'string' as const }])),
       out: { type: 'string' },
+      // The target's sshd on 127.0.0.1:N (instead of a random port), for a teacher's own ssh -p N.
+      port: { type: 'string' },
     });
+    const port = intFlag('demo', 'port', flags.port, 1, 65535);
+    // Before anything is written or started: a taken port must cost nothing.
+    if (port !== undefined) await ensurePortFree(port);
     const given = flags as Record<string, string | undefined>;
     const values = Object.fromEntries(AXIS_NAMES.map(a => [a, given[AXES[a].flag] ?? AXES[a].value])) as Record<AxisName, string>;
     const out = path.resolve(flags.out ?? path.join(ROOT, 'reports', 'demo'));
@@ -80,7 +87,7 @@ export const demo: Command = {
     );
     let scenario;
     try {
-      scenario = loadScenario(file);
+      scenario = loadScenario(file, { allowNotApplicable: true });
     } catch (e) {
       fs.rmSync(file, { force: true });
       throw e instanceof BadInputError ? asFlagError(e, values) : e;
@@ -99,6 +106,7 @@ export const demo: Command = {
       version: ctx.version,
       concurrency: 1,
       record: true,
+      ...(port !== undefined ? { hostPort: port } : {}),
       // Printed as it happens; a narration that fails must never take the measurement with it.
       narrate: (_cell, event) => {
         try {
@@ -123,3 +131,15 @@ export const demo: Command = {
     return writeReports(result, out, ctx);
   },
 };
+
+/** Bound and released at once: taken now means the engine could not publish there either. */
+async function ensurePortFree(port: number): Promise<void> {
+  const error = await new Promise<NodeJS.ErrnoException | null>(resolve => {
+    const server = net.createServer();
+    server.once('error', e => resolve(e));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(null)));
+  });
+  if (!error) return;
+  if (error.code === 'EADDRINUSE') throw new InfrastructureError(portInUseMessage(port, portHolder(port)));
+  throw new InfrastructureError(`hangup-lab demo: --port ${port}: cannot bind 127.0.0.1:${port} (${error.code ?? error.message}); choose another port${port < 1024 ? ' (ports below 1024 need root)' : ''}`);
+}

@@ -43,6 +43,8 @@ export interface EngineFacts {
   result: ReturnType<typeof parseDockerInfo>;
   /** root with apt-get: `hangup-lab run` installs and starts an engine itself (containers/engine/provision.sh) */
   canProvision: boolean;
+  /** why it does not (DOCKER_HOST names another engine, HANGUP_LAB_PROVISION=never, not root + apt-get) */
+  noProvisionWhy?: string;
   provisionScript: string;
 }
 
@@ -59,5 +61,5 @@ export function engineCheck(f: EngineFacts): Check {
   // have provisioned it by itself.
   return f.canProvision
     ? missing('docker engine', `${what}; hangup-lab run provisions one by itself here (root + apt-get)`, `run now: ${f.provisionScript}`)
-    : missing('docker engine', `${what}; not provisioned automatically (needs root and apt-get)`, `install Docker and start it, or on a Debian-like host: sudo ${f.provisionScript}`);
+    : missing('docker engine', `${what}; not provisioned automatically (${f.noProvisionWhy ?? 'needs root and apt-get'})`, `install Docker and start it, or on a Debian-like host: sudo ${f.provisionScript}`);
 }

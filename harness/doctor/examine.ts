@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTAINERS_DIR } from '../paths.js';
+import { provisioning } from '../target/engine.js';
 import { imageTag } from '../target/image.js';
 import { TARGETS } from '../target/targets.js';
 import {
@@ -38,10 +39,6 @@ const HARNESS_HANDLES_CGROUP_V2 = true;
 function shown(p: string): string {
   const rel = path.relative(process.cwd(), p);
   return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
-}
-
-function hasCommand(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', timeout: 5000 }).status === 0;
 }
 
 function pidAlive(pid: number): boolean {
@@ -152,11 +149,13 @@ export async function examine(): Promise<Check[]> {
     : info.timedOut
       ? { answers: false as const, error: `docker info gave no answer within ${QUERY_TIMEOUT_MS / 1000} s` }
       : parseDockerInfo(info.stdout, info.stderr);
+  const provision = provisioning(provisionScript);
   checks.push(
     engineCheck({
       cli: !info.cliMissing,
       result: engine,
-      canProvision: process.getuid?.() === 0 && hasCommand('apt-get'),
+      canProvision: provision.allowed,
+      ...(provision.allowed ? {} : { noProvisionWhy: provision.why }),
       provisionScript,
     }),
   );

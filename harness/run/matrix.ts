@@ -33,6 +33,8 @@ export interface RunOptions {
   repeat?: number;
   /** --record: keep each cell's client terminal session in its result (`recording`) */
   record?: boolean;
+  /** `demo --port`: publish the target's sshd on this loopback port */
+  hostPort?: number;
   /** told what happens in each cell as it happens (`demo`) */
   narrate?: (cell: Cell, event: NarrationEvent) => void;
 }
@@ -79,6 +81,8 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
         keyFile,
         publicKey: keys.public,
         sshdExtra: scenario.sshdExtra,
+        logindExtra: scenario.logindExtra,
+        hostPort: opts.hostPort,
         sshdConfig: scenario.sshdConfig,
         scenarioFile: scenario.file,
         clientVersion,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import pRetry from 'p-retry';
 import { BadInputError, InfrastructureError } from '../errors.js';
@@ -36,6 +36,10 @@ export interface TargetOptions {
   server: ServerConfig;
   /** free-form sshd lines from the scenario */
   sshdExtra: string[];
+  /** free-form "Key=Value" lines for logind's [Login] section, from the scenario */
+  logindExtra: string[];
+  /** publish sshd on this loopback port instead of a random one (`demo --port`) */
+  hostPort?: number;
   /** a user's own sshd_config, installed as /etc/ssh/sshd_config */
   sshdConfig: SshdConfigFile | null;
   /** where the scenario came from, for error messages that name the field */
@@ -60,7 +64,7 @@ class SshdContainer extends GenericContainer {
       .withStartupTimeout(90_000);
     // Published for humans who want to look inside, on loopback only; the harness itself talks to
     // the container's bridge address so no userland proxy sits between client and sshd.
-    this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] };
+    this.hostConfig.PortBindings = { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: String(o.hostPort ?? 0) }] };
     // On a cgroup v2 host (GitHub's runners) systemd must write its own subtree: the recipe known to
     // work elsewhere is the host's cgroup namespace with a writable mount. It was NOT verified here
     // (these machines are cgroup v1 hybrid, measured with the read-only mount above).
@@ -86,6 +90,7 @@ export class StartedTarget implements AsyncDisposable {
     private readonly container: StartedTestContainer,
     readonly ip: string,
     readonly hostKey: string,
+    private readonly logindExtra: readonly string[],
   ) {}
 
   get id(): string {
@@ -101,17 +106,15 @@ export class StartedTarget implements AsyncDisposable {
     try {
       container = await new SshdContainer(o).start();
     } catch (e) {
-      throw new InfrastructureError(
-        `target ${o.spec.name}: container did not start (${(e as Error).message.split('\n')[0]}); check \`docker info\`, free disk space, and that the engine may grant SYS_ADMIN and NET_ADMIN`,
-      );
+      throw containerStartError(o.spec.name, (e as Error).message, o.hostPort);
     }
     const ip = container.getIpAddress('bridge');
-    const partial = new StartedTarget(o.spec, o.image, container, ip, '');
+    const partial = new StartedTarget(o.spec, o.image, container, ip, '', o.logindExtra);
     try {
-      await partial.configureLogind(o.server.killUserProcesses);
+      await partial.configureLogind(o);
       await partial.configureSshd(o);
       const key = await partial.sh(`cat /etc/ssh/ssh_host_ed25519_key.pub`);
-      const target = new StartedTarget(o.spec, o.image, container, ip, key.stdout.trim().split(/\s+/).slice(0, 2).join(' '));
+      const target = new StartedTarget(o.spec, o.image, container, ip, key.stdout.trim().split(/\s+/).slice(0, 2).join(' '), o.logindExtra);
       await target.waitForBanner();
       return target;
     } catch (e) {
@@ -120,12 +123,27 @@ export class StartedTarget implements AsyncDisposable {
     }
   }
 
-  /** Before any login: logind reads KillUserProcesses when it starts. */
-  private async configureLogind(killUserProcesses: YesNo): Promise<void> {
-    await this.container.copyContentToContainer([
-      { content: `# written by hangup-lab\n[Login]\nKillUserProcesses=${killUserProcesses}\n`, target: LOGIND_DROP_IN, mode: 0o644 },
-    ]);
+  /**
+   * Before any login: logind reads its configuration when it starts. It only logs what it rejects
+   * (and goes on without it), so the journal of this start is read back when the scenario added
+   * lines of its own: a rejected line is bad input, not a silently different experiment.
+   */
+  private async configureLogind(o: TargetOptions): Promise<void> {
+    const dropIn = logindDropIn(o.server.killUserProcesses, o.logindExtra);
+    await this.container.copyContentToContainer([{ content: dropIn, target: LOGIND_DROP_IN, mode: 0o644 }]);
     const r = await this.sh('systemctl restart systemd-logind 2>&1');
+    if (o.logindExtra.length) {
+      const journal = await this.sh(
+        'journalctl --sync 2>/dev/null; journalctl --no-pager -o cat _SYSTEMD_INVOCATION_ID=$(systemctl show -p InvocationID --value systemd-logind); echo "#version $(systemctl --version | head -n 1)"',
+      );
+      const rejected = logindRejections(journal.stdout, o.logindExtra);
+      if (rejected) {
+        const version = /^#version (.*)$/m.exec(journal.stdout)?.[1] ?? 'systemd ?';
+        throw new BadInputError(
+          `${o.scenarioFile}: logind.extra[${rejected.index}]: systemd-logind on ${this.spec.name} (${version}) rejects "${o.logindExtra[rejected.index]}": ${rejected.message}; fix or remove it`,
+        );
+      }
+    }
     if (r.exitCode !== 0) throw new InfrastructureError(`target ${this.spec.name}: restarting systemd-logind failed: ${r.stdout.trim()}`);
   }
 
@@ -245,7 +263,7 @@ export class StartedTarget implements AsyncDisposable {
     const r = await this.sh(
       `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|permitrootlogin|persourcepenalties|persourcepenaltyexemptlist|logingracetime|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
         `echo "killmode=$(systemctl show ssh -p KillMode --value)";` +
-        `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
+        `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec ${this.logindExtra.map(logindKey).join(' ')}; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
         `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.kernel=$(uname -r)";` +
         `for s in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes tcp_retries2; do echo "sysctl.net.ipv4.$s=$(cat /proc/sys/net/ipv4/$s)"; done`,
     );
@@ -266,7 +284,10 @@ export class StartedTarget implements AsyncDisposable {
       sshdEffective: pick('sshd.'),
       sshKillMode: kv.killmode ?? '?',
       // busctl says true/false; logind.conf and the scenario say yes/no: one spelling in the results.
-      logind: Object.fromEntries(Object.entries(pick('logind.')).map(([k, v]) => [k, v === 'true' ? 'yes' : v === 'false' ? 'no' : v])),
+      // A logind.extra key that is no D-Bus property of that name shows as written.
+      logind: Object.fromEntries(
+        Object.entries(pick('logind.')).map(([k, v]) => [k, v === 'true' ? 'yes' : v === 'false' ? 'no' : v || (this.logindExtra.find(l => logindKey(l) === k)?.split('=').slice(1).join('=') ?? '')]),
+      ),
       versions: pick('v.'),
       sysctls: pick('sysctl.'),
       networkPath,
@@ -277,6 +298,67 @@ export class StartedTarget implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.container.stop({ remove: true, timeout: 0 }).catch(() => {});
   }
+}
+
+/** The harness's logind drop-in: its own line first, then the scenario's logind.extra, one per line. */
+export function logindDropIn(killUserProcesses: YesNo, extra: readonly string[]): string {
+  return [...LOGIND_HEADER, `KillUserProcesses=${killUserProcesses}`, ...extra].join('\n') + '\n';
+}
+
+const LOGIND_HEADER = ['# written by hangup-lab', '[Login]'];
+
+function logindKey(line: string): string {
+  return line.slice(0, line.indexOf('='));
+}
+
+/**
+ * The first logind.extra line systemd-logind complained about, from the journal of its start:
+ * "/etc/systemd/logind.conf.d/50-hangup-lab.conf:4: Unknown key 'Foo' in section [Login], ignoring."
+ * (systemd 252; 247 says "Unknown key name 'Foo' in section 'Login'"), "…:5: Failed to parse …".
+ */
+export function logindRejections(journal: string, extra: readonly string[]): { index: number; message: string } | null {
+  const firstExtraLine = LOGIND_HEADER.length + 2;
+  for (const m of journal.matchAll(new RegExp(`${LOGIND_DROP_IN.replace(/[.]/g, '\\.')}:(\\d+): (.*)`, 'g'))) {
+    const index = Number(m[1]) - firstExtraLine;
+    if (index >= 0 && index < extra.length) return { index, message: m[2]!.trim() };
+  }
+  return null;
+}
+
+/**
+ * One line for an engine that would not start a target: an authorization plugin refusing its
+ * privileges (HTTP 403 on create), a published port taken, or anything else with what to check.
+ */
+export function containerStartError(target: string, message: string, hostPort?: number): InfrastructureError {
+  const first = message.split('\n')[0]!.trim();
+  if (/authorization denied|HTTP code 403/i.test(first)) {
+    const named = TARGET_PRIVILEGES.filter(p => first.includes(p.split('=')[0]!));
+    const refused = (named.length ? named : TARGET_PRIVILEGES).join(', ');
+    return new InfrastructureError(
+      `target ${target}: the Docker engine refused ${refused} (${first.replace(/^\(HTTP code 403\) \w+ - /, '')}); hangup-lab's containers need --cap-add SYS_ADMIN,NET_ADMIN and --security-opt seccomp=unconfined,apparmor=unconfined: run hangup-lab doctor, and allow them in the engine's policy for containers labelled hangup-lab=1`,
+    );
+  }
+  if (hostPort !== undefined && /port is already allocated|address already in use/i.test(first)) {
+    return new InfrastructureError(portInUseMessage(hostPort, portHolder(hostPort)));
+  }
+  return new InfrastructureError(
+    `target ${target}: container did not start (${first}); check \`docker info\`, free disk space, and that the engine may grant SYS_ADMIN and NET_ADMIN`,
+  );
+}
+
+/** What a target asks the engine for beyond a default container (see SshdContainer). */
+const TARGET_PRIVILEGES = ['SYS_ADMIN', 'NET_ADMIN', 'seccomp=unconfined', 'apparmor=unconfined'];
+
+/** `demo --port N` when 127.0.0.1:N is taken: the same line whether found before or by the engine. */
+export function portInUseMessage(port: number, holder: string | null): string {
+  return `hangup-lab demo: --port ${port}: 127.0.0.1:${port} is already in use${holder ? ` (by ${holder})` : ''}; choose another port or free it`;
+}
+
+/** Who listens on a TCP port, as `ss -ltnp` says it ("nginx pid 123"), or null when it does not say. */
+export function portHolder(port: number): string | null {
+  const r = spawnSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8', timeout: 5000 });
+  const m = /users:\(\("([^"]+)",pid=(\d+)/.exec(r.stdout ?? '');
+  return m ? `${m[1]} pid ${m[2]}` : null;
 }
 
 /** A unified (v2-only) cgroup hierarchy on the machine running the engine (assumed local). */

@@ -1,10 +1,12 @@
-// Bad input: one clear line naming the file/field/value and the fix, exit code 2, no Docker needed.
-import { spawnSync } from 'node:child_process';
+// Bad input: one clear line naming the file/field/value and the fix, exit code 2 (or 3 for missing
+// infrastructure), and nothing left behind. No Docker needed.
+import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { cli as runCli, cliAsync, leftoversOf, type CliResult } from '../fixtures/cli.js';
 
-const bin = path.resolve(import.meta.dirname, '../../bin/hangup-lab.js');
-const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) => runCli(args);
 
 t.test('unknown command suggests the closest', async t => {
   const r = cli('rnu');
@@ -139,4 +141,97 @@ t.test('merge: bad files are one line, exit 2', async t => {
   r = cli('merge', path.join(dir, 'nope.json'));
   t.equal(r.status, 2);
   t.match(r.stderr, /nope\.json: cannot read \(ENOENT\)/);
+});
+
+// ---- every axis suggests the closest name ----
+
+t.test('an unknown value of any axis suggests the closest known one', async t => {
+  const axes = { session: ['pty'], launch: ['nohup'], workload: ['quiet'], sever: ['logout'] };
+  for (const [field, bad, hint] of [
+    ['target', 'debian-bokworm', 'debian-bookworm'],
+    ['session', 'ptty', 'pty'],
+    ['sever', 'client-kil', 'client-kill'],
+    ['workload', 'quite', 'quiet'],
+    ['user', 'rot', 'root'],
+  ] as const) {
+    const line =
+      field === 'target'
+        ? `name: x\ntarget: ${bad}\naxes: ${JSON.stringify(axes)}\n`
+        : `name: x\ntarget: debian-bookworm\naxes: ${JSON.stringify({ ...axes, [field]: [bad] })}\n`;
+    const message = badScenario(t, line);
+    t.match(message, `unknown `, field);
+    t.match(message, `"${bad}" (did you mean "${hint}"?)`, field);
+    t.match(message, field === 'target' ? /^targets\[0\]: / : new RegExp(`^axes\\.${field}\\[0\\]: `), `${field}: names the field`);
+  }
+});
+
+// ---- impossible combinations, decided before anything starts ----
+
+t.test('an include asking for a cell that can never run is bad input, with the reason', async t => {
+  t.match(
+    badScenario(t, base + '  sever: [drop]\ninclude:\n  - { launch: foreground, sever: logout }\n'),
+    /^include\[0\]: asks for a cell that can never run: sever "logout" cannot apply to session pty × launch foreground \(a foreground job holds the terminal/,
+  );
+});
+
+t.test('logind.extra must not set KillUserProcesses: it is an axis', async t => {
+  t.match(badScenario(t, base + '  sever: [drop]\nlogind:\n  extra: ["KillUserProcesses=yes"]\n'), /^logind\.extra\[0\]: .*KillUserProcesses is the killUserProcesses axis/);
+});
+
+// ---- the engine: never provisioned where it cannot help or must not ----
+
+const tiny = path.resolve(import.meta.dirname, '../../scenarios/smoke.yaml');
+
+/** Exit 3, one line on stderr, and nothing left behind. */
+function infrastructure(t: Test, r: CliResult): string {
+  t.equal(r.status, 3, `exit 3 (stderr: ${r.stderr.trim()})`);
+  t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+  t.same(leftoversOf(r.pid), { containers: [], runDirs: [] }, 'no container, no run dir');
+  return r.stderr.trim();
+}
+
+t.test('DOCKER_HOST names an engine that does not answer: exit 3, no provisioning', async t => {
+  const r = runCli(['run', '--scenario', tiny], { DOCKER_HOST: 'unix:///tmp/nonexistent.sock' });
+  t.equal(
+    infrastructure(t, r),
+    'no Docker engine answers at DOCKER_HOST=unix:///tmp/nonexistent.sock; start it, or unset DOCKER_HOST to use (or provision) the local one',
+  );
+});
+
+t.test('HANGUP_LAB_PROVISION=never: exit 3 with the command to run, nothing installed', async t => {
+  // A docker CLI that finds no engine, whatever this machine has.
+  const dir = t.testdir({ 'docker': '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n' });
+  fs.chmodSync(path.join(dir, 'docker'), 0o755);
+  const r = runCli(['run', '--scenario', tiny], { HANGUP_LAB_PROVISION: 'never', PATH: `${dir}:${process.env.PATH}` });
+  t.match(infrastructure(t, r), /^no Docker engine answers \(docker info failed\); HANGUP_LAB_PROVISION=never forbids installing one; start Docker, or run: sudo \S+\/engine\/provision\.sh$/);
+});
+
+t.test('HANGUP_LAB_PROVISION with another value is bad input', async t => {
+  const r = runCli(['run', '--scenario', tiny], { HANGUP_LAB_PROVISION: 'nevr' });
+  t.equal(r.status, 2);
+  t.equal(r.stderr.trim(), 'HANGUP_LAB_PROVISION=nevr: must be auto (the default: install and start a Docker engine when none answers) or never');
+});
+
+// ---- demo --port ----
+
+t.test('demo --port: not a port is bad input', async t => {
+  for (const bad of ['abc', '0', '70000', '22.5']) {
+    const r = runCli(['demo', '--port', bad]);
+    t.equal(r.status, 2, bad);
+    t.equal(r.stderr.trim(), `hangup-lab demo: --port "${bad}": must be an integer from 1 to 65535`);
+  }
+});
+
+t.test('demo --port on a port that is taken: exit 3 naming who holds it, before anything starts', async t => {
+  const holder = net.createServer();
+  await new Promise<void>(resolve => holder.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  t.teardown(() => new Promise<void>(resolve => holder.close(() => resolve())));
+  const port = (holder.address() as net.AddressInfo).port;
+  const out = path.join(t.testdir({}), 'out');
+  const r = await cliAsync(['demo', '--port', String(port), '--out', out]);
+  t.equal(
+    infrastructure(t, r),
+    `hangup-lab demo: --port ${port}: 127.0.0.1:${port} is already in use (by node pid ${process.pid}); choose another port or free it`,
+  );
+  t.notOk(fs.existsSync(out), 'nothing written either');
 });
