@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
 # Make the base image debian:<suite> exist locally. Order: already present → docker pull →
 # debootstrap + docker import (no registry needed, only Debian's archive).
-# Usage: seed-base.sh <suite>      e.g. seed-base.sh bookworm
+# Usage: seed-base.sh <suite> [image]      e.g. seed-base.sh bookworm
+# The image name defaults to debian:<suite>; the harness passes another one under
+# HANGUP_LAB_BASE_PREFIX. debootstrap works in a temp dir under $HANGUP_LAB_SEED_TMP (default
+# /var/tmp), removed whatever happens.
+# Exit codes: 0 the image exists; 28 (ENOSPC) disk full in the temp dir's file system; 3 otherwise.
 set -euo pipefail
-suite=${1:?usage: seed-base.sh <suite>}
-image="debian:$suite"
+suite=${1:?usage: seed-base.sh <suite> [image]}
+image=${2:-debian:$suite}
+tmp=${HANGUP_LAB_SEED_TMP:-/var/tmp}
+# debootstrap --variant=minbase at its peak: the suite's package lists, the .debs and the tree
+# (the imported image alone is ≈120 MB), with a margin.
+need_mb=300
+disk_full=28
 log() { echo "hangup-lab: seed: $*" >&2; }
+free_mb() { df -Pm "$tmp" | awk 'NR == 2 { print $4 }'; }
 
 docker image inspect "$image" >/dev/null 2>&1 && exit 0
-# A registry may answer elsewhere; here it does not, and a failed pull costs ~1 s.
-if timeout 60 docker pull -q "$image" >/dev/null 2>&1; then log "pulled $image"; exit 0; fi
+# A registry may answer elsewhere; here it does not, and a failed pull costs ~1 s. Only
+# debian:<suite> can come from one: a prefixed name is the harness's own.
+if [ "$image" = "debian:$suite" ] && timeout 60 docker pull -q "$image" >/dev/null 2>&1; then log "pulled $image"; exit 0; fi
 
 command -v debootstrap >/dev/null || { log "debootstrap missing: apt-get install debootstrap"; exit 3; }
-dir=$(mktemp -d /var/tmp/hangup-lab-seed-XXXXXX)
+[ -d "$tmp" ] || { log "HANGUP_LAB_SEED_TMP=$tmp is not a directory"; exit 3; }
+# Checked before downloading anything: a full disk found halfway costs a minute and the archive's bandwidth.
+if [ "$(free_mb)" -lt "$need_mb" ]; then
+  log "disk full: $(free_mb) MB free in $tmp; debootstrap needs about $need_mb MB"
+  exit $disk_full
+fi
+dir=$(mktemp -d "$tmp/hangup-lab-seed-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
+# bash skips the EXIT trap when a signal kills it: turn the harness's SIGTERM/SIGINT into an exit.
+trap 'exit 143' TERM HUP INT
 # A suite past its LTS moves from deb.debian.org to archive.debian.org (bullseye is still on
 # deb.debian.org as of 2026-11; buster has moved). Both are Debian's own archive. debootstrap
 # writes the mirror it used into the image's sources.list, so the Dockerfile's apt-get follows.
@@ -23,11 +42,17 @@ if ! wget -q -T 20 --spider "$mirror/dists/$suite/Release" 2>/dev/null; then
   log "$suite is not on deb.debian.org; trying $mirror"
 fi
 log "building $image with debootstrap from $mirror (about a minute)"
-if ! debootstrap --variant=minbase "$suite" "$dir" "$mirror" >"$dir.log" 2>&1; then
-  log "debootstrap $suite from $mirror failed (disk full? archive unreachable?): see $dir.log"
+# Its output is kept in memory, not in a file next to $dir: on a full disk that file could not be
+# written either, and nothing may be left behind.
+if ! out=$(debootstrap --variant=minbase "$suite" "$dir" "$mirror" 2>&1); then
+  printf '%s\n' "$out" | tail -n 8 | sed 's/^/hangup-lab: seed: debootstrap: /' >&2
+  if grep -q 'No space left on device' <<<"$out" || [ "$(free_mb)" -lt 1 ]; then
+    log "disk full in $tmp; debootstrap needs about $need_mb MB"
+    exit $disk_full
+  fi
+  log "debootstrap $suite from $mirror failed (archive unreachable?)"
   exit 3
 fi
-rm -f "$dir.log"
 # The archive's Release files stop being refreshed, so apt would call them expired.
 if [ "$mirror" = http://archive.debian.org/debian ]; then
   echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99hangup-lab-archive"

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GenericContainer } from 'testcontainers';
-import { InfrastructureError } from '../errors.js';
+import { BadInputError, InfrastructureError } from '../errors.js';
 import { CONTAINERS_DIR } from '../paths.js';
-import type { TargetSpec } from './targets.js';
+import { checkBasePrefix, type TargetSpec } from './targets.js';
 
 const run = promisify(execFile);
 
@@ -54,9 +53,18 @@ async function imageExists(tag: string): Promise<boolean> {
 // Containers start on demand and in parallel: all of them must wait for one build, not start three.
 const building = new Map<string, Promise<string>>();
 
-/** Build the target image once per input hash; seed debian:<suite> offline first when needed. */
+/** Build the target image once per input hash; seed its base (debian:<suite>) offline first when needed. */
 export function ensureImage(spec: TargetSpec, say: (line: string) => void): Promise<string> {
-  const tag = imageTag(spec);
+  checkBasePrefix();
+  let tag: string;
+  try {
+    tag = imageTag(spec);
+  } catch (e) {
+    const why = `cannot read the container definitions of ${spec.name} in ${CONTAINERS_DIR} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    throw process.env.HANGUP_LAB_CONTAINERS_DIR
+      ? new BadInputError(`HANGUP_LAB_CONTAINERS_DIR: ${why}; point it at a copy of hangup-lab's containers/, or unset it`)
+      : new InfrastructureError(`${why}; the checkout is incomplete: git checkout -- containers/`);
+  }
   let p = building.get(tag);
   if (!p) {
     p = buildIfMissing(spec, tag, say);
@@ -69,19 +77,80 @@ export function ensureImage(spec: TargetSpec, say: (line: string) => void): Prom
 
 async function buildIfMissing(spec: TargetSpec, tag: string, say: (line: string) => void): Promise<string> {
   if (await imageExists(tag)) return tag;
-  const seed = spawnSync('bash', [path.join(CONTAINERS_DIR, 'engine', 'seed-base.sh'), spec.suite], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (seed.status !== 0) {
+  await seedBase(spec);
+  say(`building image ${tag} (once per change of ${CONTAINERS_DIR})`);
+  const dockerfile = path.join(CONTAINERS_DIR, spec.dockerfile);
+  const buildArgs = Object.entries(spec.buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+  // The docker CLI's classic builder, not testcontainers: its build swallows the log and says only
+  // "Failed to build image". --force-rm removes the failing step's container too; a tag is only
+  // set by a build that succeeded.
+  const r = await runCommand('docker', ['build', '--force-rm', '-f', dockerfile, ...buildArgs, '-t', tag, CONTAINERS_DIR], { DOCKER_BUILDKIT: '0' });
+  if (r.code !== 0) {
+    const { step, error } = explainBuildFailure(r.output);
     throw new InfrastructureError(
-      `base image debian:${spec.suite} could not be pulled or seeded (exit ${seed.status}); run containers/engine/seed-base.sh ${spec.suite} to see why`,
+      `building ${tag} from ${dockerfile} failed${step ? ` at step "${step}"` : ''}: ${error}; fix the Dockerfile or run: DOCKER_BUILDKIT=0 docker build -f ${dockerfile} ${buildArgs.join(' ')} ${CONTAINERS_DIR} to see the whole log`,
     );
   }
-  say(`building image ${tag} (once per change of containers/)`);
-  try {
-    await GenericContainer.fromDockerfile(CONTAINERS_DIR, spec.dockerfile).withBuildArgs(spec.buildArgs).build(tag, { deleteOnExit: false });
-  } catch (e) {
-    throw new InfrastructureError(`building ${tag} from containers/${spec.dockerfile} failed: ${(e as Error).message.split('\n')[0]}`);
-  }
   return tag;
+}
+
+/** Make the base image exist (containers/engine/seed-base.sh), its progress shown as it goes. */
+async function seedBase(spec: TargetSpec): Promise<void> {
+  const script = path.join(CONTAINERS_DIR, 'engine', 'seed-base.sh');
+  const r = await runCommand('bash', [script, spec.suite, spec.base], {}, line => process.stderr.write(line));
+  if (r.code === 0) return;
+  if (r.code === SEED_DISK_FULL) {
+    const needMb = /needs about (\d+) MB/.exec(r.output)?.[1];
+    throw new InfrastructureError(
+      `seeding ${spec.base} failed: disk full in ${process.env.HANGUP_LAB_SEED_TMP ?? '/var/tmp'}${needMb ? ` (debootstrap needs about ${needMb} MB)` : ''}; free space there or set HANGUP_LAB_SEED_TMP to a directory with more`,
+    );
+  }
+  throw new InfrastructureError(`base image ${spec.base} could not be pulled or seeded (exit ${r.code}); run ${script} ${spec.suite} to see why`);
+}
+
+/** seed-base.sh's exit code for a full disk (ENOSPC's errno). */
+const SEED_DISK_FULL = 28;
+
+/**
+ * Run a command, keeping the tail of its output (stdout and stderr as they arrive) for the error
+ * message; `onStderr` sees stderr live (a seed's progress).
+ */
+function runCommand(cmd: string, args: string[], env: Record<string, string>, onStderr?: (text: string) => void): Promise<{ code: number | null; output: string }> {
+  return new Promise(resolve => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let output = '';
+    const keep = (d: Buffer) => {
+      output = (output + d.toString('utf8')).slice(-64 * 1024);
+    };
+    p.stdout.on('data', keep);
+    p.stderr.on('data', (d: Buffer) => {
+      keep(d);
+      onStderr?.(d.toString('utf8'));
+    });
+    p.on('error', e => resolve({ code: null, output: e.message }));
+    p.on('close', code => resolve({ code, output }));
+  });
+}
+
+/**
+ * The failing step and its last error line, from the classic builder's output: "Step 2/9 : RUN
+ * false", then the step's own output, then "The command '/bin/sh -c false' returned a non-zero
+ * code: 1" (or the daemon's error, e.g. "COPY failed: …", or a parse error before any step).
+ */
+export function explainBuildFailure(output: string): { step: string | null; error: string } {
+  // The daemon colours a step's stderr; \r comes from the context upload's progress.
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split(/[\r\n]+/).map(l => l.trimEnd()).filter(l => l.trim() && !/^DEPRECATED:|^\s*(Install the buildx|BuildKit is currently|Environment-variable|https:\/\/docs\.docker)/.test(l));
+  const stepAt = lines.findLastIndex(l => /^Step \d+\/\d+ : /.test(l));
+  const step = stepAt < 0 ? null : shorten(lines[stepAt]!.replace(/^Step \d+\/\d+ : /, ''), 100);
+  const last = lines.at(-1)?.replace(/^Error response from daemon: /, '') ?? 'no output';
+  const exit = /returned a non-zero code: (\d+)/.exec(last);
+  if (!exit) return { step, error: last };
+  // The step's own last words say more than its exit code ("E: Unable to locate package …").
+  const own = lines.slice(stepAt + 1, -1).filter(l => !/^ ---> |^Removing intermediate container/.test(l)).at(-1);
+  return { step, error: own ? `${own.trim()} (exit ${exit[1]})` : `exit ${exit[1]}, no output` };
+}
+
+function shorten(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

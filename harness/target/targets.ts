@@ -5,15 +5,37 @@ export interface TargetSpec {
   name: string;
   /** Debian suite of the base image, seeded offline with debootstrap when it cannot be pulled */
   suite: string;
+  /** the base image: debian:<suite>, or a prefixed name of the harness's own (HANGUP_LAB_BASE_PREFIX) */
+  base: string;
   /** Dockerfile relative to containers/ (the build context is containers/ so agent/ is shared) */
   dockerfile: string;
   /** --build-arg values; part of the image tag's hash, like every file that goes into the image */
   buildArgs: Record<string, string>;
 }
 
+/**
+ * HANGUP_LAB_BASE_PREFIX (e.g. "hangup-lab-test-base/") renames the base images the harness seeds,
+ * so seeding can be exercised without touching the real debian:<suite>. The base is a build
+ * argument only when prefixed, so the usual tags stay what they were.
+ */
+export const BASE_PREFIX = process.env.HANGUP_LAB_BASE_PREFIX ?? '';
+
 // The Debian targets differ only in their suite: one Dockerfile, the suite as a build argument.
 function debian(suite: string): TargetSpec {
-  return { name: `debian-${suite}`, suite, dockerfile: 'debian/Dockerfile', buildArgs: { SUITE: suite } };
+  return {
+    name: `debian-${suite}`,
+    suite,
+    base: `${BASE_PREFIX}debian:${suite}`,
+    dockerfile: 'debian/Dockerfile',
+    buildArgs: { SUITE: suite, ...(BASE_PREFIX ? { BASE: `${BASE_PREFIX}debian` } : {}) },
+  };
+}
+
+/** A prefix must keep the base a valid local image name: lowercase path components ending in "/". */
+export function checkBasePrefix(): void {
+  if (BASE_PREFIX && !/^([a-z0-9]+(?:[._-][a-z0-9]+)*\/)+$/.test(BASE_PREFIX)) {
+    throw new BadInputError(`HANGUP_LAB_BASE_PREFIX=${BASE_PREFIX}: must be lowercase image path components ending in "/" (e.g. hangup-lab-test-base/), or unset`);
+  }
 }
 
 // Explicit registry: adding a distro means adding a line here (and a Dockerfile when it is not
