@@ -6,7 +6,10 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(co
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (e) {
-    throw new BadInputError(`hangup-lab ${command}: ${(e as Error).message}; see hangup-lab help`);
+    // Node's messages can span lines ("--repeat -3" is "ambiguous" plus two lines of advice); the
+    // contract is one line.
+    const message = (e as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.?$/, '');
+    throw new BadInputError(`hangup-lab ${command}: ${message}; see hangup-lab help`);
   }
 }
 
