@@ -10,6 +10,7 @@ import type { TargetFingerprint, YesNo } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import { explainSshdTestFailure, parseServerFacts, renderSshdDropIn, SERVER_FACTS_SCRIPT } from './sshd-config.js';
 import type { TargetSpec } from './targets.js';
+import type { TargetCapability } from '../sever/types.js';
 import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
@@ -44,20 +45,49 @@ export interface TargetOptions {
   sshdConfig: SshdConfigFile | null;
   /** where the scenario came from, for error messages that name the field */
   scenarioFile: string;
+  /** what this container's cells need beyond the default set (NET_ADMIN for iptables severs) */
+  capabilities: readonly TargetCapability[];
 }
 
 /**
- * systemd as PID 1 without --privileged (which fails on these hosts): the capabilities and mounts
- * measured to be enough. NET_ADMIN is for the iptables rules of the drop sever; SYS_ADMIN and the
- * unconfined profiles are what systemd needs to set up cgroups and namespaces for units.
+ * What a target is granted beyond Docker's defaults; never --privileged (it fails on these hosts
+ * anyway). Measured on this cgroup v1 host (README "What hangup-lab changes on your machine"): the
+ * default and fault matrices give the same verdicts with Docker's default seccomp profile and
+ * without SYS_ADMIN as with both, so a target gets only what its cells' severs ask for (NET_ADMIN
+ * for iptables). On a cgroup v2 host systemd must write its own cgroup subtree: there the recipe
+ * known to work elsewhere (SYS_ADMIN, unconfined seccomp and AppArmor) applies; it was not
+ * verified on these machines. AppArmor is unconfined only where it is on (Docker's default profile
+ * denies the mounts systemd makes); these hosts do not run it.
  */
+export function targetGrants(capabilities: readonly TargetCapability[], cgroupV2 = hostCgroupV2(), apparmor = hostAppArmor()): { capAdd: string[]; securityOpt: string[] } {
+  const capAdd = new Set<string>(capabilities);
+  const securityOpt: string[] = [];
+  if (cgroupV2) {
+    capAdd.add('SYS_ADMIN');
+    securityOpt.push('seccomp=unconfined');
+  }
+  if (cgroupV2 || apparmor) securityOpt.push('apparmor=unconfined');
+  return { capAdd: [...capAdd].sort(), securityOpt };
+}
+
+/** AppArmor enforcing on the machine running the engine (assumed local, as for cgroups). */
+function hostAppArmor(): boolean {
+  try {
+    return fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y';
+  } catch {
+    return false;
+  }
+}
+
+/** systemd as PID 1, with the grants of targetGrants() and the mounts it needs. */
 class SshdContainer extends GenericContainer {
   constructor(o: TargetOptions) {
     super(o.image);
-    this.withLabels({ ...runLabels(o.runId), 'hangup-lab.target': o.spec.name })
-      .withAddedCapabilities('SYS_ADMIN', 'NET_ADMIN')
-      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
-      .withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
+    const grants = targetGrants(o.capabilities);
+    this.withLabels({ ...runLabels(o.runId), 'hangup-lab.target': o.spec.name });
+    if (grants.capAdd.length) this.withAddedCapabilities(...(grants.capAdd as Parameters<GenericContainer['withAddedCapabilities']>));
+    if (grants.securityOpt.length) this.withSecurityOpt(...grants.securityOpt);
+    this.withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
       .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: hostCgroupV2() ? 'rw' : 'ro' }])
       .withExposedPorts(22)
       .withWaitStrategy(Wait.forSuccessfulCommand('systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ssh'))

@@ -111,6 +111,7 @@ t.test('the client pins the host key: a wrong pinned key refuses the login', asy
     runId: 'pintest0',
     server: { clientAlive: 'off', tcpKeepAlive: 'yes', kernel: 'default', killUserProcesses: 'no' },
     sshdExtra: [],
+    logindExtra: [],
     sshdConfig: null,
     scenarioFile: 'least-privilege.test.ts',
     capabilities: [],
