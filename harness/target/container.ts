@@ -136,7 +136,7 @@ export class StartedTarget implements AsyncDisposable {
     try {
       container = await new SshdContainer(o).start();
     } catch (e) {
-      throw containerStartError(o.spec.name, (e as Error).message, o.hostPort);
+      throw containerStartError(o.spec.name, (e as Error).message, { grants: targetGrants(o.capabilities), hostPort: o.hostPort });
     }
     const ip = container.getIpAddress('bridge');
     const partial = new StartedTarget(o.spec, o.image, container, ip, '', o.logindExtra);
@@ -356,28 +356,32 @@ export function logindRejections(journal: string, extra: readonly string[]): { i
 }
 
 /**
- * One line for an engine that would not start a target: an authorization plugin refusing its
- * privileges (HTTP 403 on create), a published port taken, or anything else with what to check.
+ * One line for an engine that would not start a target: an authorization plugin refusing the
+ * grants it asked for (HTTP 403 on create), a published port taken, or anything else with what to check.
  */
-export function containerStartError(target: string, message: string, hostPort?: number): InfrastructureError {
+export function containerStartError(
+  target: string,
+  message: string,
+  o: { grants: { capAdd: string[]; securityOpt: string[] }; hostPort?: number | undefined },
+): InfrastructureError {
   const first = message.split('\n')[0]!.trim();
   if (/authorization denied|HTTP code 403/i.test(first)) {
-    const named = TARGET_PRIVILEGES.filter(p => first.includes(p.split('=')[0]!));
-    const refused = (named.length ? named : TARGET_PRIVILEGES).join(', ');
+    const asked = [...o.grants.capAdd, ...o.grants.securityOpt];
+    const named = asked.filter(p => first.includes(p.split('=')[0]!));
+    const allow = [
+      o.grants.capAdd.length ? `--cap-add ${o.grants.capAdd.join(',')}` : '',
+      o.grants.securityOpt.length ? `--security-opt ${o.grants.securityOpt.join(',')}` : '',
+    ].filter(Boolean);
     return new InfrastructureError(
-      `target ${target}: the Docker engine refused ${refused} (${first.replace(/^\(HTTP code 403\) \w+ - /, '')}); hangup-lab's containers need --cap-add SYS_ADMIN,NET_ADMIN and --security-opt seccomp=unconfined,apparmor=unconfined: run hangup-lab doctor, and allow them in the engine's policy for containers labelled hangup-lab=1`,
+      `target ${target}: the Docker engine refused ${(named.length ? named : asked).join(', ') || 'to create it'} (${first.replace(/^\(HTTP code 403\) \w+ - /, '')}); run hangup-lab doctor${allow.length ? `, and allow ${allow.join(' ')} for hangup-lab's containers (label hangup-lab=1)` : ''}`,
     );
   }
-  if (hostPort !== undefined && /port is already allocated|address already in use/i.test(first)) {
-    return new InfrastructureError(portInUseMessage(hostPort, portHolder(hostPort)));
+  if (o.hostPort !== undefined && /port is already allocated|address already in use/i.test(first)) {
+    return new InfrastructureError(portInUseMessage(o.hostPort, portHolder(o.hostPort)));
   }
-  return new InfrastructureError(
-    `target ${target}: container did not start (${first}); check \`docker info\`, free disk space, and that the engine may grant SYS_ADMIN and NET_ADMIN`,
-  );
+  const asked = o.grants.capAdd.length ? `, and that the engine may grant ${o.grants.capAdd.join(' and ')}` : '';
+  return new InfrastructureError(`target ${target}: container did not start (${first}); check \`docker info\` and free disk space${asked}`);
 }
-
-/** What a target asks the engine for beyond a default container (see SshdContainer). */
-const TARGET_PRIVILEGES = ['SYS_ADMIN', 'NET_ADMIN', 'seccomp=unconfined', 'apparmor=unconfined'];
 
 /** `demo --port N` when 127.0.0.1:N is taken: the same line whether found before or by the engine. */
 export function portInUseMessage(port: number, holder: string | null): string {

@@ -21,13 +21,13 @@ export interface TargetSpec {
 export const BASE_PREFIX = process.env.HANGUP_LAB_BASE_PREFIX ?? '';
 
 // The Debian targets differ only in their suite: one Dockerfile, the suite as a build argument.
-function debian(suite: string): TargetSpec {
+export function debianTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
   return {
     name: `debian-${suite}`,
     suite,
-    base: `${BASE_PREFIX}debian:${suite}`,
+    base: `${basePrefix}debian:${suite}`,
     dockerfile: 'debian/Dockerfile',
-    buildArgs: { SUITE: suite, ...(BASE_PREFIX ? { BASE: `${BASE_PREFIX}debian` } : {}) },
+    buildArgs: { SUITE: suite, ...(basePrefix ? { BASE: `${basePrefix}debian` } : {}) },
   };
 }
 
@@ -42,7 +42,7 @@ export function checkBasePrefix(): void {
 // Debian). Versions measured in these images: bullseye OpenSSH 8.4p1 + systemd 247, bookworm 9.2p1
 // + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties).
 export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
-  ['bullseye', 'bookworm', 'trixie'].map(suite => [`debian-${suite}`, debian(suite)]),
+  ['bullseye', 'bookworm', 'trixie'].map(suite => [`debian-${suite}`, debianTarget(suite)]),
 );
 
 export function targetSpec(name: string): TargetSpec {
