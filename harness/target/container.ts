@@ -168,7 +168,8 @@ export class StartedTarget implements AsyncDisposable {
       );
       const rejected = logindRejections(journal.stdout, o.logindExtra);
       if (rejected) {
-        const version = /^#version (.*)$/m.exec(journal.stdout)?.[1] ?? 'systemd ?';
+        // "systemd 252 (252.39-1~deb12u2)" → "systemd 252.39-1~deb12u2"
+        const version = (/^#version (.*)$/m.exec(journal.stdout)?.[1] ?? 'systemd ?').replace(/^systemd \d+ \(([^)]+)\).*/, 'systemd $1');
         throw new BadInputError(
           `${o.scenarioFile}: logind.extra[${rejected.index}]: systemd-logind on ${this.spec.name} (${version}) rejects "${o.logindExtra[rejected.index]}": ${rejected.message}; fix or remove it`,
         );
@@ -293,7 +294,7 @@ export class StartedTarget implements AsyncDisposable {
     const r = await this.sh(
       `echo "openssh=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(clientaliveinterval|clientalivecountmax|tcpkeepalive|maxstartups|channeltimeout|unusedconnectiontimeout|usepam|permitrootlogin|persourcepenalties|persourcepenaltyexemptlist|logingracetime|x11forwarding) ' | sed 's/^/sshd./; s/ /=/';` +
         `echo "killmode=$(systemctl show ssh -p KillMode --value)";` +
-        `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec ${this.logindExtra.map(logindKey).join(' ')}; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
+        `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec ${this.logindExtra.map(logindProperty).join(' ')}; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
         `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.kernel=$(uname -r)";` +
         `for s in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes tcp_retries2; do echo "sysctl.net.ipv4.$s=$(cat /proc/sys/net/ipv4/$s)"; done`,
     );
@@ -314,9 +315,9 @@ export class StartedTarget implements AsyncDisposable {
       sshdEffective: pick('sshd.'),
       sshKillMode: kv.killmode ?? '?',
       // busctl says true/false; logind.conf and the scenario say yes/no: one spelling in the results.
-      // A logind.extra key that is no D-Bus property of that name shows as written.
+      // A logind.extra key that is no D-Bus property shows as written.
       logind: Object.fromEntries(
-        Object.entries(pick('logind.')).map(([k, v]) => [k, v === 'true' ? 'yes' : v === 'false' ? 'no' : v || (this.logindExtra.find(l => logindKey(l) === k)?.split('=').slice(1).join('=') ?? '')]),
+        Object.entries(pick('logind.')).map(([k, v]) => [k, v === 'true' ? 'yes' : v === 'false' ? 'no' : v || (this.logindExtra.find(l => logindProperty(l) === k)?.split('=').slice(1).join('=') ?? '')]),
       ),
       versions: pick('v.'),
       sysctls: pick('sysctl.'),
@@ -337,8 +338,9 @@ export function logindDropIn(killUserProcesses: YesNo, extra: readonly string[])
 
 const LOGIND_HEADER = ['# written by hangup-lab', '[Login]'];
 
-function logindKey(line: string): string {
-  return line.slice(0, line.indexOf('='));
+/** The D-Bus property of a logind.conf line's key: times are exposed in µs ("…Sec" → "…USec"). */
+function logindProperty(line: string): string {
+  return line.slice(0, line.indexOf('=')).replace(/Sec$/, 'USec');
 }
 
 /**
@@ -350,7 +352,8 @@ export function logindRejections(journal: string, extra: readonly string[]): { i
   const firstExtraLine = LOGIND_HEADER.length + 2;
   for (const m of journal.matchAll(new RegExp(`${LOGIND_DROP_IN.replace(/[.]/g, '\\.')}:(\\d+): (.*)`, 'g'))) {
     const index = Number(m[1]) - firstExtraLine;
-    if (index >= 0 && index < extra.length) return { index, message: m[2]!.trim() };
+    // The line is not ignored here but refused: logind's "…, ignoring" would say otherwise.
+    if (index >= 0 && index < extra.length) return { index, message: m[2]!.trim().replace(/, ignoring\.?$/, '').replace(/, ignoring: /, ': ') };
   }
   return null;
 }
