@@ -8,7 +8,7 @@ import type { Command } from './types.js';
 
 export const merge: Command = {
   name: 'merge',
-  summary: 'combine the results.json of shards/targets of one scenario and re-render every report (exit 1 if an expectation failed)',
+  summary: 'combine the results.json of shards/targets of one scenario and re-render every report (exit 1 if an expectation failed or a case is flaky)',
   usage: 'merge [--out DIR] RESULTS.json...',
   async run(args, ctx) {
     const { values, positionals } = parseFlags('merge', args, { out: { type: 'string' } }, true);
