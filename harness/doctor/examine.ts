@@ -104,7 +104,7 @@ function targetFacts(): TargetImageFacts[] {
     } catch (e) {
       tag = { ok: false, error: (e as Error).message.split('\n')[0] ?? String(e) };
     }
-    return { name: spec.name, suite: spec.suite, tag };
+    return { name: spec.name, suite: spec.suite, base: spec.base, tag };
   });
 }
 
@@ -182,7 +182,7 @@ export async function examine(): Promise<Check[]> {
 
   checks.push(...(await capabilityChecks(localImages, currentTags, seedScript)));
   checks.push(...targets.map(t => targetCheck(t, localImages, seedScript)));
-  const missingBases = [...new Set(targets.map(t => `debian:${t.suite}`).filter(b => !localImages.includes(b)))];
+  const missingBases = [...new Set(targets.map(t => t.base ?? `debian:${t.suite}`).filter(b => !localImages.includes(b)))];
   checks.push(debootstrapCheck(debootstrapVersion(), missingBases));
 
   const root = engine.info.dockerRootDir;

@@ -5,6 +5,8 @@ import { ok, warn, type Check } from './check.js';
 export interface TargetImageFacts {
   name: string;
   suite: string;
+  /** its base image when not debian:<suite> (HANGUP_LAB_BASE_PREFIX) */
+  base?: string;
   /** imageTag(spec), or why it could not be computed (e.g. its Dockerfile is not there yet) */
   tag: { ok: true; value: string } | { ok: false; error: string };
 }
@@ -15,7 +17,7 @@ export interface TargetImageFacts {
  */
 export function targetCheck(t: TargetImageFacts, localImages: readonly string[], seedScript: string): Check {
   const name = `target ${t.name}`;
-  const base = `debian:${t.suite}`;
+  const base = t.base ?? `debian:${t.suite}`;
   if (!t.tag.ok) return warn(name, `its image tag cannot be computed: ${t.tag.error}`, 'a run on this target fails until its Dockerfile is in containers/');
   const tag = t.tag.value;
   const hasBase = localImages.includes(base);

@@ -46,3 +46,12 @@ t.test('no engine is missing; the line says whether a run would provision one', 
   t.match(byHand.detail, /^the docker CLI is not installed; not provisioned automatically/);
   t.match(byHand.fix, /install Docker and start it/);
 });
+
+t.test('not provisioned because DOCKER_HOST names another engine or HANGUP_LAB_PROVISION=never: the line says which', async t => {
+  const down = { answers: false as const, error: 'Cannot connect' };
+  for (const why of ['DOCKER_HOST=tcp://10.0.0.5:2375 names another engine', 'HANGUP_LAB_PROVISION=never forbids installing one']) {
+    const c = engineCheck({ cli: true, result: down, canProvision: false, noProvisionWhy: why, provisionScript: 'containers/engine/provision.sh' });
+    t.equal(c.status, 'missing');
+    t.equal(c.detail, `no engine answers (Cannot connect); not provisioned automatically (${why})`);
+  }
+});
