@@ -15,6 +15,7 @@ import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
 import { withDeadline } from './deadline.js';
+import type { Gate } from './gate.js';
 import { describeSender, judge } from './verdict.js';
 
 export interface WatchWindow {
@@ -53,6 +54,8 @@ export interface CellRunContext {
   narrate?: (event: NarrationEvent) => void;
   /** the longest the cell may take before it is given up as inconclusive (default: cellBudgetMs) */
   cellTimeoutMs?: number;
+  /** logins to this cell's container, a few at a time; held from the login to the probe's start */
+  loginGate?: Gate;
 }
 
 /**
@@ -119,6 +122,11 @@ export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null
 }
 
 const PROBE_START_TIMEOUT_MS = 15_000;
+/**
+ * A session without a shell (exec, exec-tty) has no prompt to wait for: its probe-start wait also
+ * covers the login, which a pty session waits for separately (20 s for the prompt).
+ */
+const LOGIN_TIMEOUT_MS = 20_000;
 
 /**
  * What a cell may take beyond its watch window: the login (≤ 20 s for the prompt), the probe's
@@ -199,21 +207,26 @@ async function observeCell(cell: Cell, ctx: CellRunContext, at: (step: string) =
   const recording = ctx.record ? new TerminalRecording() : undefined;
   if (recording) base.recording = recording;
   let following: Follower | undefined;
+  let leaveLoginGate = () => {};
   try {
     at('preparing the login user');
     await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
     at(`preparing the launch (${cell.launch})`);
     await launch.prepare?.(launchCtx);
     const line = launch.line({ ...launchCtx, user: cell.user });
+    at('waiting for a login slot on the target');
+    if (ctx.loginGate) leaveLoginGate = await ctx.loginGate.enter();
     at(`opening the ${cell.session} session`);
     open = await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive, ...(recording ? { recorder: recording } : {}) }, line, launch.holdsTerminal);
     ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: login, line });
     at('waiting for the probe to log its start');
+    const probeStartMs = PROBE_START_TIMEOUT_MS + (session.shell ? 0 : LOGIN_TIMEOUT_MS);
     const started = await watcher.until(
       (e): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line),
-      monoMs() + PROBE_START_TIMEOUT_MS,
+      monoMs() + probeStartMs,
       monoMs,
     );
+    leaveLoginGate();
     if (!started) {
       // Seen with `ssh -tt host 'cmd &'`: sshd ends the session as soon as the command returns, and
       // what it started is gone before it could log anything. Say what was seen, not a guess.
@@ -221,7 +234,7 @@ async function observeCell(cell: Cell, ctx: CellRunContext, at: (step: string) =
       throw new CellAbort(
         gone
           ? `the probe never logged its start, and the session was already over (client exited ${gone.exitCode ?? gone.signal}: ${open.client.lastLines(2).join(' / ')}): whatever the launch line started did not live long enough to be observed`
-          : `the probe did not start within ${PROBE_START_TIMEOUT_MS} ms (client printed: ${open.client.lastLines(2).join(' / ')})`,
+          : `the probe did not start within ${probeStartMs} ms (client printed: ${open.client.lastLines(2).join(' / ')})`,
       );
     }
     await sleep(SETTLE_MS);
@@ -452,6 +465,7 @@ async function observeCell(cell: Cell, ctx: CellRunContext, at: (step: string) =
     const msg = e instanceof CellAbort ? e.message : `harness error: ${(e as Error).message}`;
     return { ...base, checks, verdict: 'inconclusive', reason: msg };
   } finally {
+    leaveLoginGate();
     at('cleaning up');
     await following?.stop();
     if (severCtx) await sever.heal(severCtx).catch(() => {});

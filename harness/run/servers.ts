@@ -10,9 +10,15 @@ import { Router } from '../target/router.js';
 import { targetSpec } from '../target/targets.js';
 import { cellUser, loginUser } from './cell.js';
 import { onCleanup, trackStart } from './cleanup.js';
+import { Gate } from './gate.js';
 
 /** Login users created per docker exec on a shared server. */
 const USER_BATCH = 16;
+/**
+ * Logins in flight per container. Four keep its systemd busy without a queue inside it: with
+ * bursts of 20 (no gate), some logins of the default matrix took over 15 s on two busy cores.
+ */
+const LOGINS_AT_ONCE = 4;
 
 export const DIRECT_PATH = 'direct: host → container bridge address, kernel to kernel, no userland proxy';
 
@@ -40,11 +46,14 @@ export interface Lease {
   endpoint: { host: string; keyFile: string; knownHostsFile: string; hostKeyAlias: string };
   router: Router | null;
   networkPath: string;
+  /** logins to this container go through it, a few at a time (run/gate.ts) */
+  loginGate: Gate;
   release(): Promise<void>;
 }
 
 interface Server {
   target: StartedTarget;
+  loginGate: Gate;
   knownHostsFile: string;
   routers: Map<number, Promise<Router>>;
   /** cells still to run on it; the container stops when the last one is done */
@@ -147,6 +156,7 @@ export class ServerPool {
         },
         router,
         networkPath: router?.description ?? DIRECT_PATH,
+        loginGate: server.loginGate,
         release,
       };
     } catch (e) {
@@ -223,6 +233,6 @@ export class ServerPool {
         throw e;
       });
     }
-    return { target, knownHostsFile, routers, remaining: 1, stop };
+    return { target, loginGate: new Gate(LOGINS_AT_ONCE), knownHostsFile, routers, remaining: 1, stop };
   }
 }
