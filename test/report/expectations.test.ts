@@ -6,24 +6,7 @@ import { markdown } from '../../harness/report/markdown.js';
 import { terminal } from '../../harness/report/terminal.js';
 import type { CellResult, RunResult } from '../../harness/results.js';
 import { expectations, fixture, fixtureCopy, multiTarget, steadyCopy, withExpectations } from './fixtures.js';
-
-/** From a heading line to the next heading of the same or a higher level. */
-function section(out: string, heading: string): string {
-  const start = out.indexOf(`\n${heading}\n`);
-  if (start === -1) return '';
-  const level = heading.match(/^#+/)![0].length;
-  const rest = out.slice(start + heading.length + 2);
-  const next = rest.search(new RegExp(`^#{1,${level}} `, 'm'));
-  return heading + '\n' + (next === -1 ? rest : rest.slice(0, next));
-}
-
-/** Splits a table row on unescaped pipes, dropping the empty ends. */
-function tableCells(line: string): string[] {
-  return line
-    .split(/(?<!\\)\|/)
-    .slice(1, -1)
-    .map((c) => c.trim());
-}
+import { section, tableCells } from './markdown-text.js';
 
 const tableRows = (text: string) => text.split('\n').filter((l) => l.startsWith('|')).map(tableCells);
 const lines = (text: string) => text.split('\n');

@@ -5,16 +5,7 @@ import t from 'tap';
 import { reporters } from '../../harness/report/registry.js';
 import type { RunResult } from '../../harness/results.js';
 import { expectations, fixtureCopy, repeatedRun, steadyCopy, withExpectations } from './fixtures.js';
-
-/** From a heading line to the next heading of the same or a higher level. */
-function section(out: string, heading: string): string {
-  const start = out.indexOf(`\n${heading}\n`);
-  if (start === -1) return '';
-  const level = heading.match(/^#+/)![0].length;
-  const rest = out.slice(start + heading.length + 2);
-  const next = rest.search(new RegExp(`^#{1,${level}} `, 'm'));
-  return heading + '\n' + (next === -1 ? rest : rest.slice(0, next));
-}
+import { section } from './markdown-text.js';
 
 const repeated = () => withExpectations(repeatedRun());
 const idOf = (r: RunResult, launch: string, sever: string, rep: number) =>
