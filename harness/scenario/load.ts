@@ -166,7 +166,9 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   if (doc.errors.length) {
     const err = doc.errors[0]!;
     const pos = err.linePos?.[0];
-    throw new BadInputError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${err.message.split('\n')[0]}`);
+    // The position leads the line already; the parser's own "at line N, column M:" would repeat it.
+    const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new BadInputError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${what}`);
   }
   const raw = doc.toJS() as unknown;
   // A single `target:` reads more naturally in small scenarios; it means a one-element list.
