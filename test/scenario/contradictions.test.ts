@@ -3,32 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t, { type Test } from 'tap';
-import { BadInputError, ExitCode } from '../../harness/errors.js';
+import t from 'tap';
 import { expand } from '../../harness/matrix/expand.js';
 import { loadScenario } from '../../harness/scenario/load.js';
 import { neverRuns } from '../../harness/scenario/contradictions.js';
+import { errorOf } from './helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const head = 'name: t\ntarget: debian-bookworm\n';
 const FOREGROUND_LOGOUT = 'sever "logout" cannot apply to session pty × launch foreground (a foreground job holds the terminal: a typed exit would go to the job, not to the shell)';
-
-/** The one-line message after "FILE: " of loading `text`, asserting exit code 2. */
-function errorOf(t: Test, text: string, files: Record<string, string> = {}): string {
-  const dir = t.testdir({ 'x.yaml': text, ...files });
-  const file = path.join(dir, 'x.yaml');
-  try {
-    loadScenario(file);
-  } catch (e) {
-    t.type(e, BadInputError);
-    t.equal((e as BadInputError).exitCode, ExitCode.badInput);
-    const message = (e as Error).message;
-    t.notMatch(message, '\n', 'one line');
-    return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
-  }
-  t.fail('did not throw');
-  return '';
-}
 
 t.test('neverRuns: the sever table, statically', async t => {
   t.equal(neverRuns({ session: 'pty', launch: 'foreground', sever: 'logout' }), FOREGROUND_LOGOUT);

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t, { type Test } from 'tap';
-import { BadInputError, ExitCode } from '../../harness/errors.js';
+import t from 'tap';
 import { launches } from '../../harness/launch/registry.js';
 import { expand } from '../../harness/matrix/expand.js';
 import type { Cell } from '../../harness/results.js';
 import { latencyRepeats, loadScenario } from '../../harness/scenario/load.js';
 import { sessions } from '../../harness/session/registry.js';
 import { severs } from '../../harness/sever/registry.js';
+import { errorOf, loadError, scenarioFile } from './helpers.js';
 
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -33,38 +33,8 @@ const DEFAULT_AXES = {
   huponexit: ['off'],
 };
 
-/** Write `text` as a scenario file in a fresh test dir and return its path. */
-function scenarioFile(t: Test, text: string): string {
-  const dir = t.testdir({ 'scenario.yaml': text });
-  return path.join(dir, 'scenario.yaml');
-}
-
 /** `minimal` with one more line under `axes:` (e.g. "linger: [on]"). */
 const withAxis = (line: string) => minimal + `  ${line}\n`;
-
-/** The BadInputError that loading `file` throws (fails the test if it throws something else). */
-function loadError(t: Test, file: string): BadInputError {
-  try {
-    loadScenario(file);
-  } catch (error) {
-    t.type(error, BadInputError);
-    t.equal((error as BadInputError).exitCode, ExitCode.badInput);
-    const message = (error as Error).message;
-    t.ok(message.startsWith(`${file}:`), 'the message starts with the file path');
-    t.notMatch(message, '\n', 'the message is one line');
-    return error as BadInputError;
-  }
-  t.fail('loadScenario did not throw');
-  return new BadInputError('did not throw');
-}
-
-/** The message of the error that loading `text` throws, without the "FILE: " prefix. */
-function errorOf(t: Test, text: string): string {
-  const file = scenarioFile(t, text);
-  const message = loadError(t, file).message;
-  t.ok(message.startsWith(`${file}: `), 'FILE: comes first');
-  return message.slice(file.length + 2);
-}
 
 const cellsOf = (s: ReturnType<typeof loadScenario>) => expand(s.blocks, { repeats: latencyRepeats });
 
