@@ -33,7 +33,7 @@ import {
 import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
 import { failingCells, summaryText } from './expectations.js';
 import { claimCounts, claimRows } from './claims.js';
-import { caseName, flakyEntries, repOutcome, signalVariesEntries } from './flaky.js';
+import { caseName, determinismChecked, flakyEntries, repOutcome, signalVariesEntries } from './flaky.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2 } as const;
@@ -257,7 +257,7 @@ function flakyLines(result: RunResult): string[] {
 /** The run's verdict, last: when it has expectations, or repeated a case (so it checked determinism). */
 function statusLine(result: RunResult): string | null {
   if (result.expectations.length) return `expectations: ${summaryText(result)}`;
-  return repeatedCases(result.cells).size ? `result: ${summaryText(result)}` : null;
+  return determinismChecked(result) ? `result: ${summaryText(result)}` : null;
 }
 
 function countsLine(view: MatrixView): string {
