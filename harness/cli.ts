@@ -12,7 +12,7 @@ function usage(): string {
     '',
     ...commands.all.flatMap(c => [`  ${c.name.padEnd(width)}  ${c.summary}`, `  ${' '.repeat(width)}  hangup-lab ${c.usage}`]),
     '',
-    'exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 infrastructure missing, 70 internal bug',
+    'exit codes: 0 ok, 1 an expectation failed or a case is flaky, 2 bad input, 3 infrastructure missing, 70 internal bug',
   ].join('\n');
 }
 

@@ -14,7 +14,7 @@ export const run: Command = {
   name: 'run',
   summary: "run a scenario's matrix against real sshd targets; write every report to DIR (default reports/latest)",
   usage:
-    'run --scenario FILE [--out DIR] [--concurrency N] [--repeat N] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
+    'run --scenario FILE [--out DIR] [--concurrency N] [--repeat N] [--cell-timeout S] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
   async run(args, ctx) {
     const { values } = parseFlags('run', args, {
       scenario: { type: 'string' },
@@ -22,6 +22,8 @@ export const run: Command = {
       concurrency: { type: 'string' },
       // Every case N times (at least); a case whose repetitions disagree is flaky and fails the run.
       repeat: { type: 'string' },
+      // The most any one cell may take (default: its watch window + 150 s); past it, inconclusive.
+      'cell-timeout': { type: 'string' },
       target: { type: 'string', multiple: true },
       shard: { type: 'string' },
       strict: { type: 'boolean' },
@@ -33,6 +35,7 @@ export const run: Command = {
     if (!values.scenario) throw new BadInputError('hangup-lab run: --scenario FILE is required (e.g. scenarios/default.yaml)');
     const concurrency = intFlag('run', 'concurrency', values.concurrency, 1, 64);
     const repeat = intFlag('run', 'repeat', values.repeat, 1, 50);
+    const cellTimeoutS = intFlag('run', 'cell-timeout', values['cell-timeout'], 5, 7200);
     const shard = values.shard === undefined ? undefined : parseShard(values.shard, 'hangup-lab run: --shard');
     const progressMode = values.progress ?? 'auto';
     if (!['auto', 'tty', 'log'].includes(progressMode)) {
@@ -67,6 +70,7 @@ export const run: Command = {
         ...(values.record ? { record: true } : {}),
         ...(concurrency ? { concurrency } : {}),
         ...(repeat ? { repeat } : {}),
+        ...(cellTimeoutS ? { cellTimeoutMs: cellTimeoutS * 1000 } : {}),
         ...(values.target ? { targets: values.target } : {}),
         ...(shard ? { shard } : {}),
       });

@@ -31,6 +31,8 @@ export interface RunOptions {
   history?: ReadonlyMap<string, number>;
   /** --repeat N: every case runs at least N times (else the scenario's run.repeat, else once) */
   repeat?: number;
+  /** --cell-timeout: the most any one cell may take (else each cell's own budget, run/cell.ts) */
+  cellTimeoutMs?: number;
   /** --record: keep each cell's client terminal session in its result (`recording`) */
   record?: boolean;
   /** `demo --port`: publish the target's sshd on this loopback port */
@@ -112,6 +114,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
           ...lease,
           windowOverride,
           ...(opts.record ? { record: true } : {}),
+          ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),
           ...(narrate ? { narrate: (e: NarrationEvent) => narrate(cell, e) } : {}),
         });
       } finally {

@@ -1,0 +1,28 @@
+// A stuck cell becomes inconclusive with what it was waiting for, and the run goes on: with
+// --cell-timeout 12, a cell whose sever naps for 30 s overruns; its neighbours are judged, the run
+// exits 0 (1 with --strict), and nothing of it is left behind (the client frozen mid-nap included).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import type { RunResult } from '../../harness/results.js';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/hangup-lab.js');
+const scenario = path.resolve(import.meta.dirname, 'timeouts.yaml');
+
+t.test('a cell past --cell-timeout is inconclusive with its step; the others are judged', async t => {
+  const dir = t.testdir({});
+  const r = spawnSync(process.execPath, [bin, 'run', '--scenario', scenario, '--cell-timeout', '12', '--strict', '--out', dir, '--progress', 'log'], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  t.equal(r.status, 1, `--strict: the inconclusive cell fails the run (${r.stderr.trim().split('\n').at(-1)})`);
+  const result = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+  const nap = result.cells.find(c => c.sever === 'sleep:30')!;
+  t.equal(nap.verdict, 'inconclusive');
+  t.match(nap.reason, /^the cell did not finish within 12 s: it was stuck for [\d.]+ s at "applying the sever \(sleep:30\)"; the run went on without it$/);
+  t.ok(nap.timing.durationMs < 25_000, `given up after ${nap.timing.durationMs} ms, not after the 30 s nap`);
+  for (const c of result.cells.filter(c => c.sever !== 'sleep:30')) t.equal(c.verdict, 'survived', `${c.sever}: judged as usual (${c.reason})`);
+  const left = spawnSync('sh', ['-c', `docker ps -aq --filter label=hangup-lab.pid=${r.pid}; ps -eo args= | grep -c "[h]angup-lab-${r.pid}-" || true`], { encoding: 'utf8' }).stdout.trim();
+  t.equal(left, '0', 'no container, no ssh client of the run left');
+});
