@@ -1,25 +1,31 @@
 // Can the engine start containers the way the targets and the NAT router need them? Tested for
 // real with short-lived containers; this file holds the pure parts: the options, the image choice,
 // and reading what the containers said.
+import type { Owner } from '../run/cleanup.js';
+import { targetGrants } from '../target/grants.js';
 import { missing, ok, warn, type Check } from './check.js';
 
 /**
- * The options harness/target/container.ts starts every target with (systemd as PID 1 without
- * --privileged, which fails on these hosts). Kept in step by hand: container.ts builds them with
- * testcontainers and does not export them.
+ * The most any target is granted here: what targetGrants() gives a target whose cells cut
+ * connections (NET_ADMIN), with the mounts every target gets. From the same function as the
+ * targets themselves, so doctor tests what runs.
  */
+export const TARGET_GRANTS = targetGrants(['NET_ADMIN']);
 export const TARGET_RUN_OPTIONS = [
-  '--cap-add', 'SYS_ADMIN',
-  '--cap-add', 'NET_ADMIN',
-  '--security-opt', 'seccomp=unconfined',
-  '--security-opt', 'apparmor=unconfined',
+  ...TARGET_GRANTS.capAdd.flatMap(c => ['--cap-add', c]),
+  ...TARGET_GRANTS.securityOpt.flatMap(o => ['--security-opt', o]),
   '-v', '/sys/fs/cgroup:/sys/fs/cgroup:ro',
   '--tmpfs', '/run', '--tmpfs', '/run/lock', '--tmpfs', '/tmp',
 ];
 
+/** "NET_ADMIN" or "NET_ADMIN and SYS_ADMIN, seccomp=unconfined", for lines. */
+export function grantsText(g = TARGET_GRANTS): string {
+  return [g.capAdd.join(' and ') || 'no added capability', ...g.securityOpt].join(', ');
+}
+
 /** Every doctor container carries these, so it can be found and removed whatever happens. */
-export function doctorLabels(pid: number): Record<string, string> {
-  return { 'hangup-lab': '1', 'hangup-lab.doctor': '1', 'hangup-lab.pid': String(pid) };
+export function doctorLabels(owner: Owner): Record<string, string> {
+  return { 'hangup-lab': '1', 'hangup-lab.doctor': '1', 'hangup-lab.pid': String(owner.pid), 'hangup-lab.pidstart': owner.start };
 }
 
 /** `docker run` arguments for one probe container: removed on exit, never pulled, sh as entrypoint. */
@@ -67,8 +73,8 @@ export interface DockerOutcome {
   timedOut: boolean;
 }
 
-const CAP_NET_ADMIN = 12;
-const CAP_SYS_ADMIN = 21;
+/** Bit numbers in CapEff of the capabilities a target may be granted (linux/capability.h). */
+const CAPABILITY_BITS: Record<string, number> = { NET_ADMIN: 12, SYS_ADMIN: 21 };
 
 /** The capability numbers set in a CapEff hex mask. */
 export function capabilitiesIn(capEffHex: string): Set<number> {
@@ -97,7 +103,7 @@ export function targetOptionsChecks(image: ProbeImage, o: DockerOutcome, timeout
     return {
       capabilities: missing(
         name,
-        `the engine did not run ${image.image} with SYS_ADMIN, NET_ADMIN, seccomp and apparmor unconfined, /sys/fs/cgroup mounted: ${dockerError(o, timeoutS)}`,
+        `the engine did not run ${image.image} with ${grantsText()}, /sys/fs/cgroup mounted: ${dockerError(o, timeoutS)}`,
         'targets need exactly these options (--privileged is not needed); use a rootful engine whose capability bounding set includes them, and see `docker info`',
       ),
       iptables: warn(iptablesName, 'unchecked: the test container did not start'),
@@ -105,13 +111,10 @@ export function targetOptionsChecks(image: ProbeImage, o: DockerOutcome, timeout
   }
   const capEff = /^CapEff:\s*([0-9a-f]+)/im.exec(o.stdout)?.[1];
   const caps = capEff ? capabilitiesIn(capEff) : new Set<number>();
-  const lacking = [
-    ...(caps.has(CAP_SYS_ADMIN) ? [] : ['CAP_SYS_ADMIN']),
-    ...(caps.has(CAP_NET_ADMIN) ? [] : ['CAP_NET_ADMIN']),
-  ];
+  const lacking = TARGET_GRANTS.capAdd.filter(c => !caps.has(CAPABILITY_BITS[c] ?? -1)).map(c => `CAP_${c}`);
   const capabilities = lacking.length
-    ? missing(name, `a container started with --cap-add SYS_ADMIN --cap-add NET_ADMIN lacks ${lacking.join(' and ')} (CapEff ${capEff ?? '?'})`, 'run the engine as root, not rootless or under a restricted capability bounding set')
-    : ok(name, `${image.image} ran with SYS_ADMIN, NET_ADMIN, seccomp and apparmor unconfined, /sys/fs/cgroup mounted read-only`);
+    ? missing(name, `a container started with ${TARGET_GRANTS.capAdd.map(c => `--cap-add ${c}`).join(' ')} lacks ${lacking.join(' and ')} (CapEff ${capEff ?? '?'})`, 'run the engine as root, not rootless or under a restricted capability bounding set')
+    : ok(name, `${image.image} ran with ${grantsText()}, /sys/fs/cgroup mounted read-only`);
   const ipt = /^iptables=(\w+)\s*(.*)$/m.exec(o.stdout);
   let iptables: Check;
   if (ipt?.[1] === 'ok') iptables = ok(iptablesName, `iptables -L works with NET_ADMIN in ${image.image}`);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTAINERS_DIR } from '../paths.js';
+import { ownerAlive, self } from '../run/cleanup.js';
 import { provisioning } from '../target/engine.js';
 import { imageTag } from '../target/image.js';
 import { TARGETS } from '../target/targets.js';
@@ -39,17 +40,6 @@ const HARNESS_HANDLES_CGROUP_V2 = true;
 function shown(p: string): string {
   const rel = path.relative(process.cwd(), p);
   return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
-}
-
-function pidAlive(pid: number): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, it is just not ours to signal.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function nodePtyWorks(): Promise<{ loaded: true } | { loaded: false; error: string }> {
@@ -120,7 +110,7 @@ async function capabilityChecks(localImages: string[], currentTags: string[], se
       ),
     ];
   }
-  const labels = doctorLabels(process.pid);
+  const labels = doctorLabels(self);
   const timeoutS = PROBE_TIMEOUT_MS / 1000;
   try {
     const [targetRun, ...sysctlRuns] = await Promise.all([
@@ -173,8 +163,8 @@ export async function examine(): Promise<Check[]> {
   // Leftovers first, so the doctor's own probe containers are never among them.
   const [images, containers, networks] = await Promise.all([
     docker(['images', '--format', '{{.Repository}}:{{.Tag}}'], QUERY_TIMEOUT_MS),
-    docker(['ps', '-a', '--filter', 'label=hangup-lab=1', '--format', '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}'], QUERY_TIMEOUT_MS),
-    docker(['network', 'ls', '--filter', 'label=hangup-lab=1', '--format', '{{.ID}}\t{{.Name}}\t{{.Label "hangup-lab.pid"}}'], QUERY_TIMEOUT_MS),
+    docker(['ps', '-a', '--filter', 'label=hangup-lab=1', '--format', '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}'], QUERY_TIMEOUT_MS),
+    docker(['network', 'ls', '--filter', 'label=hangup-lab=1', '--format', '{{.ID}}\t{{.Name}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}'], QUERY_TIMEOUT_MS),
   ]);
   const localImages = images.stdout.split('\n').map(l => l.trim()).filter(l => l && !l.includes('<none>'));
   const targets = targetFacts();
@@ -199,7 +189,7 @@ export async function examine(): Promise<Check[]> {
   checks.push(
     listFailed
       ? warn('leftovers', `unchecked: listing labelled containers/networks failed: ${listFailed.stderr.trim().split('\n')[0] ?? ''}`)
-      : leftoversCheck(parseLabelled(containers.stdout), parseLabelled(networks.stdout), pidAlive),
+      : leftoversCheck(parseLabelled(containers.stdout), parseLabelled(networks.stdout), ownerAlive),
   );
   return checks;
 }

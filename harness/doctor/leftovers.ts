@@ -1,4 +1,5 @@
 // Containers and networks labelled hangup-lab=1 that outlived the run that made them.
+import type { Owner } from '../run/cleanup.js';
 import { ok, warn, type Check } from './check.js';
 
 export interface Labelled {
@@ -6,16 +7,18 @@ export interface Labelled {
   name: string;
   /** hangup-lab.pid: the process that created it; empty when unlabelled */
   pid: string;
+  /** hangup-lab.pidstart: that process's start time, telling it from a later one with its pid */
+  start?: string;
 }
 
-/** Lines of `--format '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}'` (containers or networks). */
+/** Lines of `--format '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}'` (containers or networks). */
 export function parseLabelled(stdout: string): Labelled[] {
   return stdout
     .split('\n')
     .filter(l => l.trim())
     .map(l => {
-      const [id = '', name = '', pid = ''] = l.split('\t');
-      return { id: id.trim(), name: name.trim(), pid: pid.trim() };
+      const [id = '', name = '', pid = '', start = ''] = l.split('\t');
+      return { id: id.trim(), name: name.trim(), pid: pid.trim(), start: start.trim() };
     });
 }
 
@@ -26,9 +29,9 @@ export function parseLabelled(stdout: string): Labelled[] {
 export function leftoversCheck(
   containers: readonly Labelled[],
   networks: readonly Labelled[],
-  pidAlive: (pid: number) => boolean,
+  ownerAlive: (owner: Owner) => boolean,
 ): Check {
-  const live = (x: Labelled) => Boolean(x.pid) && pidAlive(Number(x.pid));
+  const live = (x: Labelled) => Boolean(x.pid) && ownerAlive({ pid: Number(x.pid), start: x.start ?? '' });
   const staleC = containers.filter(c => !live(c));
   const staleN = networks.filter(n => !live(n));
   const inUse = containers.length - staleC.length + networks.length - staleN.length;
@@ -42,5 +45,5 @@ export function leftoversCheck(
     ...(staleC.length ? [`${staleC.length} container(s) (${staleC.map(c => c.name).join(', ')})`] : []),
     ...(staleN.length ? [`${staleN.length} network(s) (${staleN.map(n => n.name).join(', ')})`] : []),
   ];
-  return warn('leftovers', `${what.join(' and ')} left by runs that are gone${busy}`, `${fixes.join('; ')} (a run also removes stale containers when it starts)`);
+  return warn('leftovers', `${what.join(' and ')} left by runs that are gone${busy}`, `${fixes.join('; ')} (or hangup-lab clean; a run also removes them when it starts)`);
 }

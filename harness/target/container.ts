@@ -11,6 +11,7 @@ import { parseAlive, parseKernel } from '../scenario/values.js';
 import { explainSshdTestFailure, parseServerFacts, renderSshdDropIn, SERVER_FACTS_SCRIPT } from './sshd-config.js';
 import type { TargetSpec } from './targets.js';
 import type { TargetCapability } from '../sever/types.js';
+import { hostCgroupV2, targetGrants } from './grants.js';
 import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
@@ -47,36 +48,6 @@ export interface TargetOptions {
   scenarioFile: string;
   /** what this container's cells need beyond the default set (NET_ADMIN for iptables severs) */
   capabilities: readonly TargetCapability[];
-}
-
-/**
- * What a target is granted beyond Docker's defaults; never --privileged (it fails on these hosts
- * anyway). Measured on this cgroup v1 host (README "What hangup-lab changes on your machine"): the
- * default and fault matrices give the same verdicts with Docker's default seccomp profile and
- * without SYS_ADMIN as with both, so a target gets only what its cells' severs ask for (NET_ADMIN
- * for iptables). On a cgroup v2 host systemd must write its own cgroup subtree: there the recipe
- * known to work elsewhere (SYS_ADMIN, unconfined seccomp and AppArmor) applies; it was not
- * verified on these machines. AppArmor is unconfined only where it is on (Docker's default profile
- * denies the mounts systemd makes); these hosts do not run it.
- */
-export function targetGrants(capabilities: readonly TargetCapability[], cgroupV2 = hostCgroupV2(), apparmor = hostAppArmor()): { capAdd: string[]; securityOpt: string[] } {
-  const capAdd = new Set<string>(capabilities);
-  const securityOpt: string[] = [];
-  if (cgroupV2) {
-    capAdd.add('SYS_ADMIN');
-    securityOpt.push('seccomp=unconfined');
-  }
-  if (cgroupV2 || apparmor) securityOpt.push('apparmor=unconfined');
-  return { capAdd: [...capAdd].sort(), securityOpt };
-}
-
-/** AppArmor enforcing on the machine running the engine (assumed local, as for cgroups). */
-function hostAppArmor(): boolean {
-  try {
-    return fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y';
-  } catch {
-    return false;
-  }
 }
 
 /** systemd as PID 1, with the grants of targetGrants() and the mounts it needs. */
@@ -398,10 +369,6 @@ export function portHolder(port: number): string | null {
   return m ? `${m[1]} pid ${m[2]}` : null;
 }
 
-/** A unified (v2-only) cgroup hierarchy on the machine running the engine (assumed local). */
-export function hostCgroupV2(): boolean {
-  return fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
-}
 
 /**
  * The longest any one docker exec may take. The slowest measured ones (systemctl restart of ssh or

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { targetGrants } from '../../harness/target/grants.js';
 import {
   capabilitiesIn,
   doctorLabels,
@@ -7,6 +8,7 @@ import {
   SYSCTL_PROBES,
   sysctlCheck,
   sysctlScript,
+  TARGET_GRANTS,
   TARGET_RUN_OPTIONS,
   targetOptionsChecks,
   type DockerOutcome,
@@ -18,9 +20,9 @@ const done = (stdout: string): DockerOutcome => ({ code: 0, stdout, stderr: '', 
 const failed = (stderr: string, code = 125): DockerOutcome => ({ code, stdout: '', stderr, timedOut: false });
 
 t.test('the probe container: labelled, removed, never pulled, sh as entrypoint', async t => {
-  const args = probeRunArgs('debian:bookworm', doctorLabels(42), TARGET_RUN_OPTIONS, 'true');
+  const args = probeRunArgs('debian:bookworm', doctorLabels({ pid: 42, start: '777' }), TARGET_RUN_OPTIONS, 'true');
   t.same(args.slice(0, 4), ['run', '--rm', '--pull', 'never']);
-  for (const l of ['hangup-lab=1', 'hangup-lab.doctor=1', 'hangup-lab.pid=42']) t.ok(args.includes(l), l);
+  for (const l of ['hangup-lab=1', 'hangup-lab.doctor=1', 'hangup-lab.pid=42', 'hangup-lab.pidstart=777']) t.ok(args.includes(l), l);
   t.same(args.slice(-4), ['sh', 'debian:bookworm', '-c', 'true']);
   t.notOk(args.includes('--privileged'), 'fails on these hosts');
   t.ok(args.join(' ').includes('-v /sys/fs/cgroup:/sys/fs/cgroup:ro'));
@@ -66,9 +68,15 @@ t.test('a timeout says so', async t => {
 });
 
 t.test('started, but a capability was not granted', async t => {
-  const r = targetOptionsChecks(TARGET, done('CapEff:\t00000000a80435fb\niptables=ok\n'), 30);
+  // Docker's default set: neither NET_ADMIN nor SYS_ADMIN, so every added capability is lacking.
+  const r = targetOptionsChecks(TARGET, done('CapEff:\t00000000a80425fb\niptables=ok\n'), 30);
   t.equal(r.capabilities.status, 'missing');
-  t.match(r.capabilities.detail, 'lacks CAP_SYS_ADMIN (CapEff 00000000a80435fb)');
+  t.match(r.capabilities.detail, `lacks ${TARGET_GRANTS.capAdd.map(c => `CAP_${c}`).join(' and ')} (CapEff 00000000a80425fb)`);
+});
+
+t.test('doctor asks the engine for exactly what the targets get', async t => {
+  t.same(TARGET_GRANTS, targetGrants(['NET_ADMIN']));
+  for (const c of TARGET_GRANTS.capAdd) t.ok(TARGET_RUN_OPTIONS.join(' ').includes(`--cap-add ${c}`), c);
 });
 
 t.test('iptables failing is missing; iptables absent from a base image is unchecked', async t => {

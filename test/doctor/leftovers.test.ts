@@ -1,12 +1,12 @@
 import t from 'tap';
 import { leftoversCheck, parseLabelled } from '../../harness/doctor/leftovers.js';
 
-const alive = (pid: number) => pid === 100;
+const alive = (o: { pid: number }) => o.pid === 100;
 
 t.test('docker ps / network ls lines', async t => {
-  t.same(parseLabelled('8bfd9f4498fe\tfunny_name\t4242\n0df6d58408eb\tother\t\n\n'), [
-    { id: '8bfd9f4498fe', name: 'funny_name', pid: '4242' },
-    { id: '0df6d58408eb', name: 'other', pid: '' },
+  t.same(parseLabelled('8bfd9f4498fe\tfunny_name\t4242\t9001\n0df6d58408eb\tother\t\t\n\n'), [
+    { id: '8bfd9f4498fe', name: 'funny_name', pid: '4242', start: '9001' },
+    { id: '0df6d58408eb', name: 'other', pid: '', start: '' },
   ]);
 });
 

@@ -1,7 +1,7 @@
 // What a target container is granted (harness/target/container.ts targetGrants): only what its
 // cells ask for on a cgroup v1 host; the documented systemd recipe on cgroup v2.
 import t from 'tap';
-import { targetGrants } from '../../harness/target/container.js';
+import { targetGrants } from '../../harness/target/grants.js';
 
 t.test('cgroup v1, no AppArmor: nothing, or NET_ADMIN for iptables severs; default seccomp', async t => {
   t.same(targetGrants([], false, false), { capAdd: [], securityOpt: [] });
