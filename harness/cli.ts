@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commands } from './commands/registry.js';
 import { BadInputError, ExitCode, HarnessError, unknownName } from './errors.js';
 import { ROOT } from './paths.js';
-import { interrupting, runAllCleanups } from './run/cleanup.js';
+import { installSignalHandlers, interrupting, runAllCleanups } from './run/cleanup.js';
 
 function usage(): string {
   const width = Math.max(...commands.all.map(c => c.name.length));
@@ -40,6 +40,7 @@ function report(e: unknown): number {
 
 // The one place that decides the exit code. Whatever happened, the undos still registered (the
 // containers of a run that stopped on an error half-way) run before the process goes.
+installSignalHandlers();
 process.on('uncaughtException', e => {
   if (!interrupting()) void runAllCleanups().finally(() => process.exit(report(e)));
 });

@@ -124,7 +124,11 @@ const INTERRUPT_CLEANUP_MS = 60_000;
 const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 let installed = false;
 
-function installSignalHandlers(): void {
+/**
+ * Called by the CLI as it starts, so a signal at any moment (even before the run made anything)
+ * goes through the same cleanup and the same last line.
+ */
+export function installSignalHandlers(): void {
   if (installed) return;
   installed = true;
   for (const sig of Object.keys(SIGNAL_NUMBERS) as (keyof typeof SIGNAL_NUMBERS)[]) process.on(sig, () => void interrupted(sig));

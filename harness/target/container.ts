@@ -1,3 +1,6 @@
+// First: it tells testcontainers, before any use, that there is no reaper to pull and where the
+// host is. Without it, code that starts a target without the CLI (a test) pulls Ryuk and fails.
+import './engine.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
