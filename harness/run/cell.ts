@@ -158,9 +158,10 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   const { name: severName, param: paramText } = parseSeverValue(cell.sever);
   const sever = severs.get(severName);
   const param = sever.param ? (paramText === null ? sever.param.default : Number(paramText)) : null;
-  const budgetMs = ctx.cellTimeoutMs ?? cellBudgetMs({ ...watchWindow(cell, sever, param), ...ctx.windowOverride });
+  const window = { ...watchWindow(cell, sever, param), ...ctx.windowOverride };
+  const budgetMs = ctx.cellTimeoutMs ?? cellBudgetMs(window);
   const step = { what: 'starting', sinceMono: monoMs() };
-  const work = observeCell(cell, ctx, what => Object.assign(step, { what, sinceMono: monoMs() }));
+  const work = observeCell(cell, ctx, { sever, param, window }, what => Object.assign(step, { what, sinceMono: monoMs() }));
   try {
     return await withDeadline(
       work,
@@ -173,15 +174,17 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   }
 }
 
-async function observeCell(cell: Cell, ctx: CellRunContext, at: (step: string) => void): Promise<CellOutcome> {
+/** The cell's run proper; `at` names each step as it begins, for the budget's message. */
+async function observeCell(
+  cell: Cell,
+  ctx: CellRunContext,
+  { sever, param, window }: { sever: SeverMethod; param: number | null; window: WatchWindow },
+  at: (step: string) => void,
+): Promise<CellOutcome> {
   const user = cellUser(cell);
   const login = loginUser(cell);
   const session = sessions.get(cell.session);
   const launch = launches.get(cell.launch);
-  const { name: severName, param: paramText } = parseSeverValue(cell.sever);
-  const sever = severs.get(severName);
-  const param = sever.param ? (paramText === null ? sever.param.default : Number(paramText)) : null;
-  const window = { ...watchWindow(cell, sever, param), ...ctx.windowOverride };
   const base = emptyResult(cell, login, ctx, sever);
 
   const unsupported = sever.supports(session, launch);
