@@ -89,9 +89,14 @@ function leftovers(pid: number, seen: Seen): string[] {
     .filter(l => l.includes(`hangup-lab-${pid}-`) || [...seen.containers].some(id => l.includes('docker exec') && l.includes(id.slice(0, 12))));
   if (procs.length) found.push(`processes: ${procs.map(l => l.trim()).join(' | ')}`);
   if (seen.ips.size) {
-    const rules = sh('iptables-save 2>/dev/null')
-      .split('\n')
-      .filter(l => [...seen.ips].some(ip => new RegExp(`(^|[^0-9.])${ip.replace(/\./g, '\\.')}([^0-9]|$)`).test(l)));
+    // Docker hands a freed address to the next container, and other tests run side by side: an
+    // address another container holds now (before or after the rules are read) is not this run's.
+    const inUse = () => new Set(sh(`docker ps -q | xargs -r docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'`).split(/\s+/).filter(Boolean));
+    const before = inUse();
+    const saved = sh('iptables-save 2>/dev/null');
+    const after = inUse();
+    const ours = [...seen.ips].filter(ip => !before.has(ip) && !after.has(ip));
+    const rules = saved.split('\n').filter(l => ours.some(ip => new RegExp(`(^|[^0-9.])${ip.replace(/\./g, '\\.')}([^0-9]|$)`).test(l)));
     if (rules.length) found.push(`host iptables rules: ${rules.join(' | ')}`);
   }
   return found;
