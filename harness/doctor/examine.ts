@@ -24,7 +24,7 @@ import { docker } from './docker.js';
 import { engineCheck, parseDockerInfo } from './engine.js';
 import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck } from './host.js';
 import { debootstrapCheck, diskCheck, staleHangupImages, targetCheck, type TargetImageFacts } from './images.js';
-import { leftoversCheck, parseLabelled } from './leftovers.js';
+import { labelledFormat, leftoversCheck, parseLabelled } from './leftovers.js';
 
 const QUERY_TIMEOUT_MS = 20_000;
 const PROBE_TIMEOUT_MS = 30_000;
@@ -163,8 +163,8 @@ export async function examine(): Promise<Check[]> {
   // Leftovers first, so the doctor's own probe containers are never among them.
   const [images, containers, networks] = await Promise.all([
     docker(['images', '--format', '{{.Repository}}:{{.Tag}}'], QUERY_TIMEOUT_MS),
-    docker(['ps', '-a', '--filter', 'label=hangup-lab=1', '--format', '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}'], QUERY_TIMEOUT_MS),
-    docker(['network', 'ls', '--filter', 'label=hangup-lab=1', '--format', '{{.ID}}\t{{.Name}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}'], QUERY_TIMEOUT_MS),
+    docker(['ps', '-a', '--filter', 'label=hangup-lab=1', '--format', labelledFormat('containers')], QUERY_TIMEOUT_MS),
+    docker(['network', 'ls', '--filter', 'label=hangup-lab=1', '--format', labelledFormat('networks')], QUERY_TIMEOUT_MS),
   ]);
   const localImages = images.stdout.split('\n').map(l => l.trim()).filter(l => l && !l.includes('<none>'));
   const targets = targetFacts();

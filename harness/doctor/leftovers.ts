@@ -11,7 +11,12 @@ export interface Labelled {
   start?: string;
 }
 
-/** Lines of `--format '{{.ID}}\t{{.Names}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}'` (containers or networks). */
+/** The `--format` of `docker ps` (containers) or `docker network ls` (networks) that parseLabelled reads. */
+export function labelledFormat(kind: 'containers' | 'networks'): string {
+  return `{{.ID}}\t{{.${kind === 'containers' ? 'Names' : 'Name'}}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}`;
+}
+
+/** Lines in labelledFormat (containers or networks). */
 export function parseLabelled(stdout: string): Labelled[] {
   return stdout
     .split('\n')

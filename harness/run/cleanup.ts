@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { labelledFormat, parseLabelled } from '../doctor/leftovers.js';
 
 const run = promisify(execFile);
 
@@ -187,21 +188,16 @@ async function removeEverything(deadline: number): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // Sweep of runs killed with SIGKILL
 
-interface Labelled {
+interface Owned {
   id: string;
   owner: Owner;
 }
 
-async function labelled(filter: string, kind: 'ps' | 'network' = 'ps'): Promise<Labelled[]> {
-  const args = kind === 'ps' ? ['ps', '-a'] : ['network', 'ls'];
-  const { stdout } = await run('docker', [...args, '--filter', filter, '--format', '{{.ID}} {{.Label "hangup-lab.pid"}} {{.Label "hangup-lab.pidstart"}}'], {
-    timeout: 30_000,
-  });
-  return stdout
-    .split('\n')
-    .map(l => l.trim().split(' '))
-    .filter(([id]) => id)
-    .map(([id, pid, start]) => ({ id: id!, owner: { pid: Number(pid) || 0, start: start ?? '' } }));
+/** Containers (or networks) matching a docker filter, each with its owner from the labels. */
+async function labelled(filter: string, kind: 'containers' | 'networks' = 'containers'): Promise<Owned[]> {
+  const args = kind === 'containers' ? ['ps', '-a'] : ['network', 'ls'];
+  const { stdout } = await run('docker', [...args, '--filter', filter, '--format', labelledFormat(kind)], { timeout: 30_000 });
+  return parseLabelled(stdout).map(x => ({ id: x.id, owner: { pid: Number(x.pid) || 0, start: x.start ?? '' } }));
 }
 
 async function removeContainers(ids: string[]): Promise<void> {
@@ -247,8 +243,8 @@ export function staleDirs(dir: string, now = Date.now()): string[] {
  * is still going (another terminal, a parallel test) is left alone.
  */
 export async function sweepLeftovers(say: (line: string) => void): Promise<void> {
-  const [containers, networks] = await Promise.all([labelled('label=hangup-lab=1'), labelled('label=hangup-lab=1', 'network')]);
-  const dead = (x: Labelled) => !ownerAlive(x.owner);
+  const [containers, networks] = await Promise.all([labelled('label=hangup-lab=1'), labelled('label=hangup-lab=1', 'networks')]);
+  const dead = (x: Owned) => !ownerAlive(x.owner);
   const staleContainers = containers.filter(dead).map(x => x.id);
   const staleNetworks = networks.filter(dead).map(x => x.id);
   const dirs = staleDirs(os.tmpdir());

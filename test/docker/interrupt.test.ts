@@ -7,12 +7,11 @@
 // docker exec of a removed container, no iptables rule on this host naming one of its containers.
 // The seed is printed; HANGUP_LAB_INTERRUPT_SEED=N repeats the same moments.
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { bin, leftoversOf } from '../fixtures/cli.js';
 
-const bin = path.resolve(import.meta.dirname, '../../bin/hangup-lab.js');
 const scenario = path.resolve(import.meta.dirname, 'interrupt.yaml');
 const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 60_000 }).stdout.trim();
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -76,14 +75,13 @@ function watchContainers(pid: number, seen: Seen): () => Promise<void> {
 /** Everything of run `pid` still on this machine, one line each; empty = nothing left. */
 function leftovers(pid: number, seen: Seen): string[] {
   const found: string[] = [];
-  const containers = sh(`docker ps -a -q --filter label=hangup-lab.pid=${pid}`);
-  if (containers) found.push(`containers: ${containers.replace(/\n/g, ' ')}`);
+  const { containers, runDirs } = leftoversOf(pid);
+  if (containers.length) found.push(`containers: ${containers.join(' ')}`);
   const alive = [...seen.containers].filter(id => sh(`docker ps -a -q --no-trunc --filter id=${id}`));
   if (alive.length) found.push(`containers seen during the run: ${alive.map(id => id.slice(0, 12)).join(' ')}`);
   const networks = sh(`docker network ls -q --filter label=hangup-lab.pid=${pid}`);
   if (networks) found.push(`networks: ${networks.replace(/\n/g, ' ')}`);
-  const dirs = fs.readdirSync(os.tmpdir()).filter(n => n.startsWith(`hangup-lab-${pid}-`));
-  if (dirs.length) found.push(`temp dirs: ${dirs.join(' ')}`);
+  if (runDirs.length) found.push(`temp dirs: ${runDirs.join(' ')}`);
   const procs = sh('ps -eo pid=,stat=,args=')
     .split('\n')
     .filter(l => l.includes(`hangup-lab-${pid}-`) || [...seen.containers].some(id => l.includes('docker exec') && l.includes(id.slice(0, 12))));

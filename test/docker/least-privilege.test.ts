@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import t from 'tap';
+import { bin } from '../fixtures/cli.js';
 import type { RunResult } from '../../harness/results.js';
 import { SshClient } from '../../harness/session/ssh-client.js';
 import { StartedTarget } from '../../harness/target/container.js';
@@ -17,7 +18,6 @@ import { ensureImage } from '../../harness/target/image.js';
 import { targetSpec } from '../../harness/target/targets.js';
 import { runAllCleanups } from '../../harness/run/cleanup.js';
 
-const bin = path.resolve(import.meta.dirname, '../../bin/hangup-lab.js');
 const scenario = path.resolve(import.meta.dirname, 'least-privilege.yaml');
 const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 60_000 }).stdout.trim();
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));

@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { bin, leftoversOf } from '../fixtures/cli.js';
 import type { RunResult } from '../../harness/results.js';
 
-const bin = path.resolve(import.meta.dirname, '../../bin/hangup-lab.js');
 const scenario = path.resolve(import.meta.dirname, 'timeouts.yaml');
 
 t.test('a cell past --cell-timeout is inconclusive with its step; the others are judged', async t => {
@@ -23,6 +23,7 @@ t.test('a cell past --cell-timeout is inconclusive with its step; the others are
   t.match(nap.reason, /^the cell did not finish within 12 s: it was stuck for [\d.]+ s at "applying the sever \(sleep:30\)"; the run went on without it$/);
   t.ok(nap.timing.durationMs < 25_000, `given up after ${nap.timing.durationMs} ms, not after the 30 s nap`);
   for (const c of result.cells.filter(c => c.sever !== 'sleep:30')) t.equal(c.verdict, 'survived', `${c.sever}: judged as usual (${c.reason})`);
-  const left = spawnSync('sh', ['-c', `docker ps -aq --filter label=hangup-lab.pid=${r.pid}; ps -eo args= | grep -c "[h]angup-lab-${r.pid}-" || true`], { encoding: 'utf8' }).stdout.trim();
-  t.equal(left, '0', 'no container, no ssh client of the run left');
+  t.same(leftoversOf(r.pid), { containers: [], runDirs: [] }, 'no container, no temp dir of the run left');
+  const clients = spawnSync('sh', ['-c', `ps -eo args= | grep -c "[h]angup-lab-${r.pid}-" || true`], { encoding: 'utf8' }).stdout.trim();
+  t.equal(clients, '0', 'no ssh client of the run left (the one frozen mid-nap included)');
 });
