@@ -8,6 +8,10 @@
 //   n × (median boot + fastest setup) + Σ watched;
 // - CPU floor: the CPU seconds the run consumed (measured by the caller) / cores: on a small machine
 //   the work itself, not waiting, bounds the wall time.
+// A run with an inconclusive cell or a setup retry has not measured what these figures describe (a
+// cell given up early is no "slowest cell"; a retried login is time the physics did not take): its
+// ratios are withheld, with the reasons, and bench exits 1. Only judged cells make the floor.
+import { ExitCode } from '../errors.js';
 import type { CellResult, RunResult } from '../results.js';
 
 export interface CpuSample {
@@ -27,6 +31,44 @@ export interface BenchFigures {
   sequentialMs: number;
   sequentialOverWall: number;
   cpu: (CpuSample & { floorMs: number; wallOverCpuFloor: number; perCellSeconds: number }) | null;
+  /** why the ratios cannot be trusted, one line per reason; empty: they can */
+  withheldBecause: string[];
+}
+
+/** Reasons quoted per line: enough to see whether they are one fault, short enough for one line. */
+const QUOTED_REASONS = 2;
+const QUOTE_CHARS = 120;
+
+const quote = (text: string) => JSON.stringify(text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS - 1)}…` : text);
+
+/** The first few distinct texts, each with how many times it occurs among all of them. */
+function firstReasons(texts: string[]): string {
+  const counts = new Map<string, number>();
+  for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const shown = [...counts].slice(0, QUOTED_REASONS).map(([t, n]) => `${n > 1 ? `${n}× ` : ''}${quote(t)}`);
+  const more = counts.size - shown.length;
+  return shown.join(', ') + (more > 0 ? `, and ${more} other reason${more === 1 ? '' : 's'}` : '');
+}
+
+/**
+ * Why this run's ratios mean nothing, one line per reason: inconclusive cells, setup retries. Read
+ * with optional chaining: results.json files from before setup was recorded have no `setup`.
+ */
+export function withheldBecause(r: RunResult): string[] {
+  const lines: string[] = [];
+  const inconclusive = r.cells.filter(c => c.verdict === 'inconclusive');
+  if (inconclusive.length) {
+    lines.push(`${inconclusive.length} of ${r.cells.length} cells inconclusive: ${firstReasons(inconclusive.map(c => c.reason))}`);
+  }
+  const retried = r.cells.filter(c => (c.setup?.attempts ?? 1) > 1);
+  if (retried.length) {
+    const retries = retried.reduce((n, c) => n + (c.setup?.attempts ?? 1) - 1, 0);
+    const failures = retried.flatMap(c => c.setup?.failures ?? []);
+    lines.push(
+      `${retried.length} of ${r.cells.length} cells needed a setup retry (${retries} retr${retries === 1 ? 'y' : 'ies'})${failures.length ? `: ${firstReasons(failures)}` : ''}`,
+    );
+  }
+  return lines;
 }
 
 const median = (xs: number[]) => {
@@ -40,20 +82,23 @@ export function setupMs(c: CellResult): number {
 }
 
 export function benchFigures(r: RunResult, cpu: CpuSample | null = null): BenchFigures {
+  // An inconclusive cell was given up or cut short: its times say nothing about the physics (a
+  // 2.5 s inconclusive cell once became the "floor" and gave wall / floor 219).
+  const judged = r.cells.filter(c => c.verdict !== 'inconclusive');
   // Cells that were judged without running anything (not-applicable before a login) say nothing
   // about setup cost.
-  const ran = r.cells.filter(c => c.before.length > 0);
+  const ran = judged.filter(c => c.before.length > 0);
   const setupMin = ran.length ? Math.min(...ran.map(setupMs)) : 0;
   const boots = r.containers.filter(c => c.role !== 'router').map(c => c.bootMs);
   const firstBoot = r.containers[0]?.bootMs ?? 0;
   let slowest: BenchFigures['slowest'] = null;
-  for (const c of r.cells) {
+  for (const c of judged) {
     const inherentMs = (c.before.length ? setupMin : 0) + c.timing.watchedMs;
     if (!slowest || inherentMs > slowest.inherentMs) slowest = { cell: c, inherentMs };
   }
   const floorMs = firstBoot + (slowest?.inherentMs ?? 0);
   const bootMedian = median(boots);
-  const sequentialMs = r.cells.reduce((sum, c) => sum + bootMedian + (c.before.length ? setupMin : 0) + c.timing.watchedMs, 0);
+  const sequentialMs = judged.reduce((sum, c) => sum + bootMedian + (c.before.length ? setupMin : 0) + c.timing.watchedMs, 0);
   const cpuFigures = cpu
     ? {
         ...cpu,
@@ -73,12 +118,26 @@ export function benchFigures(r: RunResult, cpu: CpuSample | null = null): BenchF
     sequentialMs,
     sequentialOverWall: sequentialMs / Math.max(1, r.durationMs),
     cpu: cpuFigures,
+    withheldBecause: withheldBecause(r),
   };
+}
+
+/** Exit code of a bench: 1 when any run's ratios were withheld (it has not measured), else 0. */
+export function benchExitCode(figures: readonly BenchFigures[]): number {
+  return figures.some(f => f.withheldBecause.length) ? ExitCode.expectationFailed : ExitCode.ok;
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function benchText(name: string, f: BenchFigures): string {
+  if (f.withheldBecause.length) {
+    return [
+      `bench: ${name}: ${f.cells} cells, ${f.bootMs.containers} target container${f.bootMs.containers === 1 ? '' : 's'}`,
+      `  wall time                   ${s(f.wallMs)}`,
+      '  no floor, ratios or CPU per cell: this run did not measure what they describe, because',
+      ...f.withheldBecause.map(l => `  - ${l}`),
+    ].join('\n');
+  }
   const sl = f.slowest;
   const lines = [
     `bench: ${name}: ${f.cells} cells, ${f.bootMs.containers} target container${f.bootMs.containers === 1 ? '' : 's'}`,

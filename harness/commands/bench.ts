@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchFigures, benchText, type CpuSample } from '../bench/figures.js';
+import { benchExitCode, benchFigures, benchText, type CpuSample } from '../bench/figures.js';
 import { BadInputError, ExitCode } from '../errors.js';
 import { ROOT } from '../paths.js';
 import { reporters } from '../report/registry.js';
@@ -43,7 +43,7 @@ async function benchOne(file: string, concurrency: number | undefined, ctx: Comm
 
 export const bench: Command = {
   name: 'bench',
-  summary: 'run a scenario once and print wall time, its floor, and the ratio against one cell at a time (npm run bench)',
+  summary: 'run a scenario once and print wall time, its floor, and the ratio against one cell at a time (npm run bench); exit 1, without ratios, when a cell was inconclusive or a setup retried',
   usage: 'bench [--scenario FILE] [--vs FILE] [--concurrency N] [--results results.json] [--out DIR]',
   async run(args, ctx) {
     const { values } = parseFlags('bench', args, {
@@ -62,8 +62,9 @@ export const bench: Command = {
       } catch (e) {
         throw new BadInputError(`hangup-lab bench: --results ${values.results}: ${(e as Error).message}`);
       }
-      process.stdout.write(benchText(r.scenario.name, benchFigures(r)) + '\n');
-      return ExitCode.ok;
+      const f = benchFigures(r);
+      process.stdout.write(benchText(r.scenario.name, f) + '\n');
+      return benchExitCode([f]);
     }
     const file = values.scenario ?? path.join(ROOT, 'scenarios', 'default.yaml');
     const out = values.out ?? path.join(ROOT, 'reports', 'bench');
@@ -74,15 +75,20 @@ export const bench: Command = {
     const a = await benchOne(file, concurrency, ctx, historyA);
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'results.json'), reporters.json.render(a.result));
-    const lines = [benchText(a.result.scenario.name, benchFigures(a.result, a.cpu)) + `\n  start order                 ${historyA.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`];
+    const figures = [benchFigures(a.result, a.cpu)];
+    const lines = [benchText(a.result.scenario.name, figures[0]!) + `\n  start order                 ${historyA.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`];
     if (values.vs) {
       const b = await benchOne(values.vs, concurrency, ctx, historyB);
       fs.writeFileSync(path.join(out, 'results-vs.json'), reporters.json.render(b.result));
-      lines.push(benchText(b.result.scenario.name, benchFigures(b.result, b.cpu)) + `\n  start order                 ${historyB.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`);
-      lines.push(`${b.result.scenario.name} / ${a.result.scenario.name}: wall ${(b.result.durationMs / a.result.durationMs).toFixed(2)}×, cells ${(b.result.cells.length / a.result.cells.length).toFixed(2)}×`);
+      figures.push(benchFigures(b.result, b.cpu));
+      lines.push(benchText(b.result.scenario.name, figures[1]!) + `\n  start order                 ${historyB.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`);
+      // Two walls compare only when both runs measured.
+      if (benchExitCode(figures) === ExitCode.ok) {
+        lines.push(`${b.result.scenario.name} / ${a.result.scenario.name}: wall ${(b.result.durationMs / a.result.durationMs).toFixed(2)}×, cells ${(b.result.cells.length / a.result.cells.length).toFixed(2)}×`);
+      }
     }
     process.stdout.write(lines.join('\n\n') + '\n');
     ctx.say(`results kept in ${path.relative(ROOT, out)}/`);
-    return ExitCode.ok;
+    return benchExitCode(figures);
   },
 };

@@ -25,6 +25,7 @@ import { engineCheck, parseDockerInfo } from './engine.js';
 import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck } from './host.js';
 import { debootstrapCheck, diskCheck, staleHangupImages, targetCheck, type TargetImageFacts } from './images.js';
 import { labelledFormat, leftoversCheck, parseLabelled } from './leftovers.js';
+import { LOGIN_CHECK, loginCheck, tryLogin } from './login.js';
 
 const QUERY_TIMEOUT_MS = 20_000;
 const PROBE_TIMEOUT_MS = 30_000;
@@ -170,8 +171,16 @@ export async function examine(): Promise<Check[]> {
   const targets = targetFacts();
   const currentTags = targets.flatMap(t => (t.tag.ok ? [t.tag.value] : []));
 
-  checks.push(...(await capabilityChecks(localImages, currentTags, seedScript)));
+  // The login starts a real target (seconds): side by side with the short probe containers.
+  const sshV = spawnSync('ssh', ['-V'], { encoding: 'utf8', timeout: 5000 });
+  const clientVersion = sshV.error || sshV.status !== 0 ? null : (sshV.stderr || sshV.stdout).trim();
+  const [capabilities, login] = await Promise.all([
+    capabilityChecks(localImages, currentTags, seedScript),
+    clientVersion ? tryLogin(localImages, clientVersion).then(loginCheck) : Promise.resolve(warn(LOGIN_CHECK, 'unchecked: no OpenSSH client here (see above)')),
+  ]);
+  checks.push(...capabilities);
   checks.push(...targets.map(t => targetCheck(t, localImages, seedScript)));
+  checks.push(login);
   const missingBases = [...new Set(targets.map(t => t.base ?? `debian:${t.suite}`).filter(b => !localImages.includes(b)))];
   checks.push(debootstrapCheck(debootstrapVersion(), missingBases));
 

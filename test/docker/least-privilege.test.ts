@@ -8,7 +8,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import t from 'tap';
 import { bin } from '../fixtures/cli.js';
 import type { RunResult } from '../../harness/results.js';
@@ -17,6 +16,7 @@ import { StartedTarget } from '../../harness/target/container.js';
 import { ensureImage } from '../../harness/target/image.js';
 import { targetSpec } from '../../harness/target/targets.js';
 import { runAllCleanups } from '../../harness/run/cleanup.js';
+import { makeRunKey } from '../../harness/run/run-key.js';
 
 const scenario = path.resolve(import.meta.dirname, 'least-privilege.yaml');
 const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 60_000 }).stdout.trim();
@@ -121,11 +121,11 @@ t.test('the client pins the host key: a wrong pinned key refuses the login', asy
     await runAllCleanups();
   });
   const dir = t.testdir({});
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
-  const keyFile = path.join(dir, 'id');
-  fs.writeFileSync(keyFile, keys.private, { mode: 0o600 });
-  await target.addUsers(['hlpintest'], keys.public);
-  const other = ssh2.utils.generateKeyPairSync('ed25519').public.split(' ').slice(0, 2).join(' ');
+  fs.mkdirSync(path.join(dir, 'other'));
+  const { keyFile, publicKey } = await makeRunKey(dir, 'pintest0');
+  await target.addUsers(['hlpintest'], publicKey);
+  // Any ed25519 key other than the target's serves as the wrongly pinned host key.
+  const other = (await makeRunKey(path.join(dir, 'other'), 'pintest1')).publicKey.split(' ').slice(0, 2).join(' ');
   const login = async (pinned: string) => {
     const knownHostsFile = path.join(dir, `known_hosts-${pinned.slice(-8).replace(/\W/g, '')}`);
     fs.writeFileSync(knownHostsFile, `${target.hostKeyAlias} ${pinned}\n`);
