@@ -48,6 +48,7 @@ export async function sessionUsable(ctx: SeverContext, timeoutMs: number, when: 
     return { ok: false, detail: `client said "${last}" ${when} (${how} at +${atMs} ms)` };
   }
   if (answered === true) return { ok: true, detail: `the session answered a round trip ${when}` };
-  if (answered === false) return { ok: false, detail: `no answer to a round trip within ${timeoutMs} ms ${when}; the client was still running at +${Math.round(ctx.sinceSever())} ms` };
+  // Silence within a bound is not a "no" (a check never fails for want of patience): unknown.
+  if (answered === false) return { ok: null, detail: `no answer to a round trip within ${timeoutMs} ms ${when}; the client was still running at +${Math.round(ctx.sinceSever())} ms` };
   return { ok: null, detail: `the client was still running ${when} (at +${Math.round(ctx.sinceSever())} ms), but it cannot be asked: ${whyNot ?? 'this session kind has no round trip'}` };
 }

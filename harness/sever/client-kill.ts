@@ -9,6 +9,7 @@ export default defineSeverMethod({
   needsLiveSession: true,
   endsSession: true,
   supports: () => true,
+  // Audit (issue 12): a local kill at apply(), exact; nothing acts before.
   async apply({ session }) {
     session.client.kill('SIGKILL');
   },

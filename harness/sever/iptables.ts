@@ -1,4 +1,15 @@
-import type { SeverContext } from './types.js';
+import { monoMs } from '../session/ssh-client.js';
+import { type AgentStep, Cutter } from './cutter.js';
+import type { SeverContext, SeverPrepareContext } from './types.js';
+
+/** How long an armed agent may take to apply or undo (it feeds a forked program: milliseconds). */
+const FIRE_TIMEOUT_MS = 10_000;
+/**
+ * The agent's own bound, should the harness vanish without closing its stdin: longer than any
+ * cell's watch (a chatty session under DROP lives until tcp_retries2, ~15 min), since the agent
+ * lifts the cut when it expires.
+ */
+export const CUT_MAX_SECONDS = 4 * 3600;
 
 export interface Endpoint {
   ip: string;
@@ -28,33 +39,72 @@ export function connectionRules(client: Endpoint, server: Endpoint, action: Rule
 }
 
 /**
- * Cut the session's own connection inside the target. The exact 4-tuple comes from the client's
- * own socket, so the other cells in the container are untouched. The rules are remembered before
- * they are added: heal() must be able to remove a half-applied set.
+ * Arm the cut of the session's own connection inside the target: the exact 4-tuple comes from the
+ * client's own socket, so the other cells in the container are untouched. The cutter agent
+ * (containers/agent/cutter) is started now, with iptables-restore forked and waiting for the
+ * rules on its stdin; fireCut() makes the rules go in at the sever's instant. The rules are
+ * remembered now: heal() must be able to remove a half-applied set.
  *
- * Both rules go in as one iptables-restore transaction, and the target's monotonic clock (the
- * host's too) is read right after it: that is when the path broke, to a few ms. Timing it from the
- * harness side instead would add docker exec's own latency (measured: up to ≈0.3 s), enough to
- * make a reset look noticed before it happened.
+ * Cutting with a `docker exec` started at the sever, as before, put the exec's own start-up between
+ * the sever and the cut: measured under load 0.8-4.3 s (issue 12), so `drop` reported the path as
+ * broken seconds after the moment the cell called the sever.
  */
-export async function cutConnection(ctx: SeverContext, action: RuleAction): Promise<number> {
+export async function armCut(ctx: SeverPrepareContext, action: RuleAction, maxSeconds: number): Promise<void> {
   const local = ctx.session.client.localEndpoint(22);
   if (!local) throw new Error("could not find the ssh client's TCP endpoint in /proc");
   const rules = connectionRules(local, { ip: ctx.target.ip, port: 22 }, action);
   ctx.state.rules = rules;
-  const transaction = ['*filter', ...rules.map(rule => `-I ${rule}`), 'COMMIT', ''].join('\n');
-  const r = await ctx.target.exec([
-    'sh',
-    '-c',
-    `printf '${transaction}' | iptables-restore -w -n && perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e 'printf "%.1f", clock_gettime(CLOCK_MONOTONIC) * 1000'`,
-  ]);
-  if (r.exitCode !== 0) throw new Error(`iptables-restore failed: ${(r.stderr || r.stdout).trim()}`);
-  const at = Number(r.stdout.trim());
-  if (!Number.isFinite(at)) throw new Error(`could not read the target's clock after the cut: ${JSON.stringify(r.stdout)}`);
-  return at;
+  // The rules are written ahead and only COMMIT at the instant: iptables-restore (nft) parses each
+  // line as it comes and commits the table at COMMIT, one netlink transaction, so both rules go in
+  // together and no packet sees only one direction cut. Measured at load average 17-22 on 2 cores:
+  // go → committed 10-40 ms, against 11-75 ms when the rules were written at the instant too.
+  // -n: add to the table, do not flush it (other cells' rules live there too).
+  const restore = (op: '-I' | '-D') => ({
+    argv: ['iptables-restore', '-w', '-n'],
+    ahead: ['*filter', ...rules.map(rule => `${op} ${rule}`), ''].join('\n'),
+    input: 'COMMIT\n',
+  });
+  ctx.state.cutter = await Cutter.start(cmd => ctx.target.spawnExec(cmd), ctx.target.ip, { do: restore('-I'), undo: restore('-D') }, maxSeconds);
 }
 
-/** Remove whatever cutConnection() added; safe to call twice, or when nothing was added. */
+/**
+ * Cut now (armCut() first). Resolves with the target's monotonic clock right after the rules went
+ * in (the host's clock too): that is when the path broke, to a few ms. With `uncutAtMono` the agent
+ * lifts the cut by itself at that instant, with no exec in between either.
+ */
+export async function fireCut(ctx: SeverContext, uncutAtMono?: number): Promise<AgentStep> {
+  const cutter = ctx.state.cutter as Cutter | undefined;
+  if (!cutter) throw new Error('the cut was not armed before the sever (a bug: prepare() did not run)');
+  const sentAt = monoMs();
+  cutter.fire(uncutAtMono);
+  ctx.state.fired = true;
+  const cut = await cutter.did(FIRE_TIMEOUT_MS);
+  // The sever's own delay, in its two parts, for the report: the line's trip to the agent, and the commit.
+  ctx.mark(`the cutter agent had the line ${Math.round(cut.fromMono - sentAt)} ms after it was sent, the rules were in ${Math.round(cut.atMono - cut.fromMono)} ms later`);
+  return cut;
+}
+
+/**
+ * Lift the cut and stop the agent; safe at any point, twice. When the agent cannot confirm the
+ * rules are gone, they are deleted with a `docker exec` as well: nothing is left behind.
+ */
+export async function healCut(ctx: SeverContext): Promise<void> {
+  const cutter = ctx.state.cutter as Cutter | undefined;
+  let undone = !ctx.state.fired;
+  if (cutter) {
+    if (ctx.state.fired) {
+      cutter.undo();
+      undone = (await cutter.undid(FIRE_TIMEOUT_MS)) !== null;
+    }
+    await cutter.close();
+    ctx.state.cutter = undefined;
+  }
+  if (!undone) await restoreConnection(ctx);
+  ctx.state.rules = [];
+  ctx.state.fired = false;
+}
+
+/** Remove the rules with a `docker exec` (the fallback when the agent could not); safe to call twice. */
 export async function restoreConnection(ctx: SeverContext): Promise<void> {
   const rules = (ctx.state.rules as string[] | undefined) ?? [];
   // Delete every copy; the loop ends when iptables says the rule is not there.

@@ -1,4 +1,4 @@
-import { cutConnection, restoreConnection } from './iptables.js';
+import { armCut, CUT_MAX_SECONDS, fireCut, healCut } from './iptables.js';
 import { defineSeverMethod } from './types.js';
 
 export default defineSeverMethod({
@@ -13,8 +13,12 @@ export default defineSeverMethod({
   needsLiveSession: true,
   endsSession: true,
   supports: () => true,
+  // Nothing reaches the connection before apply(): prepare() only starts the cutter agent, whose
+  // iptables-restore waits for the rules; they go in at "go", and pathBrokeMs is when they had
+  // (the sever's own delay: the line's trip through the engine, plus the commit).
+  prepare: ctx => armCut(ctx, 'REJECT', CUT_MAX_SECONDS),
   async apply(ctx) {
-    ctx.pathBroke(await cutConnection(ctx, 'REJECT'));
+    ctx.pathBroke((await fireCut(ctx)).atMono);
   },
-  heal: restoreConnection,
+  heal: healCut,
 });

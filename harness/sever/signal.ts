@@ -7,6 +7,9 @@ import type { SeverContext } from './types.js';
  * from root to the user's uid also drops every capability, so kill(2)'s permission check is the one
  * the user would face. procps' /bin/kill (not a shell builtin) so the probe names the sender "kill".
  */
+// Audit (issue 12): hangup and group-kill act only here, at apply(), through a `docker exec` started
+// at the sever: the signal lands that exec's start-up late (up to seconds under load), never early;
+// the probe's own log times the signal's arrival, so the verdict does not depend on the delay.
 export async function killAsUser(ctx: SeverContext, signal: 'HUP' | 'TERM', target: { pid: number } | { pgid: number }): Promise<void> {
   const id = 'pid' in target ? target.pid : target.pgid;
   // kill(2) with -1 means every process the sender may signal, and 0 its own group: never that.

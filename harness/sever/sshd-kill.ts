@@ -10,6 +10,8 @@ export default defineSeverMethod({
   needsLiveSession: true,
   endsSession: true,
   supports: () => true,
+  // Audit (issue 12): nothing acts before apply(); the kill runs in a `docker exec` started here,
+  // so it lands that exec's start-up after the sever (up to seconds under load), never before.
   async apply({ target, sshdSession }) {
     if (!sshdSession) throw new Error('no per-session sshd process was found to kill');
     const r = await target.sh(`kill -KILL ${sshdSession.pid}`);

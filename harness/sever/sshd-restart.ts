@@ -28,6 +28,7 @@ export default defineSeverMethod({
   // The listener is down during the restart: a neighbour cell connecting then would fail.
   exclusive: true,
   supports: () => true,
+  // Audit (issue 12): nothing acts before apply(); `exclusive` only gives the cell its own container.
   async apply(ctx) {
     const r = await ctx.target.sh('systemctl restart ssh 2>&1');
     if (r.exitCode !== 0) throw new Error(`systemctl restart ssh failed: ${r.stdout.trim()}`);

@@ -35,6 +35,9 @@ export interface SeverContext {
   pathBroke(atMono?: number): void;
 }
 
+/** What a sever may use to arm itself before the sever's clock starts (see SeverMethod.prepare). */
+export type SeverPrepareContext = Pick<SeverContext, 'cell' | 'target' | 'session' | 'router' | 'param' | 'state'>;
+
 /** The capabilities a sever may ask for: the list is short on purpose (README, least privilege). */
 export type TargetCapability = 'NET_ADMIN';
 
@@ -94,6 +97,13 @@ export interface SeverMethod {
   extraWindowMs?(param: number | null): number;
   /** true, or the reason the sever cannot apply to this combination (→ not-applicable) */
   supports(session: SessionKind, launch: LaunchMode): true | string;
+  /**
+   * Called after the "before" snapshot and before the sever's clock starts: start whatever must be
+   * running for the fault to take effect at the instant apply() is called (a cutter agent waiting
+   * for "go", containers/agent/cutter). Nothing here may change what the session sees: a fault
+   * takes effect in apply(), never before. Whatever it starts goes in `state`, for apply and heal.
+   */
+  prepare?(ctx: SeverPrepareContext): Promise<void>;
   /** may take time (a nap): events that happen meanwhile are recorded by the watcher regardless */
   apply(ctx: SeverContext): Promise<void>;
   /** undo whatever apply() changed; always called, also after a failed apply */

@@ -1,6 +1,7 @@
 import t from 'tap';
-import { connectionRules, cutConnection, restoreConnection } from '../../harness/sever/iptables.js';
+import { armCut, connectionRules, fireCut, healCut, restoreConnection } from '../../harness/sever/iptables.js';
 import type { SeverContext } from '../../harness/sever/types.js';
+import { standIns } from './stand-ins.js';
 
 const client = { ip: '172.17.0.1', port: 50000 };
 const server = { ip: '172.17.0.2', port: 22 };
@@ -22,51 +23,80 @@ t.test('DROP and REJECT match the same packets: only the action differs', async 
   drop.forEach((rule, i) => t.equal(rule.replace(/ -j DROP$/, ''), reject[i]!.replace(/ -m tcp .*$/, '')));
 });
 
-/** A context whose target records the scripts it is given. */
-function fakeContext(opts: { endpoint: { ip: string; port: number } | null; failing?: boolean }) {
+/** A context whose target records the scripts it is given and runs the cutter agent locally, with a stand-in iptables-restore. */
+function fakeContext(t: Tap, opts: { endpoint: { ip: string; port: number } | null; rc?: number }) {
   const scripts: string[] = [];
+  const s = standIns(t, ['iptables-restore']);
   const ctx = {
     target: {
-      ip: server.ip,
-      sh: async (s: string) => {
-        scripts.push(s);
+      // the agent runs locally: its datagrams go to 127.0.0.1
+      ip: '127.0.0.1',
+      sh: async (script: string) => {
+        scripts.push(script);
         return { exitCode: 0, stdout: '', stderr: '' };
       },
-      // cutConnection runs one transaction and reads the clock: `sh -c 'printf … | iptables-restore … && perl …'`.
-      exec: async (argv: string[]) => {
-        const s = argv.at(-1)!;
-        scripts.push(s);
-        return opts.failing ? { exitCode: 1, stdout: '', stderr: 'boom' } : { exitCode: 0, stdout: '12345.6', stderr: '' };
+      spawnExec: (cmd: string[]) => {
+        if (opts.rc) process.env.RC = String(opts.rc);
+        try {
+          return s.spawnExec(cmd);
+        } finally {
+          delete process.env.RC;
+        }
       },
     },
     session: { client: { localEndpoint: () => opts.endpoint } },
     state: {},
+    pathBroke: () => {},
+    mark: () => {},
   } as unknown as SeverContext;
-  return { ctx, scripts };
+  // A failed assertion must not leave an agent (and the test process) running.
+  t.teardown(() => healCut(ctx));
+  return { ctx, scripts, restores: () => s.log('iptables-restore'), args: () => s.args('iptables-restore') };
 }
+type Tap = { teardown(fn: () => void | Promise<void>): void };
 
-t.test('cutConnection inserts both rules and heal deletes every copy of each, once per call', async t => {
-  const { ctx, scripts } = fakeContext({ endpoint: client });
-  t.equal(await cutConnection(ctx, 'REJECT'), 12345.6, 'returns the target clock read right after the cut');
-  t.equal(scripts.length, 1);
-  t.match(scripts[0]!, /^printf '\*filter\n-I INPUT [^\n]*\n-I OUTPUT [^\n]*\nCOMMIT\n' \| iptables-restore -w -n && perl /);
-  await restoreConnection(ctx);
-  t.equal(scripts.length, 3);
-  t.match(scripts[1]!, /^while iptables -w -D INPUT .*; do :; done$/);
-  t.match(scripts[2]!, /^while iptables -w -D OUTPUT .*; do :; done$/);
-  await restoreConnection(ctx);
-  t.equal(scripts.length, 3, 'a second heal has nothing left to delete');
+t.test('armCut arms; fireCut inserts both rules in one transaction; healCut deletes them in one', async t => {
+  const { ctx, scripts, restores, args } = fakeContext(t, { endpoint: client });
+  await armCut(ctx, 'REJECT', 60);
+  t.notMatch(restores() ?? '', /COMMIT/, 'the rules wait for their COMMIT: nothing reaches the connection before the sever');
+  const cut = await fireCut(ctx);
+  t.ok(cut.atMono >= cut.fromMono, "the agent's clock right after the commit");
+  t.match(restores()!, /^\*filter\n-I INPUT [^\n]*\n-I OUTPUT [^\n]*\nCOMMIT\n$/);
+  t.match(args()!, /^-w -n\n/, 'added to the table, never flushing it');
+  await healCut(ctx);
+  t.match(restores()!, /COMMIT\n\*filter\n-D INPUT [^\n]*\n-D OUTPUT [^\n]*\nCOMMIT\n$/);
+  await healCut(ctx);
+  t.same(scripts, [], 'the agent confirmed: no docker exec needed');
 });
 
-t.test('a failed insert still leaves heal the rules to remove', async t => {
-  const { ctx, scripts } = fakeContext({ endpoint: client, failing: true });
-  await t.rejects(cutConnection(ctx, 'DROP'), /iptables-restore failed: boom/);
-  await restoreConnection(ctx);
-  t.equal(scripts.filter(s => s.startsWith('while')).length, 2);
-});
-
-t.test('no client endpoint: nothing is added', async t => {
-  const { ctx, scripts } = fakeContext({ endpoint: null });
-  await t.rejects(cutConnection(ctx, 'DROP'), /TCP endpoint/);
+t.test('heal before the sever applies nothing and deletes nothing', async t => {
+  const { ctx, scripts, restores } = fakeContext(t, { endpoint: client });
+  await armCut(ctx, 'DROP', 60);
+  await healCut(ctx);
+  t.notMatch(restores() ?? '', /COMMIT/, 'the armed restore never got its COMMIT');
   t.same(scripts, []);
+});
+
+t.test('a failed insert still leaves heal the rules to remove, with a docker exec', async t => {
+  const { ctx, scripts } = fakeContext(t, { endpoint: client, rc: 4 });
+  await armCut(ctx, 'DROP', 60);
+  await t.rejects(fireCut(ctx), /applying the fault failed \(exit 4\)/);
+  await healCut(ctx);
+  t.equal(scripts.filter(s => s.startsWith('while iptables -w -D')).length, 2);
+});
+
+t.test('no client endpoint: nothing is armed', async t => {
+  const { ctx, restores } = fakeContext(t, { endpoint: null });
+  await t.rejects(armCut(ctx, 'DROP', 60), /TCP endpoint/);
+  t.notOk(restores());
+});
+
+t.test('restoreConnection deletes every copy of each rule, once per call', async t => {
+  const { ctx, scripts } = fakeContext(t, { endpoint: client });
+  ctx.state.rules = connectionRules(client, server, 'DROP');
+  await restoreConnection(ctx);
+  t.equal(scripts.length, 2);
+  t.match(scripts[0]!, /^while iptables -w -D INPUT .*; do :; done$/);
+  await restoreConnection(ctx);
+  t.equal(scripts.length, 2, 'a second call has nothing left to delete');
 });
