@@ -51,16 +51,28 @@ export interface ClaimSet {
 
 export type ClaimVerdict = 'CONFIRMED' | 'REFUTED' | 'CONDITIONAL' | 'UNDECIDED';
 
+/** An evidence case whose judged repetitions disagree: the claim held in some runs of it only. */
+export interface ClaimRate {
+  caseId: string;
+  /** judged repetitions that confirm, of all judged repetitions */
+  confirmed: number;
+  runs: number;
+  /** its judged repetitions, in rep order */
+  cellIds: string[];
+}
+
 export interface ClaimOutcome {
   claim: Claim;
   verdict: ClaimVerdict;
-  /** for CONDITIONAL: when it holds, in axis terms ("true when session=pty"); else a summary */
+  /** for CONDITIONAL: when it holds, in axis terms ("true when session=pty") and as a rate where runs disagree; else a summary */
   condition: string;
-  /** the judged cells that confirm and that do not, by id (the evidence links) */
+  /** the judged cells that confirm and that do not, by id (the evidence links); every repetition counts */
   confirming: string[];
   contradicting: string[];
-  /** evidence cells that could not be judged (inconclusive / not-applicable) */
+  /** evidence cells that could not be judged (inconclusive / not-applicable / a named check unanswered) */
   unjudged: string[];
+  /** evidence cases whose repetitions disagree; a claim with one is never CONFIRMED or REFUTED */
+  rates: ClaimRate[];
 }
 
 /** Does this cell show what the claim says? Each criterion that is set must hold. */
@@ -82,6 +94,19 @@ export function confirmsIn(cell: CellResult, c: Confirms): boolean {
     if (!got || got.ok !== want) return false;
   }
   return true;
+}
+
+/**
+ * A cell that would confirm the claim but for a named check that went unanswered (`ok: null`, or
+ * never asked): it cannot be read either way. A check that could not be answered under load (no new
+ * session, no answer from systemd within its bound) is no evidence against a claim.
+ */
+export function checkUnanswered(cell: CellResult, c: Confirms): boolean {
+  const named = Object.keys(c.checks ?? {});
+  const unanswered = named.filter(n => (cell.checks.find(k => k.name === n)?.ok ?? null) === null);
+  if (!unanswered.length) return false;
+  const answered = Object.fromEntries(named.filter(n => !unanswered.includes(n)).map(n => [n, c.checks![n]!]));
+  return confirmsIn(cell, { ...c, checks: answered });
 }
 
 /**
@@ -119,21 +144,78 @@ export function conditionText(yes: CellResult[], no: CellResult[], describeTarge
   return `true in ${yes.length} of ${all.length} cells: ${combos.slice(0, 6).join('; ')}${combos.length > 6 ? '; …' : ''}`;
 }
 
-export function judgeClaim(claim: Claim, cells: readonly CellResult[], describeTarget?: (t: string) => string): ClaimOutcome {
+/** The judged evidence of a claim, by case: every repetition of a case is one observation of it. */
+export interface EvidenceCase {
+  caseId: string;
+  /** its judged repetitions, in rep order */
+  reps: CellResult[];
+  confirmed: number;
+}
+
+export function evidenceCases(claim: Claim, cells: readonly CellResult[]): { cases: EvidenceCase[]; evidence: CellResult[]; judged: CellResult[] } {
   const evidence = cells.filter(c => patternMatches(c, claim.where));
-  const judged = evidence.filter(c => c.verdict !== 'inconclusive' && c.verdict !== 'not-applicable');
-  const yes = judged.filter(c => confirmsIn(c, claim.confirms));
-  const no = judged.filter(c => !confirmsIn(c, claim.confirms));
+  const judged = evidence.filter(c => c.verdict !== 'inconclusive' && c.verdict !== 'not-applicable' && !checkUnanswered(c, claim.confirms));
+  const byCase = new Map<string, CellResult[]>();
+  for (const c of judged) byCase.set(c.caseId, [...(byCase.get(c.caseId) ?? []), c]);
+  const cases = [...byCase].map(([caseId, reps]) => {
+    const sorted = [...reps].sort((a, b) => a.rep - b.rep);
+    return { caseId, reps: sorted, confirmed: sorted.filter(c => confirmsIn(c, claim.confirms)).length };
+  });
+  return { cases, evidence, judged };
+}
+
+/** The axis values that tell evidence cases apart ("launch=tmux + sever=drop"), for a rate's text. */
+function caseLabel(rep: CellResult, all: readonly CellResult[], describeTarget: (t: string) => string): string {
+  const varying = AXIS_NAMES.filter(a => new Set(all.map(c => String(c[a]))).size > 1);
+  const parts = varying.map(a => `${a}=${a === 'target' ? describeTarget(String(rep[a])) : String(rep[a])}`);
+  return parts.length ? parts.join(' + ') : `cell ${rep.caseId}`;
+}
+
+/** "confirmed in 2 of 3 runs of launch=systemd-unit + sever=drop" (at most three listed). */
+function rateText(mixed: EvidenceCase[], all: readonly CellResult[], describeTarget: (t: string) => string): string {
+  const shown = mixed.slice(0, 3).map(m => `confirmed in ${m.confirmed} of ${m.reps.length} runs of ${caseLabel(m.reps[0]!, all, describeTarget)}`);
+  return shown.join('; ') + (mixed.length > 3 ? `; and ${mixed.length - 3} more cells whose runs disagree` : '');
+}
+
+/**
+ * A claim's verdict from its evidence cells, repetitions included. A case is one set of axis values;
+ * its repetitions are several observations of it. A case whose repetitions agree counts once, on
+ * its side; a case whose repetitions disagree makes the claim CONDITIONAL with the rate stated
+ * ("confirmed in 2 of 3 runs of …"): one run of it cannot confirm or refute the claim.
+ */
+export function judgeClaim(claim: Claim, cells: readonly CellResult[], describeTarget: (t: string) => string = t => t): ClaimOutcome {
+  const { cases, evidence, judged } = evidenceCases(claim, cells);
+  const yesCases = cases.filter(c => c.confirmed === c.reps.length);
+  const noCases = cases.filter(c => c.confirmed === 0);
+  const mixed = cases.filter(c => c.confirmed > 0 && c.confirmed < c.reps.length);
   const base = {
     claim,
-    confirming: yes.map(c => c.id),
-    contradicting: no.map(c => c.id),
+    confirming: judged.filter(c => confirmsIn(c, claim.confirms)).map(c => c.id),
+    contradicting: judged.filter(c => !confirmsIn(c, claim.confirms)).map(c => c.id),
     unjudged: evidence.filter(c => !judged.includes(c)).map(c => c.id),
+    rates: mixed.map(m => ({ caseId: m.caseId, confirmed: m.confirmed, runs: m.reps.length, cellIds: m.reps.map(c => c.id) })),
   };
-  if (!judged.length) return { ...base, verdict: 'UNDECIDED', condition: evidence.length ? 'no evidence cell could be judged' : 'no evidence cell ran' };
-  if (!no.length) return { ...base, verdict: 'CONFIRMED', condition: `all ${yes.length} judged cells` };
-  if (!yes.length) return { ...base, verdict: 'REFUTED', condition: `none of ${no.length} judged cells` };
-  return { ...base, verdict: 'CONDITIONAL', condition: conditionText(yes, no, describeTarget) };
+  // "all 4 judged cells" for single runs; "(9 runs)" when some case was observed more than once.
+  const runs = (cs: EvidenceCase[]) => {
+    const n = cs.reduce((sum, c) => sum + c.reps.length, 0);
+    return n > cs.length ? ` (${n} runs)` : '';
+  };
+  if (!cases.length) return { ...base, verdict: 'UNDECIDED', condition: evidence.length ? 'no evidence cell could be judged' : 'no evidence cell ran' };
+  const firsts = (cs: EvidenceCase[]) => cs.map(c => c.reps[0]!);
+  if (mixed.length) {
+    const others = yesCases.length + noCases.length;
+    const rest = !others
+      ? ''
+      : !noCases.length
+        ? `; every run of the other ${others} judged cells confirms`
+        : !yesCases.length
+          ? `; no run of the other ${others} judged cells does`
+          : `; otherwise ${conditionText(firsts(yesCases), firsts(noCases), describeTarget)}`;
+    return { ...base, verdict: 'CONDITIONAL', condition: `${rateText(mixed, firsts(cases), describeTarget)}${rest}` };
+  }
+  if (!noCases.length) return { ...base, verdict: 'CONFIRMED', condition: `all ${yesCases.length} judged cells${runs(yesCases)}` };
+  if (!yesCases.length) return { ...base, verdict: 'REFUTED', condition: `none of ${noCases.length} judged cells${runs(noCases)}` };
+  return { ...base, verdict: 'CONDITIONAL', condition: conditionText(firsts(yesCases), firsts(noCases), describeTarget) };
 }
 
 /** Every claim of a result, judged; targets are described with their OpenSSH release. */

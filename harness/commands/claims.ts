@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_CLAIM_RUNS, extendedPlan, remeasurePlan } from '../claims/remeasure.js';
 import { BadInputError, ExitCode } from '../errors.js';
+import { mergeResults } from '../merge/merge.js';
 import { ROOT } from '../paths.js';
 import { claimLines } from '../report/terminal.js';
 import { fileReporters, reporters } from '../report/registry.js';
@@ -15,14 +17,23 @@ import type { Command } from './types.js';
  * `hangup-lab claims`: run every claims file (one per source article) and print each claim as
  * CONFIRMED, REFUTED or CONDITIONAL with its evidence cells. A refuted claim is a finding, not a
  * failure: the command exits 0 once the table is printed (2 bad input, 3 infrastructure).
+ * No verdict rests on one observation of the cells that split a claim: those cases run again
+ * (`--runs`, 3 in all by default) before the table, and a case whose runs disagree is stated as a
+ * rate ("confirmed in 2 of 3 runs of …").
  */
 export const claims: Command = {
   name: 'claims',
   summary: "run the source articles' claims (scenarios/claims/*.yaml) and print CONFIRMED / REFUTED / CONDITIONAL with the evidence",
-  usage: 'claims [--dir DIR] [--out DIR] [--concurrency N] [FILE.yaml...]',
+  usage: 'claims [--dir DIR] [--out DIR] [--concurrency N] [--runs N] [FILE.yaml...]',
   async run(args, ctx) {
-    const { values, positionals } = parseFlags('claims', args, { dir: { type: 'string' }, out: { type: 'string' }, concurrency: { type: 'string' } }, true);
+    const { values, positionals } = parseFlags(
+      'claims',
+      args,
+      { dir: { type: 'string' }, out: { type: 'string' }, concurrency: { type: 'string' }, runs: { type: 'string' } },
+      true,
+    );
     const concurrency = intFlag('claims', 'concurrency', values.concurrency, 1, 64);
+    const runs = intFlag('claims', 'runs', values.runs, 1, 20) ?? DEFAULT_CLAIM_RUNS;
     const dir = values.dir ?? path.join(ROOT, 'scenarios', 'claims');
     let files = positionals;
     if (!files.length) {
@@ -44,9 +55,29 @@ export const claims: Command = {
     for (const scenario of scenarios) {
       ctx.say(`claims of ${scenario.claims!.article}: ${scenario.claims!.claims.length} claims`);
       const progress = new Progress({ write: t => process.stderr.write(t), tty: process.stderr.isTTY === true, width: process.stderr.columns ?? 100, strict: false });
+      const options = { say: (l: string) => progress.say(l), progress, version: ctx.version, ...(concurrency ? { concurrency } : {}) };
       let result: RunResult;
       try {
-        result = await runMatrix(scenario, { say: l => progress.say(l), progress, version: ctx.version, ...(concurrency ? { concurrency } : {}) });
+        result = await runMatrix(scenario, options);
+        const again = remeasurePlan(result, runs);
+        if (again.cells.length) {
+          const cases = again.because.size;
+          const split = [...new Set([...again.because.values()].flat())];
+          progress.say(
+            `measuring again ${cases} case${cases === 1 ? '' : 's'} that split claim${split.length === 1 ? '' : 's'} ${split.join(', ')}: ${again.cells.length} more runs (${runs} in all)`,
+          );
+          // One progress display for both passes: the extra runs add to the first pass's total.
+          const done = result.cells.length;
+          const sink = { planned: (n: number) => progress.planned(done + n), started: progress.started.bind(progress), finished: progress.finished.bind(progress) };
+          const more = await runMatrix(scenario, { ...options, progress: sink, cells: again.cells });
+          // One result, as if the plan had held the extra repetitions: every report, `merge` and
+          // the judge see all runs of a case.
+          const plan = extendedPlan(result.plan, result.cells, again.cells);
+          result = mergeResults([
+            { file: `${scenario.file} (first pass)`, result: { ...result, plan } },
+            { file: `${scenario.file} (measured again)`, result: { ...more, plan } },
+          ]);
+        }
       } finally {
         progress.end();
       }

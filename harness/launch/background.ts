@@ -4,5 +4,6 @@ export default defineLaunchMode({
   name: 'background',
   summary: "'cmd &': a background job of the login shell",
   holdsTerminal: false,
+  startsInBackground: true,
   line: ({ probe }) => `${probe} &`,
 });

@@ -4,5 +4,6 @@ export default defineLaunchMode({
   name: 'disown',
   summary: "'cmd & disown': removed from the shell's job table, so bash does not resend SIGHUP to it",
   holdsTerminal: false,
+  startsInBackground: true,
   line: ({ probe }) => `${probe} & disown`,
 });

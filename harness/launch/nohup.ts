@@ -4,5 +4,6 @@ export default defineLaunchMode({
   name: 'nohup',
   summary: "'nohup cmd &': SIGHUP ignored; stdout goes to ~/nohup.out only if it was a terminal",
   holdsTerminal: false,
+  startsInBackground: true,
   line: ({ probe }) => `nohup ${probe} &`,
 });

@@ -12,27 +12,44 @@ export interface Reattach {
   attachLine: string;
   /** what the tool prints when there is nothing to attach to */
   nothingToAttach: RegExp;
+  /**
+   * Asked out of band, as the login user: does the tool itself count a client attached to the
+   * session? The witness that an attach happened, where a quiet probe shows nothing on screen.
+   */
+  attached: { command: string; says: RegExp };
 }
 
+/** Logins tried for the new session before the question is left unanswered. */
+const LOGIN_ATTEMPTS = 2;
 /** Back at the shell prompt means the attach returned (there was nothing to attach to). */
 const PROMPT_TIMEOUT_MS = 20_000;
-/** Chatty: heartbeats come every 200 ms; this leaves room for the redraw and a slow round trip. */
-const LIVE_OUTPUT_TIMEOUT_MS = 3000;
-/** Quiet: there is nothing to see, so give a failed attach this long to say so. */
-const ATTACH_SETTLE_MS = 1500;
-const HEARTBEAT_LOG_TIMEOUT_MS = 2000;
+/**
+ * The most the check waits for an answer after typing the attach: a live heartbeat (chatty), the
+ * tool saying a client is attached (quiet), or a failure message, any of which ends the wait. The
+ * bound passing is "unknown", never "no": a slow machine is not a failed attach.
+ */
+const ATTACH_TIMEOUT_MS = 15_000;
+const HEARTBEAT_LOG_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
+/** Out-of-band questions (a docker exec each) are asked less often than the screen is read. */
+const STATE_POLL_MS = 500;
 /** What the chatty probe prints (containers/agent/probe). */
 const HEARTBEAT = /hangup-lab probe heartbeat (\d+)/g;
 
 export async function reattachCheck(ctx: AfterWindowContext, r: Reattach): Promise<Omit<Check, 'atMs'>> {
   const name = 'reattach';
-  let client: SshClient;
-  try {
-    client = (await ctx.openSession()).client;
-  } catch (e) {
-    return { name, ok: null, detail: `could not open a new session: ${(e as Error).message}` };
+  let client: SshClient | undefined;
+  const failures: string[] = [];
+  // Opening the session is the question's setup: nothing has been asked until its prompt is
+  // there, so a failed login is tried again (a bounded number of times), never the attach itself.
+  while (!client && failures.length < LOGIN_ATTEMPTS) {
+    try {
+      client = (await ctx.openSession()).client;
+    } catch (e) {
+      failures.push((e as Error).message);
+    }
   }
+  if (!client) return { name, ok: null, detail: `could not open a new session (${failures.length} tries): ${failures.join(' / ')}` };
   try {
     await client.waitFor(PROMPT, 'the prompt of the new session', PROMPT_TIMEOUT_MS);
     return ctx.cell.workload === 'chatty' ? await liveOutput(ctx, client, r) : await quietAttach(ctx, client, r);
@@ -58,7 +75,7 @@ async function liveOutput(ctx: AfterWindowContext, client: SshClient, r: Reattac
   client.type(r.attachLine);
   let firstSeen: number | null = null;
   let newestSeen = before ?? 0;
-  while (Date.now() - typedAt < LIVE_OUTPUT_TIMEOUT_MS) {
+  while (Date.now() - typedAt < ATTACH_TIMEOUT_MS) {
     await sleep(POLL_MS);
     const out = stripAnsi(client.text.slice(from));
     const failure = attachFailure(out, r);
@@ -81,25 +98,47 @@ async function liveOutput(ctx: AfterWindowContext, client: SshClient, r: Reattac
     }
   }
   const seen = firstSeen === null ? 'no heartbeat at all' : `heartbeat ${firstSeen} but nothing newer`;
-  return { name, ok: false, detail: `"${r.attachLine}" showed ${seen} within ${LIVE_OUTPUT_TIMEOUT_MS} ms` };
+  return { name, ok: null, detail: `"${r.attachLine}" showed ${seen} within ${ATTACH_TIMEOUT_MS} ms and no failure message` };
 }
 
 /**
- * Quiet: an attached client shows a blank pane, so success is the absence of failure: no "no such
- * session" message and no shell prompt (the attach did not return), while the probe keeps beating.
+ * Quiet: an attached client shows a blank pane, so the tool itself is asked, out of band, whether
+ * it counts a client attached to the session; it passes when it does, with no failure message on
+ * the screen, while the probe keeps beating.
  */
 async function quietAttach(ctx: AfterWindowContext, client: SshClient, r: Reattach): Promise<Omit<Check, 'atMs'>> {
   const name = 'reattach';
   const from = client.text.length;
+  const typedAt = Date.now();
   client.type(r.attachLine);
-  await sleep(ATTACH_SETTLE_MS);
-  const failure = attachFailure(stripAnsi(client.text.slice(from)), r);
-  if (failure) return { name, ok: false, detail: `"${r.attachLine}" failed: ${failure}` };
-  const beat = await lastBeat(ctx);
-  if (beat === null) {
-    return { name, ok: false, detail: `"${r.attachLine}" attached, but the probe logged no heartbeat within ${HEARTBEAT_LOG_TIMEOUT_MS} ms` };
+  let asked = 0;
+  let said = '';
+  while (Date.now() - typedAt < ATTACH_TIMEOUT_MS) {
+    await sleep(POLL_MS);
+    const failure = attachFailure(stripAnsi(client.text.slice(from)), r);
+    if (failure) return { name, ok: false, detail: `"${r.attachLine}" failed: ${failure}` };
+    if (Date.now() - asked < STATE_POLL_MS) continue;
+    asked = Date.now();
+    said = await isAttached(ctx, r);
+    if (!r.attached.says.test(said)) continue;
+    const beat = await lastBeat(ctx);
+    if (beat === null) {
+      return { name, ok: null, detail: `"${r.attachLine}" attached, but the probe logged no heartbeat within ${HEARTBEAT_LOG_TIMEOUT_MS} ms` };
+    }
+    return { name, ok: true, detail: `"${r.attachLine}" attached ("${r.attached.command}" lists it); the probe still beats (heartbeat ${beat})` };
   }
-  return { name, ok: true, detail: `"${r.attachLine}" attached without error for ${ATTACH_SETTLE_MS} ms; the probe still beats (heartbeat ${beat})` };
+  const last = said.trim().split('\n')[0]?.trim();
+  return {
+    name,
+    ok: null,
+    detail: `"${r.attachLine}" neither failed nor showed as attached within ${ATTACH_TIMEOUT_MS} ms ("${r.attached.command}" said ${last ? `"${last}"` : 'nothing'})`,
+  };
+}
+
+/** The tool's own answer (stdout and stderr) to "is a client attached", asked as the login user. */
+async function isAttached(ctx: AfterWindowContext, r: Reattach): Promise<string> {
+  const a = await ctx.target.sh(`runuser -u ${ctx.loginUser} -- ${r.attached.command} 2>&1`).catch((e: Error) => ({ stdout: e.message }));
+  return a.stdout;
 }
 
 function attachFailure(out: string, r: Reattach): string | null {

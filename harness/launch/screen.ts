@@ -12,5 +12,7 @@ export default defineLaunchMode({
       // Also printed (after listing it) for a session still attached elsewhere, which -r alone
       // does not take over.
       nothingToAttach: /There is no screen to be resumed[^\r\n]*/,
+      // Lists the session as "(Attached)" once a client holds it, "(Detached)" before.
+      attached: { command: `screen -ls ${ctx.unitName}`, says: /\(Attached\)/ },
     }),
 });

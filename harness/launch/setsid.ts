@@ -4,5 +4,6 @@ export default defineLaunchMode({
   name: 'setsid',
   summary: "'setsid cmd': a new session without a controlling terminal (setsid forks when needed)",
   holdsTerminal: false,
+  startsInBackground: true,
   line: ({ probe }) => `setsid ${probe}`,
 });

@@ -13,6 +13,7 @@ export default defineLaunchMode({
   name: 'systemd-run-scope',
   summary: "'systemd-run --user --scope cmd &': own scope under the user manager, still a job of the shell",
   holdsTerminal: false,
+  startsInBackground: true,
   inUserManager: true,
   line: ({ probe, unitName }) => `systemd-run --user --scope --quiet --unit=${unitName} ${probe} &`,
   // A surviving scope belongs to the user manager, not the session; root's manager never stops.

@@ -45,3 +45,37 @@ export function stopUserUnit(loginUser: string, unit: string): string[] {
     `runuser -u ${loginUser} -- env XDG_RUNTIME_DIR=/run/user/$(id -u ${loginUser}) systemctl --user ${verb} ${unit}`;
   return [asUser('stop'), asUser('reset-failed')];
 }
+
+const TIMESPAN_UNIT_MS: Record<string, number> = {
+  y: 31_557_600_000,
+  month: 2_629_800_000,
+  M: 2_629_800_000,
+  w: 604_800_000,
+  d: 86_400_000,
+  h: 3_600_000,
+  min: 60_000,
+  s: 1000,
+  ms: 1,
+  us: 0.001,
+  'µs': 0.001,
+  'μs': 0.001,
+};
+
+/**
+ * A time span as `systemctl show` prints it ("1s", "1min 30s", "100ms", "1.500000s", "infinity",
+ * "0") in ms: Infinity for infinity, NaN when it is not a time span.
+ */
+export function parseTimespanMs(text: string): number {
+  const t = text.trim();
+  if (t === 'infinity') return Number.POSITIVE_INFINITY;
+  if (/^\d+$/.test(t)) return Number(t) / 1000; // a bare number is µs (systemd's own unit)
+  const parts = t.split(/\s+/);
+  let ms = 0;
+  for (const part of parts) {
+    const m = /^(\d+(?:\.\d+)?)([a-zµμ]+|M)$/.exec(part);
+    const unit = m ? TIMESPAN_UNIT_MS[m[2]!] : undefined;
+    if (!m || unit === undefined) return Number.NaN;
+    ms += Number(m[1]) * unit;
+  }
+  return parts.length ? Math.round(ms * 1000) / 1000 : Number.NaN;
+}

@@ -12,5 +12,7 @@ export default defineLaunchMode({
       // "can't find session: X"; with the whole server gone: "no server running on …" (tmux 3.3)
       // or "error connecting to …" (older); "no sessions" when the server has none left.
       nothingToAttach: /can't find session[^\r\n]*|no server running[^\r\n]*|error connecting to[^\r\n]*|no sessions/,
+      // One line per client attached to the session; "can't find session" when there is none.
+      attached: { command: `tmux list-clients -t ${ctx.unitName} -F 'client #{client_name}'`, says: /^client /m },
     }),
 });

@@ -35,6 +35,13 @@ export interface LaunchMode {
    * by the cgroup the probe is actually in.
    */
   inUserManager?: boolean;
+  /**
+   * The line returns as soon as the probe is forked, before the probe has started (`cmd &`, or a
+   * program that forks it and exits, like setsid): without an interactive shell to wait in, the
+   * command's end (the session leader exiting, which hangs up its terminal) races the probe's start.
+   * Such cells get a kernel trace to tell what happened when the probe never starts.
+   */
+  startsInBackground?: boolean;
   /** the line typed in the shell (pty) or passed as the remote command (exec) */
   line(ctx: LaunchContext & { user: UserKind }): string;
   /** done as root, out of band, before the session opens (install a unit file) */

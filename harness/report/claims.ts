@@ -14,9 +14,10 @@ export function claimRows(result: RunResult): ClaimRow[] {
 }
 
 export const CLAIM_VERDICT_LEGEND = {
-  CONFIRMED: 'every judged evidence cell showed what the claim says',
-  REFUTED: 'no judged evidence cell showed it',
-  CONDITIONAL: 'true only under the stated settings (session type, workload, logind, OpenSSH version, …)',
+  CONFIRMED: 'every judged evidence cell showed what the claim says, in every run',
+  REFUTED: 'no judged evidence cell showed it, in any run',
+  CONDITIONAL:
+    'true only under the stated settings (session type, workload, logind, OpenSSH version, …), or only in some runs of a cell: then the rate is stated ("confirmed in 2 of 3 runs of …")',
   UNDECIDED: 'no evidence cell could be judged',
 } as const;
 

@@ -89,3 +89,54 @@ t.test('every claims file loads, names its article, and every claim selects cell
     t.ok(scenarioCells(s).length > 0);
   }
 });
+
+t.test('repetitions: a case counts once when its runs agree, as a rate when they disagree', async t => {
+  const base = cells()[0]!;
+  const run = (caseId: string, session: string, rep: number, verdict: CellResult['verdict']): CellResult => ({
+    ...structuredClone(base),
+    id: `${caseId}-${rep}`,
+    caseId,
+    session,
+    rep,
+    verdict,
+  });
+  const c = claim({ confirms: { verdict: ['killed'] } });
+  const agree = [run('p', 'pty', 1, 'killed'), run('p', 'pty', 2, 'killed'), run('e', 'exec', 1, 'killed')];
+  t.match(judgeClaim(c, agree), { verdict: 'CONFIRMED', condition: 'all 2 judged cells (3 runs)', rates: [] });
+  const none = agree.map(x => ({ ...x, verdict: 'survived' as const }));
+  t.match(judgeClaim(c, none), { verdict: 'REFUTED', condition: 'none of 2 judged cells (3 runs)' });
+  // An inconclusive run is no observation: it neither confirms nor disagrees.
+  t.match(judgeClaim(c, [...agree, run('p', 'pty', 3, 'inconclusive')]), { verdict: 'CONFIRMED', unjudged: ['p-3'] });
+  // One run of pty disagrees: never CONFIRMED on the others.
+  const mixed = [...agree, run('p', 'pty', 3, 'survived')];
+  const o = judgeClaim(c, mixed);
+  t.equal(o.verdict, 'CONDITIONAL');
+  t.equal(o.condition, 'confirmed in 2 of 3 runs of session=pty; every run of the other 1 judged cells confirms');
+  t.same(o.rates, [{ caseId: 'p', confirmed: 2, runs: 3, cellIds: ['p-1', 'p-2', 'p-3'] }]);
+  // …nor REFUTED: the other side refutes, one run confirmed.
+  t.match(judgeClaim(c, [run('p', 'pty', 1, 'survived'), run('p', 'pty', 2, 'killed'), run('e', 'exec', 1, 'survived')]), {
+    verdict: 'CONDITIONAL',
+    condition: 'confirmed in 1 of 2 runs of session=pty; no run of the other 1 judged cells does',
+  });
+  // Consistent cases on both sides too: the axis condition follows the rate.
+  const three = [run('p', 'pty', 1, 'killed'), run('p', 'pty', 2, 'survived'), run('e', 'exec', 1, 'killed'), run('x', 'exec-tty', 1, 'survived')];
+  t.equal(judgeClaim(c, three).condition, 'confirmed in 1 of 2 runs of session=pty; otherwise true only when session is exec');
+});
+
+t.test('a check that went unanswered is no evidence either way: the cell is unjudged, not contradicting', async t => {
+  const base = cells()[0]!;
+  const run = (id: string, ok: boolean | null, verdict: CellResult['verdict'] = 'survived'): CellResult => ({
+    ...structuredClone(base),
+    id,
+    caseId: `case-${id}`,
+    verdict,
+    checks: ok === undefined ? [] : [{ name: 'reattach', ok, detail: '', atMs: 1 }],
+  });
+  const c = claim({ confirms: { verdict: ['survived'], checks: { reattach: true } } });
+  const o = judgeClaim(c, [run('a', true), run('b', null), run('d', true)]);
+  t.match(o, { verdict: 'CONFIRMED', confirming: ['a', 'd'], contradicting: [], unjudged: ['b'] });
+  // Answered "no" is evidence; a killed probe contradicts whatever its (unasked) check.
+  t.match(judgeClaim(c, [run('a', true), run('b', false)]), { verdict: 'CONDITIONAL', contradicting: ['b'] });
+  t.match(judgeClaim(c, [run('a', true), { ...run('k', null, 'killed'), checks: [] }]), { verdict: 'CONDITIONAL', contradicting: ['k'] });
+  t.match(judgeClaim(c, [run('a', true), { ...run('n', null), checks: [] }]), { verdict: 'CONFIRMED', unjudged: ['n'] }, 'never asked although it survived');
+});
