@@ -1,0 +1,121 @@
+// The host's tracefs (ftrace), found or mounted for the run, and what a killed run left in it.
+// Nothing is left behind: a mount the run made itself is private to it (its own directory, so
+// another run's unmount never pulls it away) and undone with the run's other undos; ftrace
+// instances are named after their owner process, and a later run removes those whose owner is dead.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { onCleanup, ownerAlive, self } from '../run/cleanup.js';
+
+const run = promisify(execFile);
+
+/** Where distributions mount it (the second is the old debugfs place). */
+const STANDARD = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
+/** A run's private mount: hangup-lab-tracefs-<pid>.<start>-XXXXXX in the temp dir. */
+const MOUNT_PREFIX = 'hangup-lab-tracefs-';
+/** An instance: hangup-lab-<pid>.<start>-<n>. */
+export const INSTANCE_PREFIX = 'hangup-lab-';
+const OWNED = /^hangup-lab-(?:tracefs-)?(\d+)\.(\d*)-/;
+
+export interface Tracefs {
+  dir: string;
+}
+
+let mounted: Promise<{ dir: string } | { unavailable: string }> | null = null;
+let swept = false;
+
+/**
+ * tracefs for this process: the system's mount when there is one, else a private mount made once
+ * and kept until the run's undos (cells start and stop traces side by side: unmounting when one
+ * stops could pull it from under another's start). Needs root (ftrace is root's); without it, or
+ * without tracefs in the kernel, says why.
+ */
+export async function acquireTracefs(): Promise<Tracefs | { unavailable: string }> {
+  if (process.getuid?.() !== 0) return { unavailable: `the harness is not root (uid ${process.getuid?.() ?? '?'}): kernel tracing (tracefs) needs root on the Docker host` };
+  const found = STANDARD.find(d => fs.existsSync(path.join(d, 'instances')));
+  if (!swept) {
+    swept = true;
+    await sweepStale(found ?? null);
+  }
+  if (found) return { dir: found };
+  mounted ??= mountPrivately();
+  const m = await mounted;
+  // A failed mount is tried again by the next cell (it may have been a passing failure).
+  if ('unavailable' in m) mounted = null;
+  return m;
+}
+
+async function mountPrivately(): Promise<{ dir: string } | { unavailable: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${MOUNT_PREFIX}${self.pid}.${self.start}-`));
+  try {
+    await run('mount', ['-t', 'tracefs', 'nodev', dir], { timeout: 30_000 });
+  } catch (e) {
+    fs.rmdirSync(dir);
+    const said = ((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').at(-1);
+    return { unavailable: `tracefs is not mounted and mounting it failed (${said}); on a kernel with ftrace: mount -t tracefs nodev /sys/kernel/tracing` };
+  }
+  onCleanup(async () => {
+    // On an interrupt all undos run at once: the instances are reached through this mount, so
+    // they go first (an instance outlives every mount; only rmdir removes it).
+    const own = `${INSTANCE_PREFIX}${self.pid}.${self.start}-`;
+    for (const name of fs.readdirSync(path.join(dir, 'instances')).filter(n => n.startsWith(own))) {
+      await removeInstance(path.join(dir, 'instances', name)).catch(() => {});
+    }
+    await run('umount', [dir], { timeout: 30_000 }).catch(() => run('umount', ['-l', dir]).catch(() => {}));
+    rmdirQuietly(dir);
+  });
+  return { dir };
+}
+
+/** Instances and private mounts whose owner process is gone (a run killed with SIGKILL). */
+async function sweepStale(standard: string | null): Promise<void> {
+  const dead = (name: string) => {
+    const m = OWNED.exec(name);
+    return m !== null && !ownerAlive({ pid: Number(m[1]), start: m[2] ?? '' });
+  };
+  const mounts = fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map(l => l.split(' '))
+    .filter(f => f[2] === 'tracefs')
+    .map(f => f[1]!);
+  for (const dir of [standard, ...mounts].filter((d): d is string => d !== null)) {
+    const instances = path.join(dir, 'instances');
+    for (const name of fs.existsSync(instances) ? fs.readdirSync(instances) : []) {
+      if (name.startsWith(INSTANCE_PREFIX) && dead(name)) await removeInstance(path.join(instances, name));
+    }
+  }
+  for (const dir of mounts) {
+    if (path.dirname(dir) === os.tmpdir() && path.basename(dir).startsWith(MOUNT_PREFIX) && dead(path.basename(dir))) {
+      await run('umount', [dir]).catch(() => {});
+      rmdirQuietly(dir);
+    }
+  }
+}
+
+/** Stop an instance's events and remove it; busy for a moment while a read is still closing. */
+export async function removeInstance(dir: string): Promise<void> {
+  await fs.promises.writeFile(path.join(dir, 'tracing_on'), '0').catch(() => {});
+  await fs.promises.writeFile(path.join(dir, 'events', 'enable'), '0').catch(() => {});
+  for (let i = 0; ; i++) {
+    try {
+      await fs.promises.rmdir(dir);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' || i >= 20) throw e;
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+}
+
+function rmdirQuietly(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    /* already gone, or still mounted (the sweep of a later run retries) */
+  }
+}
