@@ -6,7 +6,7 @@ import type { ClaimSet } from './claims/judge.js';
 import type { FlakyCase, SignalVariesCase } from './expect/flaky.js';
 import type { Expectation, ExpectationOutcome } from './expect/judge.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export type Workload = 'chatty' | 'quiet';
 
@@ -136,8 +136,11 @@ export interface CellResult extends Cell {
   reason: string;
   /** "SIGHUP" when killed by a signal */
   signal: string | null;
-  /** how the signal is known: caught by the probe's handler, or inferred (uncatchable SIGKILL) */
-  signalEvidence: 'caught' | 'inferred' | null;
+  /**
+   * how the signal is known: caught by the probe's handler, inferred (uncatchable SIGKILL), or read
+   * from a kernel trace (a probe killed before it could log anything: observe/birth-trace.ts)
+   */
+  signalEvidence: 'caught' | 'inferred' | 'kernel trace' | null;
   signalSender: { pid: number | null; comm: string | null; code: number | null } | null;
   /** ms from the sever to the probe's death; null if it did not die in the window */
   deathMs: number | null;
@@ -181,6 +184,13 @@ export interface CellResult extends Cell {
   checks: Check[];
   /** which TargetFingerprint (by key) describes the server this cell ran on */
   server: string;
+  /**
+   * The setup before the probe logged its start (login, launch line): how many tries it took and
+   * why each failed try failed. Setup may be retried (a bounded few times, run/setup.ts); nothing
+   * after the probe's start ever is, so a retry never touches a verdict. attempts 1 = no retry;
+   * 0 = the cell ended before any setup (not applicable to its combination).
+   */
+  setup: { attempts: number; failures: string[] };
   /** the scenario's expectations that apply to this cell, judged (expect/judge.ts) */
   expectations: ExpectationOutcome[];
   /**

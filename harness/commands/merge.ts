@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 import { mergeResults, type Part } from '../merge/merge.js';
-import type { RunResult } from '../results.js';
+import { parseResults } from '../results-file.js';
 import { parseFlags } from './args.js';
 import { defaultOutDir, writeReports } from './output.js';
 import type { Command } from './types.js';
@@ -20,11 +20,7 @@ export const merge: Command = {
       } catch (e) {
         throw new BadInputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`);
       }
-      try {
-        return { file, result: JSON.parse(text) as RunResult };
-      } catch (e) {
-        throw new BadInputError(`${file}: not JSON (${(e as Error).message}); give the results.json a run wrote`);
-      }
+      return { file, result: parseResults(text, file) };
     });
     const merged = mergeResults(parts);
     ctx.say(`merged ${parts.length} file${parts.length === 1 ? '' : 's'}: ${merged.cells.length} cells`);

@@ -4,7 +4,7 @@ import { parseShard } from '../matrix/shard.js';
 import { Progress } from '../run/progress.js';
 import { runMatrix } from '../run/matrix.js';
 import { durationHistory } from '../run/schedule.js';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario, selectBlocks } from '../scenario/load.js';
 import { TARGETS } from '../target/targets.js';
 import { intFlag, parseFlags } from './args.js';
 import { defaultOutDir, writeReports } from './output.js';
@@ -14,7 +14,7 @@ export const run: Command = {
   name: 'run',
   summary: "run a scenario's matrix against real sshd targets; write every report to DIR (default reports/latest)",
   usage:
-    'run --scenario FILE [--out DIR] [--concurrency N] [--repeat N] [--cell-timeout S] [--target NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
+    'run --scenario FILE [--out DIR] [--concurrency N] [--repeat N] [--cell-timeout S] [--target NAME]... [--block NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
   async run(args, ctx) {
     const { values } = parseFlags('run', args, {
       scenario: { type: 'string' },
@@ -25,6 +25,8 @@ export const run: Command = {
       // The most any one cell may take (default: its watch window + 150 s); past it, inconclusive.
       'cell-timeout': { type: 'string' },
       target: { type: 'string', multiple: true },
+      // Only these blocks of a scenario with `matrices:` (their `name:`), e.g. one question of faults.yaml.
+      block: { type: 'string', multiple: true },
       shard: { type: 'string' },
       strict: { type: 'boolean' },
       'sshd-config': { type: 'string' },
@@ -41,7 +43,8 @@ export const run: Command = {
     if (!['auto', 'tty', 'log'].includes(progressMode)) {
       throw new BadInputError(`hangup-lab run: --progress "${progressMode}": must be auto, tty or log`);
     }
-    const scenario = loadScenario(values.scenario, values['sshd-config'] ? { sshdConfig: values['sshd-config'] } : {});
+    const loaded = loadScenario(values.scenario, values['sshd-config'] ? { sshdConfig: values['sshd-config'] } : {});
+    const scenario = values.block ? selectBlocks(loaded, values.block) : loaded;
     for (const t of values.target ?? []) {
       if (!scenario.axes.target.includes(t)) {
         const known = Object.keys(TARGETS).includes(t);

@@ -9,6 +9,8 @@ export type AxisPattern = Partial<Record<AxisName, string>>;
 
 /** One block of a scenario: its own axes over the scenario's defaults, its own exclude/include. */
 export interface MatrixBlock {
+  /** the block's `name:` in the scenario (else "matrices[i]"), for `run --block`; the loader always sets it */
+  name?: string;
   axes: Axes;
   /**
    * The axes the scenario wrote as a matrix (under `axes:`, and `target`); the others carry the

@@ -26,6 +26,9 @@ export class Watcher {
   constructor(target: StartedTarget, logFile: string, maxSeconds: number) {
     this.proc = target.spawnExec([`${AGENT}/watch`, logFile, String(maxSeconds)]);
     this.proc.stderr.resume();
+    // Writing to a watcher whose docker exec has ended (its container removed under a cell that
+    // was given up) is an EPIPE on this stream: without a listener it would crash the whole run.
+    this.proc.stdin.on('error', () => {});
     readline.createInterface({ input: this.proc.stdout }).on('line', l => {
       try {
         this.events.push(JSON.parse(l) as WatchEvent);
@@ -53,7 +56,7 @@ export class Watcher {
   }
 
   watch(pid: number, startTime: string): void {
-    this.proc.stdin.write(`${pid}:${startTime}\n`);
+    if (!this.closed) this.proc.stdin.write(`${pid}:${startTime}\n`);
   }
 
   private seq = 0;
@@ -80,21 +83,33 @@ export class Watcher {
     return (await this.command('cleanup', user, timeoutMs, now)) !== null;
   }
 
-  /** Resolves with the first event (from index `from`) matching, or null at the deadline. */
-  async until<T extends WatchEvent>(pred: (e: WatchEvent) => e is T, deadlineMono: number, now: () => number, from?: number): Promise<T | null>;
-  async until(pred: (e: WatchEvent) => boolean, deadlineMono: number, now: () => number, from?: number): Promise<WatchEvent | null>;
-  async until(pred: (e: WatchEvent) => boolean, deadlineMono: number, now: () => number, from = 0): Promise<WatchEvent | null> {
-    return new Promise(resolve => {
+  /**
+   * Resolves with the first event (from index `from`) matching, or null at the deadline; rejects
+   * with the signal's reason when it aborts first (a cell given up stops waiting at once).
+   */
+  async until<T extends WatchEvent>(pred: (e: WatchEvent) => e is T, deadlineMono: number, now: () => number, from?: number, signal?: AbortSignal): Promise<T | null>;
+  async until(pred: (e: WatchEvent) => boolean, deadlineMono: number, now: () => number, from?: number, signal?: AbortSignal): Promise<WatchEvent | null>;
+  async until(pred: (e: WatchEvent) => boolean, deadlineMono: number, now: () => number, from = 0, signal?: AbortSignal): Promise<WatchEvent | null> {
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      // Events are only appended: scanning from where the last check stopped keeps a long wait
+      // linear in the events, not quadratic.
+      let next = from;
       const check = () => {
-        const hit = this.events.slice(from).find(pred);
+        let hit: WatchEvent | undefined;
+        for (; next < this.events.length && !hit; next++) if (pred(this.events[next]!)) hit = this.events[next];
         if (hit || this.closed || now() >= deadlineMono) finish(hit ?? null);
       };
+      const onAbort = () => finish(null, signal!.reason);
       const timer = setTimeout(check, Math.max(0, deadlineMono - now()));
-      const finish = (v: WatchEvent | null) => {
+      const finish = (v: WatchEvent | null, abortReason?: unknown) => {
         clearTimeout(timer);
         this.listeners.delete(check);
-        resolve(v);
+        signal?.removeEventListener('abort', onAbort);
+        if (abortReason !== undefined) reject(abortReason);
+        else resolve(v);
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.listeners.add(check);
       check();
     });

@@ -1,6 +1,7 @@
 import { VERDICTS, type CellResult, type Check, type RunResult, type TargetFingerprint } from '../results.js';
 import { axisPairs, fixedExtraAxes, varyingExtraAxes, networkPathInfos, pathLabel, splitAxes, varyingAxes } from './axes.js';
 import { checkOutcome, checkSummaries, notPassing, type CheckSummary } from './checks.js';
+import { setupText, setupSummary } from './setup.js';
 import {
   cellsOnServer,
   configMismatches,
@@ -126,6 +127,7 @@ function detail(cell: CellResult, repeated: boolean, paths: UsualPath | null): s
     stdoutErrors(cell),
     ...notPassing([cell]).map(checkText),
     paths !== null && cell.networkPath !== paths.usual ? `network path ${paths.label(cell.networkPath)}` : null,
+    setupText(cell),
   ].filter((e): e is string => e !== null);
   let head: string;
   if (cell.verdict === 'killed') head = killedDetail(cell);
@@ -469,6 +471,7 @@ function header(result: RunResult): string[] {
     ...(fixed.length ? [`Fixed: ${axisPairs(fixed)}`] : []),
     ...(result.sshdConfig ? [sshdConfigLine(result.sshdConfig)] : []),
     ...(paths.length ? [paths.join('\n')] : []),
+    ...((line: string | null) => (line ? [`Setup: ${line}.`] : []))(setupSummary(result)),
   ];
 }
 

@@ -33,6 +33,7 @@ import {
 import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
 import { failingCells, summaryText } from './expectations.js';
 import { claimCounts, claimRows } from './claims.js';
+import { setupSummary } from './setup.js';
 import { caseName, determinismChecked, flakyEntries, repOutcome, signalVariesEntries } from './flaky.js';
 import type { Reporter } from './types.js';
 
@@ -404,6 +405,7 @@ export const terminal: Reporter = {
       ...(compared.length ? compareSection(result, compared, views, layout, color) : views.map((v) => matrixSection(v, layout, repeated, color))),
       ...latencySection(result),
       [...checksLine(result), ...legendLines(layout, views)].join('\n'),
+      ...((line: string | null) => (line ? [`setup: ${line}`] : []))(setupSummary(result)),
       ...(status ? [status] : []),
     ].filter((s) => s !== '');
     return sections.join('\n\n') + '\n';

@@ -14,8 +14,13 @@ import { parseSeverValue, type SeverContext, type SeverMethod } from '../sever/t
 import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
-import { withDeadline } from './deadline.js';
+import { DeadlineError } from './deadline.js';
+import { needsBirthTrace, startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.js';
+import { explainUnbornProbe, type UnbornVerdict } from '../observe/birth-story.js';
 import type { Gate } from './gate.js';
+import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, normalizeCause, setUp } from './setup.js';
+import { ClientWaitError } from '../session/ssh-client.js';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { describeSender, judge } from './verdict.js';
 
 export interface WatchWindow {
@@ -56,6 +61,10 @@ export interface CellRunContext {
   cellTimeoutMs?: number;
   /** logins to this cell's container, a few at a time; held from the login to the probe's start */
   loginGate?: Gate;
+  /** whether logins to this cell's server work at all; a systematic fault stops the run (setup.ts) */
+  loginHealth?: LoginHealth;
+  /** the run stopping (a systematic fault, an interrupt): the cell stops at its next step */
+  signal?: AbortSignal;
 }
 
 /**
@@ -130,10 +139,12 @@ const LOGIN_TIMEOUT_MS = 20_000;
 
 /**
  * What a cell may take beyond its watch window: the login (≤ 20 s for the prompt), the probe's
- * start (≤ 15 s), two snapshots (≤ 20 s each), the questions after the window (reattach, restart:
- * ≤ 30 s) and the cleanup (≤ 20 s), each bounded on its own; this is their sum with room to spare.
+ * start (≤ 15 s), two snapshots (≤ 20 s each), the questions after the window (reattach: two
+ * logins and a wait, restart: its unit's own bound; ≤ 90 s together) and the cleanup (≤ 20 s),
+ * each bounded on its own; this is their sum with room to spare. (Setup retries, setup.ts, come
+ * out of the same room: a cell whose every try timed out is past help anyway.)
  */
-const CELL_OVERHEAD_MS = 150_000;
+const CELL_OVERHEAD_MS = 210_000;
 
 /**
  * The backstop over the bounded steps of a cell: nothing a cell waits for is unbounded, but a
@@ -161,17 +172,43 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   const window = { ...watchWindow(cell, sever, param), ...ctx.windowOverride };
   const budgetMs = ctx.cellTimeoutMs ?? cellBudgetMs(window);
   const step = { what: 'starting', sinceMono: monoMs() };
-  const work = observeCell(cell, ctx, { sever, param, window }, what => Object.assign(step, { what, sinceMono: monoMs() }));
+  // The cell's own stop: its budget running out, or the run stopping. Every step and every wait of
+  // the cell ends at it, so a cell given up does not go on acting on a container after the run
+  // has moved on (and, on the run's last cell, removed it).
+  const stop = new AbortController();
+  const runStopped = () => stop.abort(ctx.signal!.reason);
+  ctx.signal?.addEventListener('abort', runStopped, { once: true });
+  const work = observeCell(cell, ctx, { sever, param, window }, what => Object.assign(step, { what, sinceMono: monoMs() }), stop.signal);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<null>(resolve => (timer = setTimeout(() => resolve(null), budgetMs)));
   try {
-    return await withDeadline(
-      work,
-      budgetMs,
-      () =>
-        `the cell did not finish within ${budgetMs / 1000} s: it was stuck for ${((monoMs() - step.sinceMono) / 1000).toFixed(1)} s at "${step.what}"; the run went on without it`,
-    );
-  } catch (e) {
-    return { ...emptyResult(cell, loginUser(cell), ctx, sever), verdict: 'inconclusive', reason: (e as Error).message };
+    const outcome = await Promise.race([work, expired]);
+    if (outcome) return outcome;
+    const reason = `the cell did not finish within ${budgetMs / 1000} s: it was stuck for ${((monoMs() - step.sinceMono) / 1000).toFixed(1)} s at "${step.what}"; the run went on without it`;
+    stop.abort(new CellAbort(reason));
+    // Its own cleanup runs now (bounded steps); wait for it, a bounded while, so that its lease is
+    // given back only when it no longer acts on the container.
+    const wound = await Promise.race([work, sleepFor(WIND_DOWN_MS).then(() => null)]);
+    return { ...(wound ?? emptyResult(cell, loginUser(cell), ctx, sever)), verdict: 'inconclusive', reason };
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', runStopped);
   }
+}
+
+/** How long a cell given up by its budget may take to clean up before its lease goes back anyway. */
+const WIND_DOWN_MS = 30_000;
+
+/**
+ * How many of the gate's places a cell's login takes. A client with an aggressive ServerAlive gives
+ * up on a server that is silent for (CountMax + 1) × Interval; sshd is silent while PAM and logind
+ * start the user's session, which on a loaded machine with other logins in flight took longer than
+ * that (measured: "Timeout, server not responding" at the prompt with ServerAlive 1/2, 2/2, 5/2
+ * under a load average of 15–19). Such a login waits until it can have the container to itself.
+ */
+export function loginWeight(cell: Cell): number {
+  const sa = parseAlive(cell.serverAlive);
+  return sa && (sa.countMax + 1) * sa.intervalS <= 15 ? Number.POSITIVE_INFINITY : 1;
 }
 
 /** The cell's run proper; `at` names each step as it begins, for the budget's message. */
@@ -179,7 +216,8 @@ async function observeCell(
   cell: Cell,
   ctx: CellRunContext,
   { sever, param, window }: { sever: SeverMethod; param: number | null; window: WatchWindow },
-  at: (step: string) => void,
+  setStep: (step: string) => void,
+  signal: AbortSignal,
 ): Promise<CellOutcome> {
   const user = cellUser(cell);
   const login = loginUser(cell);
@@ -189,6 +227,18 @@ async function observeCell(
 
   const unsupported = sever.supports(session, launch);
   if (unsupported !== true) return { ...base, verdict: 'not-applicable', reason: unsupported };
+
+  // Every step begins here: a cell that was stopped goes no further than the step it was in.
+  const at = (what: string) => {
+    signal.throwIfAborted();
+    setStep(what);
+  };
+  const until = ((pred: (e: WatchEvent) => boolean, deadlineMono: number, from?: number) =>
+    watcher.until(pred, deadlineMono, monoMs, from, signal)) as {
+    <T extends WatchEvent>(pred: (e: WatchEvent) => e is T, deadlineMono: number, from?: number): Promise<T | null>;
+    (pred: (e: WatchEvent) => boolean, deadlineMono: number, from?: number): Promise<WatchEvent | null>;
+  };
+  const pause = (ms: number) => sleepFor(ms, undefined, { signal });
 
   const launchCtx: LaunchContext = {
     cell,
@@ -210,41 +260,96 @@ async function observeCell(
   const recording = ctx.record ? new TerminalRecording() : undefined;
   if (recording) base.recording = recording;
   let following: Follower | undefined;
-  let leaveLoginGate = () => {};
+  let applying: Promise<void> | undefined;
+  let birth: StartedBirthTrace | null = null;
+  // Set in the setup's closure (an object, so the compiler sees it can change there).
+  const witness: { unborn: UnbornVerdict | null } = { unborn: null };
   try {
-    at('preparing the login user');
-    await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
-    at(`preparing the launch (${cell.launch})`);
-    await launch.prepare?.(launchCtx);
+    // The setup, up to the probe's start: tried again (bounded, recorded) when a try fails on the
+    // way there; never once the probe has started (setup.ts).
     const line = launch.line({ ...launchCtx, user: cell.user });
-    at('waiting for a login slot on the target');
-    if (ctx.loginGate) leaveLoginGate = await ctx.loginGate.enter();
-    at(`opening the ${cell.session} session`);
-    open = await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive, ...(recording ? { recorder: recording } : {}) }, line, launch.holdsTerminal);
-    ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: login, line });
-    at('waiting for the probe to log its start');
-    const probeStartMs = PROBE_START_TIMEOUT_MS + (session.shell ? 0 : LOGIN_TIMEOUT_MS);
-    const started = await watcher.until(
-      (e): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line),
-      monoMs() + probeStartMs,
-      monoMs,
+    const isStart = (e: WatchEvent): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line);
+    // Set by the probeStarted step (an object, so the compiler sees it can change in the closure).
+    const seen: { start: Extract<WatchEvent, { e: 'log' }> | null } = { start: null };
+    // A process that may die before its first log line (a backgrounded job of `ssh -tt host
+    // 'cmd &'`) has only one witness: the kernel's trace of the cell's own processes (the plug-ins'
+    // declared traits decide; observe/birth-trace.ts). It costs nothing for any other cell.
+    birth = needsBirthTrace(session, launch) ? await startBirthTrace({ target: ctx.target, user: login }) : null;
+    let step = '';
+    const done = await setUp<OpenSession>(
+      {
+        async prepare(attempt) {
+          step = attempt > 1 ? `setup try ${attempt}: ` : '';
+          try {
+            at(`${step}preparing the login user`);
+            await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
+            at(`${step}preparing the launch (${cell.launch})`);
+            await launch.prepare?.(launchCtx);
+          } catch (e) {
+            // A docker exec that did not return in time is the engine being slow, not the cell.
+            if (e instanceof DeadlineError) throw new SetupFailure(e.message, 'a docker exec did not return in time');
+            throw e;
+          }
+          at(`${step}waiting for a login slot on the target`);
+        },
+        async login() {
+          at(`${step}opening the ${cell.session} session`);
+          try {
+            return await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive, ...(recording ? { recorder: recording } : {}) }, line, launch.holdsTerminal);
+          } catch (e) {
+            if (e instanceof ClientWaitError) throw new SetupFailure(e.message, normalizeCause(e.causeText));
+            throw e;
+          }
+        },
+        async probeStarted(s) {
+          open = s;
+          at(`${step}waiting for the probe to log its start`);
+          const from = watcher.all.length;
+          const probeStartMs = PROBE_START_TIMEOUT_MS + (session.shell ? 0 : LOGIN_TIMEOUT_MS);
+          seen.start = await until(isStart, monoMs() + probeStartMs, from);
+          if (seen.start) return;
+          const gone = await Promise.race([s.client.exited, sleep(0).then(() => null)]);
+          const said = s.client.lastLines(2).join(' / ');
+          // ssh exits 255 for its own errors (the login failed); any other status is the remote
+          // command's: the session ran, and what it started was gone before it could log anything
+          // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure.
+          if (gone && gone.exitCode !== null && gone.exitCode !== 255) {
+            const unborn = explainUnbornProbe(birth ? await birth.stop() : { unavailable: 'no kernel trace was taken for this cell' }, { t0Mono: gone.atMono });
+            witness.unborn = unborn;
+            if (unborn.verdict !== 'inconclusive') throw new NotSetup(unborn.reason);
+            throw new NotSetup(
+              `the probe never logged its start, and the session was already over (client exited ${gone.exitCode}: ${said}): whatever the launch line started did not live long enough to be observed, and the kernel trace cannot tell (${unborn.reason})`,
+            );
+          }
+          if (gone) throw new SetupFailure(`the ssh client exited (${gone.exitCode ?? gone.signal}) before the probe logged its start: ${said}`, normalizeCause(s.client.lastLines(1)[0] ?? ''));
+          throw new SetupFailure(`the probe did not start within ${probeStartMs} ms (client printed: ${said})`, `the probe did not start within N ms`);
+        },
+        async undo(s) {
+          // The next try starts from nothing of this one: no client, no session, no process of
+          // the user (the watcher's cleanup also ends linger; prepare() sets it again).
+          s?.client.kill('SIGKILL');
+          open = undefined;
+          await launch.cleanup?.(launchCtx).catch(() => {});
+          await watcher.cleanup(user, monoMs).catch(() => false);
+        },
+      },
+      {
+        ...(ctx.loginGate ? { gate: ctx.loginGate } : {}),
+        weight: loginWeight(cell),
+        ...(ctx.loginHealth ? { health: ctx.loginHealth } : {}),
+        signal,
+      },
     );
-    leaveLoginGate();
-    if (!started) {
-      // Seen with `ssh -tt host 'cmd &'`: sshd ends the session as soon as the command returns, and
-      // what it started is gone before it could log anything. Say what was seen, not a guess.
-      const gone = await Promise.race([open.client.exited, sleep(0).then(() => null)]);
-      throw new CellAbort(
-        gone
-          ? `the probe never logged its start, and the session was already over (client exited ${gone.exitCode ?? gone.signal}: ${open.client.lastLines(2).join(' / ')}): whatever the launch line started did not live long enough to be observed`
-          : `the probe did not start within ${probeStartMs} ms (client printed: ${open.client.lastLines(2).join(' / ')})`,
-      );
-    }
-    await sleep(SETTLE_MS);
+    open = done.session;
+    base.setup = { attempts: done.attempts, failures: done.failures };
+    ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: login, line });
+    const startLine = seen.start;
+    if (!startLine) throw new CellAbort("the setup ended without the probe's start (a bug: setUp returned without it)");
+    await pause(SETTLE_MS);
 
     at('taking the snapshot before the sever');
     const before = await snapshot(ctx.target, login, watcher);
-    const probeStart = parseProbeLine(started.line);
+    const probeStart = parseProbeLine(startLine.line);
     const probePid = probeStart?.kind === 'start' ? Number(probeStart.fields.pid) : NaN;
     const probeProc = before.find(p => p.pid === probePid);
     const sshd = findSshdSession(before, login);
@@ -272,6 +377,10 @@ async function observeCell(
       return { ...base, verdict: 'not-applicable', reason: 'the command had not returned, so there was no logout' };
     }
 
+    // A sever that acts through an agent started ahead (containers/agent/cutter) arms it here,
+    // before the sever's clock starts: the agent's start-up (a docker exec) is not the sever's delay.
+    const severState: Record<string, unknown> = {};
+    await sever.prepare?.({ cell, target: ctx.target, session: open, router: ctx.router, param, state: severState });
     const fromEvent = watcher.all.length;
     // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out, a
     // kill run by the sever) has no /proc entry left to name it; the "before" picture or the sever
@@ -298,7 +407,7 @@ async function observeCell(
       loginUser: login,
       param,
       router: ctx.router,
-      state: {},
+      state: severState,
       sinceSever: () => rel(monoMs()),
       mark: event => marks.push({ atMs: rel(monoMs()), event }),
       check: c => checks.push({ ...c, atMs: rel(monoMs()) }),
@@ -330,7 +439,11 @@ async function observeCell(
       });
     }
     at(`applying the sever (${cell.sever})`);
-    await sever.apply(severCtx);
+    // A long apply (a nap) must not outlast a stop: the cell goes on to its heal, and the apply's
+    // own late steps find the connection already restored (its rejection is nobody's business then).
+    applying = sever.apply(severCtx);
+    applying.catch(() => {});
+    await Promise.race([applying, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
     at('watching for the session and the probe to end');
 
     // Watch: first for the end of the session, then long enough for delayed deaths. A sever that
@@ -342,16 +455,16 @@ async function observeCell(
     let sessionEndMono: number | null = sessionOver ? t0 : null;
     if (!sever.endsSession) {
       const settleMs = sever.settleMs ?? 2000;
-      const ev = await watcher.until(probeGone, monoMs() + settleMs, monoMs, fromEvent);
+      const ev = await until(probeGone, monoMs() + settleMs, fromEvent);
       sessionEndMono ??= watcher.all.slice(fromEvent).find(sshdGone)?.t ?? null;
       endedBecause = ev ? 'the probe died' : `${settleMs} ms passed after the ${sever.name}`;
     } else {
       if (sessionEndMono === null) {
-        const ev = await watcher.until(e => sshdGone(e) || probeGone(e), t0 + window.sessionTimeoutMs, monoMs, fromEvent);
+        const ev = await until(e => sshdGone(e) || probeGone(e), t0 + window.sessionTimeoutMs, fromEvent);
         if (ev && sshdGone(ev)) sessionEndMono = ev.t;
         else if (ev) {
           // The probe died first; still give sshd a moment to finish, so the record shows both.
-          const end = await watcher.until(sshdGone, t0 + window.sessionTimeoutMs, monoMs, fromEvent);
+          const end = await until(sshdGone, t0 + window.sessionTimeoutMs, fromEvent);
           sessionEndMono = end?.t ?? null;
         }
       }
@@ -363,12 +476,12 @@ async function observeCell(
         const managerGone = (e: WatchEvent) => e.e === 'gone' && e.pid === manager?.pid;
         if (plan.kind === 'settle') {
           const wait = ctx.windowOverride?.afterSessionMs ?? AFTER_SESSION_SETTLE_MS;
-          const ev = await watcher.until(probeGone, sessionEndMono + wait, monoMs, fromEvent);
+          const ev = await until(probeGone, sessionEndMono + wait, fromEvent);
           endedBecause = ev ? 'the probe died' : `${wait} ms passed after the session ended (${plan.why})`;
         } else {
-          const ev = await watcher.until(e => probeGone(e) || managerGone(e), sessionEndMono + window.afterSessionMs, monoMs, fromEvent);
+          const ev = await until(e => probeGone(e) || managerGone(e), sessionEndMono + window.afterSessionMs, fromEvent);
           if (ev && managerGone(ev)) {
-            const died = await watcher.until(probeGone, monoMs() + AFTER_MANAGER_SETTLE_MS, monoMs, fromEvent);
+            const died = await until(probeGone, monoMs() + AFTER_MANAGER_SETTLE_MS, fromEvent);
             endedBecause = died ? 'the probe died' : `the user manager (pid ${manager!.pid}) stopped ${rel(ev.t)} ms after the sever and the probe lived on`;
           } else {
             endedBecause = ev ? 'the probe died' : `${window.afterSessionMs} ms passed after the session ended and the user manager had not stopped`;
@@ -378,7 +491,7 @@ async function observeCell(
     }
     if (watcher.isClosed) throw new CellAbort('the watcher inside the target stopped unexpectedly');
     const watchedMs = rel(monoMs());
-    await sleep(150); // the log line of a caught signal may trail the death by a poll interval
+    await pause(150); // the log line of a caught signal may trail the death by a poll interval
 
     at('taking the snapshot after the window');
     base.after = await snapshot(ctx.target, login, watcher);
@@ -415,13 +528,20 @@ async function observeCell(
           ...launchCtx,
           probePid,
           openSession: async () => {
-            const s = await sessions.get('pty').start(endpoint, 'true', false);
-            extra.push(s);
-            return s;
+            // A login like the cell's own, so through the container's login gate: beside other
+            // cells' logins, a reattach login timed out at its prompt under a load average of 48.
+            const leave = ctx.loginGate ? await ctx.loginGate.enter(loginWeight(cell), signal) : () => {};
+            try {
+              const s = await sessions.get('pty').start(endpoint, 'true', false);
+              extra.push(s);
+              return s;
+            } finally {
+              leave();
+            }
           },
           waitForLog: async (re, timeoutMs) => {
             const from = watcher.all.length;
-            const ev = await watcher.until(e => e.e === 'log' && re.test(e.line), monoMs() + timeoutMs, monoMs, from);
+            const ev = await until(e => e.e === 'log' && re.test(e.line), monoMs() + timeoutMs, from);
             return ev?.e === 'log' ? ev.line : null;
           },
         });
@@ -465,11 +585,17 @@ async function observeCell(
       window: { watchedMs, endedBecause },
     };
   } catch (e) {
-    const msg = e instanceof CellAbort ? e.message : `harness error: ${(e as Error).message}`;
-    return { ...base, checks, verdict: 'inconclusive', reason: msg };
+    base.setup = setupRecord(e) ?? base.setup;
+    // Judged from the kernel's trace: the probe was killed before it could say so itself.
+    const u = witness.unborn;
+    if (e instanceof NotSetup && u && u.verdict !== 'inconclusive' && !signal.aborted) {
+      return { ...base, checks, verdict: u.verdict, reason: u.reason, signal: u.signal, signalEvidence: u.signalEvidence, signalSender: u.signalSender, deathMs: u.deathMs, timeline: u.timeline };
+    }
+    return { ...base, checks, verdict: 'inconclusive', reason: inconclusiveReason(e, signal) };
   } finally {
-    leaveLoginGate();
-    at('cleaning up');
+    // Not at(): the cleanup runs also, and above all, when the cell was stopped.
+    setStep('cleaning up');
+    await birth?.stop().catch(() => null);
     await following?.stop();
     if (severCtx) await sever.heal(severCtx).catch(() => {});
     open?.client.kill('SIGKILL');
@@ -485,6 +611,28 @@ async function observeCell(
         .catch(() => {});
     }
   }
+}
+
+/** The setup's tries as an error carries them (setup.ts), if it came from the setup. */
+function setupRecord(e: unknown): CellOutcome['setup'] | null {
+  if (e instanceof SetupGaveUp) return { attempts: e.attempts, failures: e.failures };
+  const tried = e as { setupAttempts?: number; setupFailures?: string[] };
+  return typeof tried?.setupAttempts === 'number' ? { attempts: tried.setupAttempts, failures: tried.setupFailures ?? [] } : null;
+}
+
+/**
+ * Why a cell that threw could not be judged. A stop says what stopped it (its budget, the run);
+ * the cell's own aborts and the setup say what they saw; anything else is the harness's fault and
+ * says so, never dressed up as an observation.
+ */
+function inconclusiveReason(e: unknown, signal: AbortSignal): string {
+  if (signal.aborted) {
+    const why = signal.reason;
+    if (why instanceof CellAbort) return why.message;
+    return `the run stopped before this cell could be judged: ${why instanceof Error ? why.message : String(why)}`;
+  }
+  if (e instanceof CellAbort || e instanceof NotSetup || e instanceof SetupGaveUp) return e.message;
+  return `harness error: ${(e as Error).message}`;
 }
 
 function describeEntry(l: ReturnType<typeof parseProbeLine>): string {
@@ -591,6 +739,7 @@ function emptyResult(cell: Cell, user: string, ctx: CellRunContext, sever: Sever
     detectors: [...sever.detectors],
     checks: [],
     server: ctx.server,
+    setup: { attempts: 0, failures: [] },
   };
 }
 

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import ssh2 from 'ssh2';
+import { setMaxListeners } from 'node:events';
 import { flakyCases, signalVaries } from '../expect/flaky.js';
 import { judgeCell } from '../expect/judge.js';
 import { expand } from '../matrix/expand.js';
@@ -9,9 +7,11 @@ import { inShard, type Shard } from '../matrix/shard.js';
 import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../results.js';
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
+import type { InfrastructureError } from '../errors.js';
 import { runCell, type NarrationEvent } from './cell.js';
 import { interrupting, makeRunDir, sweepLeftovers } from './cleanup.js';
 import { startOrder } from './schedule.js';
+import { makeRunKey } from './run-key.js';
 import { ServerPool } from './servers.js';
 
 export interface RunOptions {
@@ -31,6 +31,11 @@ export interface RunOptions {
   history?: ReadonlyMap<string, number>;
   /** --repeat N: every case runs at least N times (else the scenario's run.repeat, else once) */
   repeat?: number;
+  /**
+   * Run exactly these cells instead of the scenario's plan (`claims` measuring again the cases that
+   * split a claim: extra repetitions of cases of this scenario); the result's plan is theirs.
+   */
+  cells?: Cell[];
   /** --cell-timeout: the most any one cell may take (else each cell's own budget, run/cell.ts) */
   cellTimeoutMs?: number;
   /** --record: keep each cell's client terminal session in its result (`recording`) */
@@ -62,7 +67,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   const t0 = startedAt.getTime();
   const elapsed = () => Date.now() - t0;
   const repeat = opts.repeat ?? scenario.run.repeat ?? 1;
-  const plan = scenarioCells(scenario, repeat);
+  const plan = opts.cells ?? scenarioCells(scenario, repeat);
   const cells = selectCells(plan, opts);
   const strict = opts.strict ?? scenario.run.strict;
   const clientVersion = ensureSshClient();
@@ -70,18 +75,20 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   await sweepLeftovers(opts.say);
 
   const runId = randomBytes(4).toString('hex');
+  const stop = new AbortController();
+  // Every cell in flight listens to it (24 at a time by default): not a leak.
+  setMaxListeners(Number.POSITIVE_INFINITY, stop.signal);
+  let fault: InfrastructureError | null = null;
   const { dir: tmp, remove: removeTmp } = makeRunDir(runId);
   try {
     // A key pair for this run only; it never leaves the temp dir and the target containers.
-    const keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: `hangup-lab-${runId}` });
-    const keyFile = path.join(tmp, 'id_ed25519');
-    fs.writeFileSync(keyFile, keys.private, { mode: 0o600 });
+    const { keyFile, publicKey } = await makeRunKey(tmp, runId);
     const servers = new ServerPool(
       {
         runId,
         tmp,
         keyFile,
-        publicKey: keys.public,
+        publicKey,
         sshdExtra: scenario.sshdExtra,
         logindExtra: scenario.logindExtra,
         hostPort: opts.hostPort,
@@ -90,6 +97,12 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
         clientVersion,
         say: opts.say,
         elapsed,
+        // A server whose every first login fails the same way stops the run: the other cells would
+        // fail the same way, each after its own waits (run/setup.ts).
+        onServer: health => health.onFault(f => {
+          fault ??= f;
+          stop.abort(f);
+        }),
       },
       cells,
     );
@@ -112,6 +125,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
         const narrate = opts.narrate;
         outcome = await runCell(cell, {
           ...lease,
+          signal: stop.signal,
           windowOverride,
           ...(opts.record ? { record: true } : {}),
           ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),
@@ -125,7 +139,10 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       r.expectations = judgeCell(r, scenario.expectations);
       opts.progress?.finished(cell, r);
       return r;
-    }, startOrder(cells, opts.history));
+    }, startOrder(cells, opts.history), stop.signal);
+    // No results of a run whose setup was systematically broken: they would be a table of
+    // inconclusive cells that looks like a measurement. One line, exit 3 (the CLI).
+    if (fault) throw fault;
     // An interrupted run's cells were cut short by the removal of their containers: writing them
     // out would look like a finished run with inconclusive cells. The signal handler ends it.
     if (interrupting()) throw new Error('interrupted');
@@ -169,13 +186,13 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
  * bad sshd option, a missing engine) stops new items from starting; the ones in flight finish and
  * clean up after themselves before the error is rethrown, so nothing runs on after the run ends.
  */
-export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, order?: readonly number[]): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, order?: readonly number[], stop?: AbortSignal): Promise<R[]> {
   const out: R[] = new Array(items.length);
   const queue = order ?? items.map((_, i) => i);
   let next = 0;
   let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (next < queue.length && !failure) {
+    while (next < queue.length && !failure && !stop?.aborted) {
       const i = queue[next++]!;
       try {
         out[i] = await fn(items[i]!);

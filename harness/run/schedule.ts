@@ -3,7 +3,8 @@
 // 20 s past everything else, started first it overlaps with the short ones.
 import fs from 'node:fs';
 import { launches } from '../launch/registry.js';
-import type { Cell, RunResult } from '../results.js';
+import type { Cell } from '../results.js';
+import { parseResults } from '../results-file.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { AFTER_SESSION_SETTLE_MS, watchWindow } from './cell.js';
@@ -45,7 +46,7 @@ export function startOrder(cells: readonly Cell[], history: ReadonlyMap<string, 
 export function durationHistory(resultsFile: string): Map<string, number> {
   const history = new Map<string, number>();
   try {
-    const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as RunResult;
+    const r = parseResults(fs.readFileSync(resultsFile, 'utf8'), resultsFile);
     for (const c of r.cells ?? []) {
       const ms = c.timing?.durationMs;
       if (typeof ms === 'number') history.set(c.caseId, Math.max(ms, history.get(c.caseId) ?? 0));

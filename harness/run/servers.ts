@@ -11,6 +11,9 @@ import { targetSpec } from '../target/targets.js';
 import { cellUser, loginUser } from './cell.js';
 import { onCleanup, trackStart } from './cleanup.js';
 import { Gate } from './gate.js';
+import { LoginHealth } from './setup.js';
+import pRetry from 'p-retry';
+import { InfrastructureError } from '../errors.js';
 
 /** Login users created per docker exec on a shared server. */
 const USER_BATCH = 16;
@@ -37,6 +40,8 @@ export interface ServerPoolOptions {
   say: (line: string) => void;
   /** the run's clock (ms since it started), for container timings */
   elapsed: () => number;
+  /** told of each server's login health as it starts, so the run can stop on a systematic fault */
+  onServer?: (health: LoginHealth) => void;
 }
 
 /** What a cell gets to run on: a started target (shared or its own), and the path to it. */
@@ -48,14 +53,18 @@ export interface Lease {
   networkPath: string;
   /** logins to this container go through it, a few at a time (run/gate.ts) */
   loginGate: Gate;
+  /** whether logins to this container work at all (run/setup.ts) */
+  loginHealth: LoginHealth;
   release(): Promise<void>;
 }
 
 interface Server {
   target: StartedTarget;
   loginGate: Gate;
+  loginHealth: LoginHealth;
   knownHostsFile: string;
-  routers: Map<number, Promise<Router>>;
+  /** NAT routers, one per nat cell (by cell id): the timeout a sever sets is namespace-wide */
+  routers: Map<string, Promise<Router>>;
   /** cells still to run on it; the container stops when the last one is done */
   remaining: number;
   stop: () => Promise<void>;
@@ -121,6 +130,9 @@ export class ServerPool {
     const server = own ? await this.start(cell, `${key} (own container for ${cell.id})`) : await this.sharedServer(cell, key);
     // An own container goes with its cell; a shared one with the last cell that needed it.
     const release = async () => {
+      const router = server.routers.get(cell.id);
+      server.routers.delete(cell.id);
+      await router?.then(r => r[Symbol.asyncDispose](), () => {});
       if (own) await server.stop();
       else if (--server.remaining === 0) {
         this.shared.delete(key);
@@ -135,14 +147,13 @@ export class ServerPool {
       const sever = severs.get(name);
       let router: Router | null = null;
       if (sever.path === 'nat') {
+        // A router of the cell's own: its sever sets the namespace-wide idle timeout, which would
+        // otherwise cut short a neighbour's login still in progress (issue 12).
         const timeoutS = param === null ? sever.param!.default : Number(param);
-        let r = server.routers.get(timeoutS);
-        if (!r) {
-          const startedMs = this.o.elapsed();
-          r = trackStart(Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS }));
-          void r.then(() => this.containers.push({ server: `router:${timeoutS}s ${key}`, role: 'router', startedMs, bootMs: this.o.elapsed() - startedMs }), () => {});
-          server.routers.set(timeoutS, r);
-        }
+        const startedMs = this.o.elapsed();
+        const r = trackStart(Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS }));
+        void r.then(() => this.containers.push({ server: `router:${timeoutS}s ${cell.id}`, role: 'router', startedMs, bootMs: this.o.elapsed() - startedMs }), () => {});
+        server.routers.set(cell.id, r);
         router = await r;
       }
       return {
@@ -157,6 +168,7 @@ export class ServerPool {
         router,
         networkPath: router?.description ?? DIRECT_PATH,
         loginGate: server.loginGate,
+        loginHealth: server.loginHealth,
         release,
       };
     } catch (e) {
@@ -178,7 +190,13 @@ export class ServerPool {
     const existing = this.userBatches.get(tag(user));
     if (existing) return existing;
     const batch = [user, ...(this.users.get(key) ?? []).filter(u => u !== user && !this.userBatches.has(tag(u))).slice(0, USER_BATCH - 1)];
-    const created = server.target.addUsers(batch, this.o.publicKey);
+    // Setup, so it may be tried again (bounded): on a machine loaded far beyond its cores one
+    // docker exec was measured to take over 60 s. The batch is idempotent (container.ts addUsers).
+    const created = pRetry(() => server.target.addUsers(batch, this.o.publicKey), { retries: 2, minTimeout: 2000, factor: 2 }).catch(e => {
+      // A later cell of the batch asks afresh rather than inherit this failure.
+      for (const u of batch) if (this.userBatches.get(tag(u)) === created) this.userBatches.delete(tag(u));
+      throw e instanceof InfrastructureError ? e : new InfrastructureError(`${key}: creating the cells' login users failed 3 times (${(e as Error).message}); the Docker engine is overloaded or stuck: check \`docker info\` and the machine's load`);
+    });
     for (const u of batch) this.userBatches.set(tag(u), created);
     return created;
   }
@@ -210,7 +228,7 @@ export class ServerPool {
       capabilities: needsOwnServer(cell) ? cellCapabilities(cell) : [...(this.capabilities.get(serverKey(cell)) ?? [])],
     }));
     this.containers.push({ server: serverKey(cell), role: needsOwnServer(cell) ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
-    const routers = new Map<number, Promise<Router>>();
+    const routers = new Map<string, Promise<Router>>();
     const stop = onCleanup(async () => {
       await Promise.allSettled([...routers.values()].map(async r => (await r)[Symbol.asyncDispose]()));
       await target[Symbol.asyncDispose]();
@@ -233,6 +251,8 @@ export class ServerPool {
         throw e;
       });
     }
-    return { target, loginGate: new Gate(LOGINS_AT_ONCE), knownHostsFile, routers, remaining: 1, stop };
+    const loginHealth = new LoginHealth(label);
+    this.o.onServer?.(loginHealth);
+    return { target, loginGate: new Gate(LOGINS_AT_ONCE), loginHealth, knownHostsFile, routers, remaining: 1, stop };
   }
 }

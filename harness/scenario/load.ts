@@ -348,6 +348,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
       }
     }
     return {
+      name: (b as { name?: string }).name ?? where,
       axes,
       matrixAxes,
       exclude: [...topExclude, ...patternsFrom(b.exclude, `${where}.exclude`)],
@@ -366,9 +367,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
   // Every value any cell can carry, includes too: a report must never hide a value as "fixed".
   const combos = blocks.flatMap(blockCombinations);
   checkRootLogin(combos, s.sshd.extra, sshdConfig?.permitRootLogin ? { where: `${configWhere} ${sshdConfig.file}`, ...sshdConfig.permitRootLogin } : null, fail);
-  const axes = Object.fromEntries(
-    AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => [...b.axes[a], ...b.include.flatMap(p => (p[a] === undefined ? [] : [p[a]!]))]))]]),
-  ) as Axes;
+  const axes = axesOf(blocks);
   /** A where-pattern: known axes, valid values (one or a list), matching at least one cell. */
   const patternOf = (given: Record<string, string | number | boolean | (string | number | boolean)[]>, where: string): CellPattern => {
     const pattern: CellPattern = Object.fromEntries(
@@ -457,6 +456,27 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     claims,
     run: s.run,
   };
+}
+
+/** Every value any cell of these blocks can carry, includes too: a report must never hide a value as "fixed". */
+function axesOf(blocks: readonly MatrixBlock[]): Axes {
+  return Object.fromEntries(
+    AXIS_NAMES.map(a => [a, [...new Set(blocks.flatMap(b => [...b.axes[a], ...b.include.flatMap(p => (p[a] === undefined ? [] : [p[a]!]))]))]]),
+  ) as Axes;
+}
+
+/**
+ * The scenario narrowed to the named blocks (`run --block`), e.g. only the keepalive and NAT
+ * questions of faults.yaml; an unknown name is bad input naming the known ones. The plan is then
+ * the plan of those blocks: results of a narrowed run merge only with runs narrowed alike.
+ */
+export function selectBlocks(scenario: Scenario, names: readonly string[], flag = '--block'): Scenario {
+  const known = scenario.blocks.map((b, i) => b.name ?? `matrices[${i}]`);
+  for (const n of names) {
+    if (!known.includes(n)) throw new BadInputError(`${scenario.file}: ${flag} ${unknownName('block', n, known)}`);
+  }
+  const blocks = scenario.blocks.filter((_, i) => names.includes(known[i]!));
+  return { ...scenario, blocks, axes: axesOf(blocks) };
 }
 
 /**

@@ -9,9 +9,16 @@ export default defineSessionKind({
   shell: true,
   async start(ep, launchLine, holdsTerminal) {
     const client = new SshClient(ep, ['-tt']);
-    const ready = await client.waitFor(PROMPT, 'the login shell prompt', 20_000);
-    client.type(launchLine);
-    if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', 15_000, ready);
+    try {
+      const ready = await client.waitFor(PROMPT, 'the login shell prompt', 20_000);
+      client.type(launchLine);
+      if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', 15_000, ready);
+    } catch (e) {
+      // Nobody else holds this client yet: a login that failed must not leave it running (a retry
+      // of the setup logs in afresh).
+      client.kill('SIGKILL');
+      throw e;
+    }
     return {
       client,
       async logout() {

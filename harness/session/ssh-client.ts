@@ -71,6 +71,22 @@ export interface ClientExit {
   signal: string | null;
 }
 
+/**
+ * A wait on the client's output that failed: `causeText` is the client's own last line when it exited
+ * (e.g. "Permission denied (publickey)."), or what was awaited when the time ran out; the setup
+ * tells transient causes from systematic ones by it (run/setup.ts).
+ */
+export class ClientWaitError extends Error {
+  constructor(
+    message: string,
+    readonly causeText: string,
+    readonly clientExited: boolean,
+  ) {
+    super(message);
+    this.name = 'ClientWaitError';
+  }
+}
+
 export function monoMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
@@ -168,9 +184,12 @@ export class SshClient {
       const check = () => {
         const m = re.exec(this.output.slice(from));
         if (m) return finish(undefined, from + m.index + m[0].length);
-        if (this.hasExited) finish(new Error(`ssh client exited while waiting for ${what}; it printed: ${tail(this.output)}`));
+        if (this.hasExited) finish(new ClientWaitError(`ssh client exited while waiting for ${what}; it printed: ${tail(this.output)}`, this.lastLines(1)[0] ?? '', true));
       };
-      const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; client printed: ${tail(this.output)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new ClientWaitError(`timed out after ${timeoutMs} ms waiting for ${what}; client printed: ${tail(this.output)}`, `timed out after ${timeoutMs} ms waiting for ${what}`, false)),
+        timeoutMs,
+      );
       const finish = (err: Error | undefined, at = 0) => {
         clearTimeout(timer);
         this.waiters.delete(check);

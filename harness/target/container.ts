@@ -227,9 +227,11 @@ export class StartedTarget implements AsyncDisposable {
   async addUsers(users: string[], publicKey: string): Promise<void> {
     const script = users
       .map(
-        u => `useradd -m -s /bin/bash -G hangup-lab ${u} && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
+        // A user that exists already was made by an earlier try of this batch (its docker exec
+        // may have run on past its deadline): skipped, so the batch can be tried again.
+        u => `if ! id -u ${u} >/dev/null 2>&1; then useradd -m -s /bin/bash -G hangup-lab ${u} && cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc; fi && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
           `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys && chown ${u}:${u} /home/${u}/.ssh/authorized_keys && ` +
-          `chmod 600 /home/${u}/.ssh/authorized_keys && cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc`,
+          `chmod 600 /home/${u}/.ssh/authorized_keys`,
       )
       .join(' && ');
     const r = await this.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; ${script}`]);
@@ -257,7 +259,8 @@ export class StartedTarget implements AsyncDisposable {
     const home = user === 'root' ? '/root' : `/home/${user}`;
     const steps = [
       o.linger ? `loginctl enable-linger ${user}` : '',
-      o.huponexit ? `echo 'shopt -s huponexit' >> ${home}/.bashrc` : '',
+      // Idempotent: a retried setup prepares the user again (run/setup.ts).
+      o.huponexit ? `{ grep -qxF 'shopt -s huponexit' ${home}/.bashrc || echo 'shopt -s huponexit' >> ${home}/.bashrc; }` : '',
     ].filter(Boolean);
     if (!steps.length) return;
     const r = await this.sh(steps.join(' && '));
@@ -381,7 +384,9 @@ export const EXEC_TIMEOUT_MS = 60_000;
 
 /** The command as a short line for a message: a script's first line, at most 120 characters. */
 function describeCommand(cmd: string[]): string {
-  const text = (cmd[0] === 'sh' && cmd[1] === '-c' ? cmd[2] ?? '' : cmd.join(' ')).split('\n')[0]!;
+  // `env NAME=value …`: the values (the run's public key) stay out of messages and logs.
+  const shown = cmd.map(a => a.replace(/^([A-Z_]+)=.*$/s, '$1=…'));
+  const text = (shown[0] === 'sh' && shown[1] === '-c' ? shown[2] ?? '' : shown.join(' ')).split('\n')[0]!;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

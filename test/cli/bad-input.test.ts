@@ -128,13 +128,16 @@ t.test('--shard, --target and --progress are checked before anything runs', asyn
 });
 
 t.test('merge: bad files are one line, exit 2', async t => {
-  const dir = t.testdir({ 'a.json': '{"schemaVersion": 1}', 'b.json': 'not json' });
+  const dir = t.testdir({ 'a.json': '{"schemaVersion": 1, "cells": []}', 'b.json': 'not json', 'c.json': '{"cells": 3}' });
   let r = cli('merge');
   t.equal(r.status, 2);
   t.match(r.stderr, /give the results\.json files to merge/);
   r = cli('merge', path.join(dir, 'a.json'));
   t.equal(r.status, 2);
-  t.match(r.stderr, /a\.json: schemaVersion 1, this hangup-lab reads \d+/);
+  t.match(r.stderr, /a\.json: schemaVersion 1 is older than this hangup-lab can upgrade \(4\); run the scenario again/);
+  r = cli('merge', path.join(dir, 'c.json'));
+  t.equal(r.status, 2);
+  t.match(r.stderr, /c\.json: not a hangup-lab results\.json/);
   r = cli('merge', path.join(dir, 'b.json'));
   t.equal(r.status, 2);
   t.match(r.stderr, /b\.json: not JSON/);

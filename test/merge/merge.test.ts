@@ -249,7 +249,7 @@ t.test('errors: another schema version, naming the file', async (t) => {
   (parts[1].result as { schemaVersion: number }).schemaVersion = 2;
   t.equal(
     mergeError(t, parts).message,
-    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 4; merge results written by the same version',
+    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 5; merge results written by the same version',
   );
   const first = three();
   (first[0].result as { schemaVersion: number }).schemaVersion = 3;

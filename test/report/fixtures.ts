@@ -110,6 +110,7 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
     detectors: ['close'],
     checks: [],
     server: target.key,
+    setup: { attempts: 1, failures: [] },
     expectations: [],
     timing: { startedMs: 1000, durationMs: 20_000, serverWaitMs: 4000, watchedMs: 12_000 },
     ...outcome,
@@ -293,7 +294,7 @@ const shuffled = [
 ].map(byId);
 
 export const fixture: RunResult = {
-  schemaVersion: 4,
+  schemaVersion: 5,
   tool: { name: 'hangup-lab', version: '0.2.0' },
   scenario: {
     file: 'scenarios/pty-vs-exec.yaml',

@@ -14,7 +14,7 @@ const idOf = (r: RunResult, launch: string, sever: string, rep: number) =>
 t.test('results.json carries repeat, flaky and signalVaries as computed', async (t) => {
   const r = repeated();
   const json = JSON.parse(reporters.json.render(r)) as RunResult;
-  t.equal(json.schemaVersion, 4);
+  t.equal(json.schemaVersion, 5);
   t.equal(json.repeat, 3);
   t.same(
     json.flaky.map((f) => [f.verdicts, f.cellIds.length]),

@@ -28,7 +28,7 @@ t.test('a previous run’s durations decide the order; a missing or foreign file
   const dir = t.testdir({ 'bad.json': 'nope' });
   const file = path.join(dir, 'results.json');
   const pick = cells[5]!;
-  fs.writeFileSync(file, JSON.stringify({ cells: [{ caseId: pick.caseId, timing: { durationMs: 999_999 } }, { caseId: pick.caseId, timing: { durationMs: 5 } }] }));
+  fs.writeFileSync(file, JSON.stringify({ schemaVersion: 5, cells: [{ caseId: pick.caseId, timing: { durationMs: 999_999 } }, { caseId: pick.caseId, timing: { durationMs: 5 } }] }));
   const history = durationHistory(file);
   t.equal(history.get(pick.caseId), 999_999, 'the longest repetition');
   t.equal(startOrder(cells, history)[0], 5);

@@ -103,7 +103,7 @@ t.test('omitted sections get their defaults', async t => {
   t.equal(s.sshdConfig, null);
   t.same(s.axes, { ...DEFAULT_AXES, session: ['pty'], launch: ['nohup'], workload: ['quiet'], sever: ['logout'] });
   t.equal(s.blocks.length, 1);
-  t.same(s.blocks[0], { axes: s.axes, matrixAxes: ['target', 'session', 'launch', 'workload', 'sever'], exclude: [], include: [], latencyRepeats: 5 });
+  t.same(s.blocks[0], { name: 'axes', axes: s.axes, matrixAxes: ['target', 'session', 'launch', 'workload', 'sever'], exclude: [], include: [], latencyRepeats: 5 });
 });
 
 t.test('top-level settings become the one-value default of their axis', async t => {

@@ -8,6 +8,7 @@ import { repeatsText } from '../../expect/flaky.js';
 import { isFailure } from '../../expect/judge.js';
 import { axisValue, varyingAxes } from '../axes.js';
 import { checkOutcome } from '../checks.js';
+import { setupText } from '../setup.js';
 import { configMismatches, fingerprintOneLiner } from '../fingerprint.js';
 import { offset, seconds } from '../format.js';
 import { caseLabel, reasonText, repeatedCases } from '../matrix-view.js';
@@ -208,6 +209,7 @@ function facts(cell: CellResult): [string, string][] {
     ['probe', `pid ${esc(cell.probe.pid ?? '?')}${cell.probe.cgroup ? ` in <code>${esc(cell.probe.cgroup)}</code>` : ''}`],
     ['session sshd', cell.sshdSession ? `pid ${esc(cell.sshdSession.pid)} <code>${esc(cell.sshdSession.name)}</code>` : '—'],
     ['login user', esc(cell.loginUser)],
+    ['setup', esc(setupText(cell) ?? (cell.setup.attempts === 0 ? 'none (judged before any login)' : 'one try'))],
     ['network path', esc(cell.networkPath)],
     ['sever layer · detectors', `${esc(cell.severLayer)} · ${esc(cell.detectors.join(', ') || '—')}`],
     ['watched', `${esc(seconds(cell.window.watchedMs))} (${esc(cell.window.endedBecause)})`],
