@@ -26,11 +26,16 @@ async function runOnce(t: Test, args: string[], out: string): Promise<RunResult>
   return parseResults(fs.readFileSync(path.join(out, 'results.json'), 'utf8'), out);
 }
 
+// Opt-in (HANGUP_LAB_LOAD_TESTS=1): it takes 10–15 minutes and loads the machine for every test
+// running beside it, which is its own experiment, not one to run in every CI job by surprise.
+const optIn = process.env.HANGUP_LAB_LOAD_TESTS === '1';
+const skip = optIn ? false : 'opt-in: set HANGUP_LAB_LOAD_TESTS=1 to run the loaded-vs-quiet fidelity test';
+
 for (const [name, args] of [
   ['default', ['--scenario', path.join(scenarios, 'default.yaml')]],
   ['faults: timing blocks', ['--scenario', path.join(scenarios, 'faults.yaml'), ...TIMING_BLOCKS.flatMap(b => ['--block', b])]],
 ] as const) {
-  t.test(`${name}: the same verdicts loaded as unloaded`, async t => {
+  t.test(`${name}: the same verdicts loaded as unloaded`, { skip }, async t => {
     const dir = t.testdir({});
     const quiet = await runOnce(t, [...args], path.join(dir, 'quiet'));
     // Bounded by stress-ng's own timeout too, in case this test is killed before stop().
