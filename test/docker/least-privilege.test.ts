@@ -76,7 +76,9 @@ t.test('containers get only what their cells need; reports hold no keys; non-roo
     const caps = [...(h.CapAdd ?? [])].map(x => x.replace(/^CAP_/, '')).sort();
     if (role === 'nat-router') {
       t.same(caps, ['NET_ADMIN'], `${name}: NET_ADMIN only (its NAT rules)`);
-      t.same(h.Binds ?? [], [], `${name}: no mounts`);
+      // Only its own namespace's conntrack settings: the idle timeout is written at the sever
+      // (target/router.ts); net sysctls resolve by the writer's network namespace, never the host's.
+      t.same(h.Binds ?? [], ['/proc/sys/net/netfilter:/run/hangup-lab/netfilter:rw'], `${name}: only its conntrack settings mounted`);
     } else {
       // Which cells ran in this container: the run's results name its servers by key, and the
       // sever decides NET_ADMIN. Here: a target whose cells cut connections has it, others not.
