@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { commands } from './commands/registry.js';
-import { BadInputError, ExitCode, HarnessError, unknownName } from './errors.js';
-import { ROOT } from './paths.js';
+import { BadInputError, ExitCode, HarnessError, unknownName } from './core/errors.js';
+import { ROOT } from './core/paths.js';
 import { installSignalHandlers, interrupting, runAllCleanups } from './run/cleanup.js';
 
 function usage(): string {

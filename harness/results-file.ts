@@ -1,7 +1,7 @@
 // Reading a saved results.json: one reader for every place that reads one (merge, bench, the
 // schedule's history), so an older file is upgraded the same way everywhere and a file that is not
 // a results.json gets one clear line instead of a crash deep inside a report.
-import { BadInputError } from './errors.js';
+import { BadInputError } from './core/errors.js';
 import { SCHEMA_VERSION, type RunResult } from './results.js';
 
 /** The oldest schema this version can upgrade; older files were written before the format settled. */

@@ -11,7 +11,7 @@
 // A run with an inconclusive cell or a setup retry has not measured what these figures describe (a
 // cell given up early is no "slowest cell"; a retried login is time the physics did not take): its
 // ratios are withheld, with the reasons, and bench exits 1. Only judged cells make the floor.
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../core/errors.js';
 import type { CellResult, RunResult } from '../results.js';
 
 export interface CpuSample {

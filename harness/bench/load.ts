@@ -4,7 +4,7 @@
 // --load N` and the fidelity Docker test run scenarios inside one of these.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError } from '../core/errors.js';
 import { onCleanup } from '../run/cleanup.js';
 
 /** How often the 1-minute load average is read while the load runs. */

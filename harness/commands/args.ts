@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 
 /** parseArgs with the harness's error contract: a bad flag is one line and exit 2. */
 export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O, allowPositionals = false) {

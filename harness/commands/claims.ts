@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CLAIM_RUNS, extendedPlan, remeasurePlan } from '../claims/remeasure.js';
-import { BadInputError, ExitCode } from '../errors.js';
+import { BadInputError, ExitCode } from '../core/errors.js';
 import { mergeResults } from '../merge/merge.js';
-import { ROOT } from '../paths.js';
+import { ROOT } from '../core/paths.js';
 import { claimLines } from '../report/terminal.js';
 import { fileReporters, reporters } from '../report/registry.js';
 import type { RunResult } from '../results.js';

@@ -1,6 +1,6 @@
 import { sweepLeftovers } from '../run/cleanup.js';
 import { engineAnswers } from '../target/engine.js';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError } from '../core/errors.js';
 import { parseFlags } from './args.js';
 import type { Command } from './types.js';
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 import { mergeResults, type Part } from '../merge/merge.js';
 import { parseResults } from '../results-file.js';
 import { parseFlags } from './args.js';

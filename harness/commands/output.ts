@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { summarize } from '../expect/judge.js';
-import { ExitCode } from '../errors.js';
-import { ROOT } from '../paths.js';
+import { ExitCode } from '../core/errors.js';
+import { ROOT } from '../core/paths.js';
 import { repeatsText } from '../expect/flaky.js';
 import { caseName } from '../report/flaky.js';
 import { plural } from '../report/format.js';

@@ -1,5 +1,5 @@
 // An explicit registry of subcommands: `hangup-lab help` lists exactly these.
-import { makeRegistry } from '../registry.js';
+import { makeRegistry } from '../core/registry.js';
 import { bench } from './bench.js';
 import { demo } from './demo.js';
 import { claims } from './claims.js';

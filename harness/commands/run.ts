@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BadInputError, unknownName } from '../errors.js';
+import { BadInputError, unknownName } from '../core/errors.js';
 import { parseShard } from '../matrix/shard.js';
 import { Progress } from '../run/progress.js';
 import { runMatrix } from '../run/matrix.js';

@@ -1,4 +1,4 @@
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../core/errors.js';
 
 /**
  * ok: present and working. missing: something every run needs is absent (exit 3). warn: runs

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTAINERS_DIR } from '../paths.js';
+import { CONTAINERS_DIR } from '../core/paths.js';
 import { ownerAlive, self } from '../run/cleanup.js';
 import { provisioning } from '../target/engine.js';
 import { imageTag } from '../target/image.js';

@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { expand } from '../matrix/expand.js';
-import { ROOT } from '../paths.js';
+import { ROOT } from '../core/paths.js';
 import type { Cell } from '../results.js';
 import { loginUser } from '../run/cell.js';
 import { makeRunDir } from '../run/cleanup.js';
-import { withDeadline } from '../run/deadline.js';
+import { withDeadline } from '../core/deadline.js';
 import { makeRunKey } from '../run/run-key.js';
 import { needsOwnServer, ServerPool, serverKey } from '../run/servers.js';
 import { loadScenario } from '../scenario/load.js';

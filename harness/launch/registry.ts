@@ -1,4 +1,4 @@
-import { makeRegistry } from '../registry.js';
+import { makeRegistry } from '../core/registry.js';
 import background from './background.js';
 import disown from './disown.js';
 import foreground from './foreground.js';

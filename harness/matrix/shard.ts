@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 import type { Cell } from '../results.js';
 
 export interface Shard {

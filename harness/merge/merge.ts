@@ -2,7 +2,7 @@
 // run of the whole matrix would have produced. Pure: no I/O, so `merge` and its tests agree.
 import { flakyCases, signalVaries } from '../expect/flaky.js';
 import { judgeCell } from '../expect/judge.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 import { SCHEMA_VERSION, type CellResult, type RunResult } from '../results.js';
 
 export interface Part {

@@ -1,7 +1,7 @@
 // An explicit registry rather than discovery: adding a report is a deliberate, reviewed change,
 // and the CLI can list the names in its help and error messages.
 
-import { BadInputError, unknownName } from '../errors.js';
+import { BadInputError, unknownName } from '../core/errors.js';
 import { html } from './html.js';
 import { json } from './json.js';
 import { junit } from './junit.js';

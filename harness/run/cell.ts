@@ -14,7 +14,7 @@ import { parseSeverValue, type SeverContext, type SeverMethod } from '../sever/t
 import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
-import { DeadlineError } from './deadline.js';
+import { DeadlineError } from '../core/deadline.js';
 import { needsBirthTrace, startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.js';
 import { explainUnbornProbe, type UnbornVerdict } from '../observe/birth-story.js';
 import type { Gate } from './gate.js';

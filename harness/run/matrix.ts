@@ -7,7 +7,7 @@ import { inShard, type Shard } from '../matrix/shard.js';
 import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../results.js';
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
-import type { InfrastructureError } from '../errors.js';
+import type { InfrastructureError } from '../core/errors.js';
 import { runCell, type NarrationEvent } from './cell.js';
 import { interrupting, makeRunDir, sweepLeftovers } from './cleanup.js';
 import { startOrder } from './schedule.js';

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError } from '../core/errors.js';
 
 export interface RunKey {
   /** the private key, mode 0600, in the run's temp dir */

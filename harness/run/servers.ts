@@ -13,7 +13,7 @@ import { onCleanup, trackStart } from './cleanup.js';
 import { Gate } from './gate.js';
 import { LoginHealth } from './setup.js';
 import pRetry from 'p-retry';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError } from '../core/errors.js';
 
 /** Login users created per docker exec on a shared server. */
 const USER_BATCH = 16;

@@ -12,7 +12,7 @@
 //   log anything (`ssh -tt host 'cmd &'`). That is the cell's outcome, observed, and it is never
 //   tried again.
 import pRetry, { AbortError } from 'p-retry';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError } from '../core/errors.js';
 import type { Gate } from './gate.js';
 
 /** One failed try of the setup, with the words that say why (the client's own last line, mostly). */

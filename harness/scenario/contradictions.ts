@@ -2,7 +2,7 @@
 // for a cell that can never run, or a setting that another one silently overrides. Each is bad input
 // (exit 2) rather than a cell reported "not-applicable" or a setting quietly ignored, because the
 // user wrote it on purpose. Ordinary cross products that happen to contain such cells stay valid.
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 import { launches } from '../launch/registry.js';
 import { blockCombinations, matches, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
 import type { CellPattern } from '../expect/judge.js';

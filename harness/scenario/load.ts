@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { BadInputError, unknownName } from '../errors.js';
+import { BadInputError, unknownName } from '../core/errors.js';
 import { launches } from '../launch/registry.js';
 import type { Claim, ClaimSet } from '../claims/judge.js';
 import type { CellPattern, Expectation } from '../expect/judge.js';

@@ -3,7 +3,7 @@
 // global settings the harness must know before a container exists: the keepalive values become the
 // cells' clientAlive/tcpKeepAlive, so verdicts and the detection-time predictions say the truth.
 import fs from 'node:fs';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../core/errors.js';
 
 export interface SshdConfigFile {
   /** the path as the user gave it (for messages) */

@@ -1,4 +1,4 @@
-import { makeRegistry } from '../registry.js';
+import { makeRegistry } from '../core/registry.js';
 import execTty from './exec-tty.js';
 import exec from './exec.js';
 import pty from './pty.js';

@@ -1,4 +1,4 @@
-import { makeRegistry } from '../registry.js';
+import { makeRegistry } from '../core/registry.js';
 import clientKill from './client-kill.js';
 import drop from './drop.js';
 import groupKill from './group-kill.js';

@@ -1,14 +1,14 @@
 // First: it tells testcontainers, before any use, that there is no reaper to pull and where the
 // host is. Without it, code that starts a target without the CLI (a test) pulls Ryuk and fails.
-import './engine.js';
+import { configureTestcontainers } from './engine.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import pRetry from 'p-retry';
-import { BadInputError, InfrastructureError } from '../errors.js';
+import { BadInputError, InfrastructureError } from '../core/errors.js';
 import { ownerLabels } from '../run/cleanup.js';
-import { withDeadline } from '../run/deadline.js';
+import { withDeadline } from '../core/deadline.js';
 import type { TargetFingerprint, YesNo } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import { explainSshdTestFailure, parseServerFacts, renderSshdDropIn, SERVER_FACTS_SCRIPT } from './sshd-config.js';
@@ -108,6 +108,7 @@ export class StartedTarget implements AsyncDisposable {
   static async start(o: TargetOptions): Promise<StartedTarget> {
     let container: StartedTestContainer;
     try {
+      configureTestcontainers();
       container = await new SshdContainer(o).start();
     } catch (e) {
       throw containerStartError(o.spec.name, (e as Error).message, { grants: targetGrants(o.capabilities), hostPort: o.hostPort });

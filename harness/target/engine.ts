@@ -1,16 +1,22 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { BadInputError, InfrastructureError } from '../errors.js';
-import { CONTAINERS_DIR } from '../paths.js';
+import { BadInputError, InfrastructureError } from '../core/errors.js';
+import { CONTAINERS_DIR } from '../core/paths.js';
 
 const run = promisify(execFile);
 
-// testcontainers must be told, before its first call, that (1) no reaper image can be pulled here
-// (we label and sweep ourselves) and (2) the host is reachable as 127.0.0.1; without (2) it sees
-// /.dockerenv and tries to pull alpine to discover a gateway.
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+/**
+ * testcontainers must be told, before its first call, that (1) no reaper image can be pulled here
+ * (we label and sweep ourselves) and (2) the host is reachable as 127.0.0.1; without (2) it sees
+ * /.dockerenv and tries to pull alpine to discover a gateway. It reads both from the environment
+ * when it first talks to the engine, so every place that starts a container calls this first
+ * (importing a module never changes the environment). A user's own setting wins.
+ */
+export function configureTestcontainers(): void {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+}
 
 export async function engineAnswers(): Promise<boolean> {
   try {

@@ -3,8 +3,8 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadInputError, InfrastructureError } from '../errors.js';
-import { CONTAINERS_DIR } from '../paths.js';
+import { BadInputError, InfrastructureError } from '../core/errors.js';
+import { CONTAINERS_DIR } from '../core/paths.js';
 import { checkBasePrefix, type TargetSpec } from './targets.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { InfrastructureError } from '../errors.js';
+import { InfrastructureError } from '../core/errors.js';
 import { runLabels } from './container.js';
+import { configureTestcontainers } from './engine.js';
 
 export interface RouterOptions {
   /** the target image: it already has iptables, so no other image is needed offline */
@@ -77,6 +78,7 @@ export class Router implements AsyncDisposable {
   static async start(o: RouterOptions): Promise<Router> {
     let c: StartedTestContainer;
     try {
+      configureTestcontainers();
       c = await new RouterContainer(o).start();
     } catch (e) {
       throw new InfrastructureError(`NAT router: container did not start (${(e as Error).message.split('\n')[0]}); check \`docker info\` and that the engine may grant NET_ADMIN`);

@@ -1,4 +1,4 @@
-import { BadInputError, unknownName } from '../errors.js';
+import { BadInputError, unknownName } from '../core/errors.js';
 
 /** A target: a distro image with real sshd + systemd + logind, built from containers/. */
 export interface TargetSpec {

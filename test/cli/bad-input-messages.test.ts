@@ -1,7 +1,7 @@
 // The pure parts of the bad-input catalogue: what the engine, systemd-logind and the image builder
 // say, turned into the harness's one line. The Docker tests (test/docker/bad-input-*) run them for real.
 import t from 'tap';
-import { BadInputError, InfrastructureError } from '../../harness/errors.js';
+import { BadInputError, InfrastructureError } from '../../harness/core/errors.js';
 import { containerStartError, logindDropIn, logindRejections, portInUseMessage } from '../../harness/target/container.js';
 import { explainBuildFailure } from '../../harness/target/image.js';
 import { denial } from '../fixtures/authz-proxy.js';

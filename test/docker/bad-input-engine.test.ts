@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { ROOT } from '../../harness/paths.js';
+import { ROOT } from '../../harness/core/paths.js';
 import { imageTag } from '../../harness/target/image.js';
 import { debianTarget } from '../../harness/target/targets.js';
 import { startAuthzProxy } from '../fixtures/authz-proxy.js';

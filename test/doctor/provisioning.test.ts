@@ -1,7 +1,7 @@
 // When a missing engine may be provisioned: never for another engine's DOCKER_HOST, never when
 // HANGUP_LAB_PROVISION=never; a typo in it is bad input.
 import t from 'tap';
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import { provisioning } from '../../harness/target/engine.js';
 
 /** provisioning() under these environment variables (unset when undefined). */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BadInputError, ExitCode } from '../../harness/errors.js';
+import { BadInputError, ExitCode } from '../../harness/core/errors.js';
 import { expand } from '../../harness/matrix/expand.js';
 import { inShard, parseShard, shardOf } from '../../harness/matrix/shard.js';
 import type { Cell } from '../../harness/results.js';

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { BadInputError, ExitCode } from '../../harness/errors.js';
+import { BadInputError, ExitCode } from '../../harness/core/errors.js';
 import { flakyCases, signalVaries } from '../../harness/expect/flaky.js';
 import { judgeCell } from '../../harness/expect/judge.js';
 import { shardOf } from '../../harness/matrix/shard.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BadInputError, ExitCode } from '../../harness/errors.js';
+import { BadInputError, ExitCode } from '../../harness/core/errors.js';
 import { fileReporters, reporter, reporters } from '../../harness/report/registry.js';
 import { fixture, fixtureCopy } from './fixtures.js';
 

@@ -5,7 +5,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { ExitCode, InfrastructureError } from '../../harness/errors.js';
+import { ExitCode, InfrastructureError } from '../../harness/core/errors.js';
 import { checkRunKey, makeRunKey } from '../../harness/run/run-key.js';
 
 const KEYS = 2000;

@@ -2,7 +2,7 @@
 // fault recognised, and what is not setup never tried again. The steps are stand-ins that fail in
 // each of the ways a real login fails (the Docker tests run the real ones).
 import t from 'tap';
-import { InfrastructureError } from '../../harness/errors.js';
+import { InfrastructureError } from '../../harness/core/errors.js';
 import { Gate } from '../../harness/run/gate.js';
 import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, normalizeCause, setUp, type SetupSteps } from '../../harness/run/setup.js';
 

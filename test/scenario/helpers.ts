@@ -1,7 +1,7 @@
 // Loading scenario text in tests: the file it is written to, and the one-line error it gives.
 import path from 'node:path';
 import type { Test } from 'tap';
-import { BadInputError, ExitCode } from '../../harness/errors.js';
+import { BadInputError, ExitCode } from '../../harness/core/errors.js';
 import { loadScenario } from '../../harness/scenario/load.js';
 
 /** Write `text` as a scenario file in a fresh test dir and return its path. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BadInputError } from '../../harness/errors.js';
+import { BadInputError } from '../../harness/core/errors.js';
 import { TARGETS, targetSpec } from '../../harness/target/targets.js';
 
 t.test('the three Debian targets, each built from the shared Dockerfile with its own suite', async t => {

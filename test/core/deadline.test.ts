@@ -1,6 +1,6 @@
 // Every wait has a bound that says what it waited for (harness/run/deadline.ts).
 import t from 'tap';
-import { DeadlineError, withDeadline } from '../../harness/run/deadline.js';
+import { DeadlineError, withDeadline } from '../../harness/core/deadline.js';
 import { cellBudgetMs } from '../../harness/run/cell.js';
 
 t.test('withDeadline: the value in time, a DeadlineError with the message after', async t => {

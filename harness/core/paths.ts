@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 /** The repository root, found from this file so the CLI works from any working directory. */
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
  * The container definitions (Dockerfiles, agent, engine scripts): the repository's containers/,
  * or an admin's patched copy named by HANGUP_LAB_CONTAINERS_DIR. Image tags hash these files, so a

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BadInputError, closest, ExitCode, HarnessError, InfrastructureError, unknownName } from '../harness/errors.js';
+import { BadInputError, closest, ExitCode, HarnessError, InfrastructureError, unknownName } from '../../harness/core/errors.js';
 
 const launches = ['foreground', 'background', 'disown', 'nohup', 'setsid', 'tmux', 'screen', 'systemd-run-user'];
 
