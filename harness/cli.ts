@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commands } from './commands/registry.js';
 import { BadInputError, ExitCode, HarnessError, unknownName } from './core/errors.js';
 import { ROOT } from './core/paths.js';
-import { installSignalHandlers, interrupting, runAllCleanups } from './run/cleanup.js';
+import { installSignalHandlers, interrupting, runAllCleanups } from './core/cleanup.js';
 
 function usage(): string {
   const width = Math.max(...commands.all.map(c => c.name.length));

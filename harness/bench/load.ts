@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { InfrastructureError } from '../core/errors.js';
-import { onCleanup } from '../run/cleanup.js';
+import { onCleanup } from '../core/cleanup.js';
 
 /** How often the 1-minute load average is read while the load runs. */
 const SAMPLE_MS = 5000;

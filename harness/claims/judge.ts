@@ -1,53 +1,12 @@
 // Claims of the source articles as executable checks. A claim names the cells that test it and
 // what outcome in a cell would confirm it; its verdict is a pure function of the cells, like an
 // expectation's, so every report (and `merge`) computes the same answer from results.json.
-import type { CellPattern } from '../expect/judge.js';
 import { patternMatches } from '../expect/judge.js';
-import { AXIS_NAMES, type AxisName, type CellResult, type RunResult, type Verdict } from '../results.js';
+import { AXIS_NAMES, type AxisName, type CellResult, type Claim, type Confirms, type RunResult } from '../results.js';
 
-/** What must hold in one cell for it to count as confirming the claim; unset fields are not checked. */
-export interface Confirms {
-  verdict?: Verdict[];
-  signal?: string;
-  /** a regular expression the signal sender's command name must match */
-  sender?: string;
-  /** sshd ended the session (true) or had not when the window closed (false) */
-  sessionEnded?: boolean;
-  /** the local ssh client exited (true) or was still running (false) */
-  clientExited?: boolean;
-  /** the network path broke (true) or never did (false) */
-  pathBroke?: boolean;
-  /** seconds from the path breaking to the client exiting, [min, max] */
-  clientNoticedS?: [number, number];
-  /** named checks and the answer they must give (reattach, restart, …) */
-  checks?: Record<string, boolean>;
-}
-
-export interface Claim {
-  id: string;
-  /** the article's file name in ../shared/seeds/ */
-  article: string;
-  /** the claim in our own words */
-  claim: string;
-  where: CellPattern;
-  confirms: Confirms;
-  /** what the measurement shows, in our words, shown next to the verdict */
-  explain: string;
-}
-
-/** A claim the harness cannot test, with the reason: listed, never silently dropped. */
-export interface UntestableClaim {
-  article: string;
-  claim: string;
-  why: string;
-}
-
-export interface ClaimSet {
-  article: string;
-  title: string;
-  claims: Claim[];
-  untestable: UntestableClaim[];
-}
+// A claims file's claims are saved in results.json (`claims`), so their shapes live with the
+// results contract; re-exported for the modules that judge and load them.
+export type { Claim, ClaimSet, Confirms, UntestableClaim } from '../results.js';
 
 export type ClaimVerdict = 'CONFIRMED' | 'REFUTED' | 'CONDITIONAL' | 'UNDECIDED';
 

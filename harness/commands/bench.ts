@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchExitCode, benchFigures, benchText, type CpuSample } from '../bench/figures.js';
-import { BadInputError, ExitCode } from '../core/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { ROOT } from '../core/paths.js';
 import { reporters } from '../report/registry.js';
 import type { RunResult } from '../results.js';
+import { readResults } from '../results-file.js';
 import { runMatrix } from '../run/matrix.js';
 import { durationHistory } from '../run/schedule.js';
 import { Progress } from '../run/progress.js';
@@ -56,12 +57,7 @@ export const bench: Command = {
     const concurrency = intFlag('bench', 'concurrency', values.concurrency, 1, 64);
     if (values.results) {
       // Figures of a saved run (no CPU sample: that needs the run itself).
-      let r: RunResult;
-      try {
-        r = JSON.parse(fs.readFileSync(values.results, 'utf8')) as RunResult;
-      } catch (e) {
-        throw new BadInputError(`hangup-lab bench: --results ${values.results}: ${(e as Error).message}`);
-      }
+      const r = readResults(values.results);
       const f = benchFigures(r);
       process.stdout.write(benchText(r.scenario.name, f) + '\n');
       return benchExitCode([f]);

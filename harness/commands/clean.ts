@@ -1,4 +1,4 @@
-import { sweepLeftovers } from '../run/cleanup.js';
+import { sweepLeftovers } from '../core/cleanup.js';
 import { engineAnswers } from '../target/engine.js';
 import { InfrastructureError } from '../core/errors.js';
 import { parseFlags } from './args.js';

@@ -11,7 +11,7 @@ import { runMatrix } from '../run/matrix.js';
 import { loadScenario } from '../scenario/load.js';
 import { sessions } from '../session/registry.js';
 import { TERMINAL_SIZE } from '../session/ssh-client.js';
-import { portHolder, portInUseMessage } from '../target/container.js';
+import { portHolder, portInUseMessage } from '../core/host-port.js';
 import { intFlag, parseFlags } from './args.js';
 import { writeReports } from './output.js';
 import type { Command } from './types.js';

@@ -2,6 +2,7 @@
 // prints and the tests read text. Times are seconds after the sever, as the results carry them.
 import type { AxisName, CellResult, TargetFingerprint } from '../results.js';
 import type { NarrationEvent } from '../run/cell.js';
+import { sessions } from '../session/registry.js';
 import { processTree } from './tree.js';
 import { explain } from './why.js';
 
@@ -42,7 +43,9 @@ export class Narration {
   lines(e: NarrationEvent): string[] {
     switch (e.kind) {
       case 'session-opened': {
-        const how = e.session === 'pty' ? `typed into the login shell: ${e.line}` : `ran as the command: ssh … '${e.line}'`;
+        // A session with a shell has the line typed into it; any other runs it as its command.
+        const typed = sessions.has(e.session) && sessions.get(e.session).shell;
+        const how = typed ? `typed into the login shell: ${e.line}` : `ran as the command: ssh … '${e.line}'`;
         return [`${BLANK} session  opened (${e.session}) as ${e.loginUser}; ${how}`];
       }
       case 'probe-started':

@@ -1,9 +1,13 @@
 // One paragraph that explains a cell's outcome, choosing the mechanism from what was observed
 // (the signal, its sender and si_code, the probe's signal mask, its write errors, which side
 // noticed when) rather than from what the launch mode is supposed to do.
+import { launches } from '../launch/registry.js';
 import { describeSender } from '../observe/sender.js';
 import type { CaughtSignal, CellResult } from '../results.js';
 import { parseAlive } from '../scenario/values.js';
+import { sessions } from '../session/registry.js';
+import { severs } from '../sever/registry.js';
+import { parseSeverValue } from '../sever/types.js';
 import { inMask, shortCgroup } from './tree.js';
 
 /** The mechanisms a demo can name; tests and readers match on these words. */
@@ -45,7 +49,20 @@ interface Reason {
 type Cell = Omit<CellResult, 'expectations' | 'timing'>;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const NETWORK_SEVERS = /^(drop|reject|sleep|nat-expiry)(:|$)/;
+
+/**
+ * The cell's plug-ins, looked up by the names it carries: what they declare (a launch mode's
+ * protection, a sever's silent break) picks the words; the observation picks the mechanism. A name
+ * this version does not know has no traits, and the explanation falls back to what was observed.
+ */
+function pluginsOf(c: Cell) {
+  const sever = parseSeverValue(c.sever).name;
+  return {
+    session: sessions.has(c.session) ? sessions.get(c.session) : null,
+    launch: launches.has(c.launch) ? launches.get(c.launch) : null,
+    sever: severs.has(sever) ? severs.get(sever) : null,
+  };
+}
 
 /** "OpenSSH_9.2p1 Debian…" → "9.2"; null when unknown. */
 export function opensshVersion(text: string | null | undefined): string | null {
@@ -69,14 +86,15 @@ function probeProc(c: Cell) {
  * client's ServerAlive at about Interval × CountMax plus the phase (README, "Across distros").
  */
 export function keepaliveText(c: Cell, openssh: string | null): string | null {
-  if (!NETWORK_SEVERS.test(c.sever)) return null;
+  const silent = pluginsOf(c).sever?.silentBreak;
+  if (!silent) return null;
   const from = c.pathBrokeMs ?? 0;
   const ca = safeAlive(c.clientAlive);
   const sa = safeAlive(c.serverAlive);
   const parts: string[] = [];
   if (c.pathBrokeMs === null) {
     parts.push(
-      /^nat-expiry/.test(c.sever) && (ca || sa)
+      silent.keptAliveByTraffic && (ca || sa)
         ? `The NAT never forgot the flow: the keepalive probes themselves (every ${Math.min(...[ca, sa].flatMap(x => (x ? [x.intervalS] : [])))} s) kept its idle timer from expiring, so there was no break to notice.`
         : 'The network path never broke in the window, so nothing had to be noticed.',
     );
@@ -100,10 +118,10 @@ export function keepaliveText(c: Cell, openssh: string | null): string | null {
   } else if (c.client?.exitMs === null || !c.client) {
     parts.push('ServerAlive is off, so the client only finds out when it next sends something.');
   } else {
-    const asleep = /^sleep/.test(c.sever) ? ' (it was asleep, and learned it only on resume)' : '';
+    const asleep = silent.freezesClient ? ' (it was asleep, and learned it only on resume)' : '';
     parts.push(`The client exited ${secs(c.client.exitMs - from)} after the break${asleep}${c.client.lastLines.at(-1) ? ` ("${c.client.lastLines.at(-1)}")` : ''}.`);
   }
-  if (/^reject/.test(c.sever)) parts.push('A reset is noticed at once by whichever side sends next.');
+  if (silent.resets) parts.push('A reset is noticed at once by whichever side sends next.');
   if (c.workload === 'chatty' && c.sessionEndedMs === null && ca) {
     parts.push('A chatty session defeats ClientAlive on OpenSSH 9.2 and 10.0: the probe keeps writing, sshd\'s loop is never idle for a whole interval, so it never probes.');
   }
@@ -119,6 +137,7 @@ function safeAlive(v: string) {
 }
 
 function killedWhy(c: Cell): Reason {
+  const { launch, sever } = pluginsOf(c);
   const fatal = fatalSignal(c);
   const pid = c.probe.pid;
   if (!fatal) {
@@ -137,12 +156,12 @@ function killedWhy(c: Cell): Reason {
   }
   if (fatal.senderComm === 'bash' && fatal.signal === 'SIGHUP') {
     const cause =
-      c.sever === 'logout' && c.huponexit === 'on'
+      sever?.ordinaryEnd && c.huponexit === 'on'
         ? 'On a plain `exit`, bash does this only with `shopt -s huponexit`, which this cell turned on.'
         : 'The kernel hung up the terminal when sshd closed it, and bash got SIGHUP; an interactive bash that gets SIGHUP resends it to every job in its job table before it exits.';
     return {
       mechanism: MECHANISMS.bashResend,
-      text: `${cause} The probe was one of its jobs (started ${c.launch === 'foreground' ? 'in the foreground' : 'with &'}), so it got SIGHUP from bash (pid ${fatal.senderPid}, si_code SI_USER: sent with kill(2)) ${at} and died of it. nohup, disown or setsid would have kept it out of that list or made it ignore the signal.`,
+      text: `${cause} The probe was one of its jobs (started ${launch?.holdsTerminal ? 'in the foreground' : 'with &'}), so it got SIGHUP from bash (pid ${fatal.senderPid}, si_code SI_USER: sent with kill(2)) ${at} and died of it. nohup, disown or setsid would have kept it out of that list or made it ignore the signal.`,
     };
   }
   if (fatal.signal === 'SIGPIPE' && fatal.senderPid === pid) {
@@ -178,53 +197,55 @@ function killedWhy(c: Cell): Reason {
 }
 
 function survivedWhy(c: Cell): Reason {
+  const { session, launch, sever } = pluginsOf(c);
+  const protection = launch?.protection;
   const proc = probeProc(c);
-  const ignoresHup = proc ? inMask(proc.sigIgn, 1) : c.launch === 'nohup';
+  const ignoresHup = proc ? inMask(proc.sigIgn, 1) : protection === 'ignores-hup';
   const eio = c.probe.stdoutErrors.includes('EIO') ? ' Its writes to the dead terminal failed with EIO, and the probe carried on (a program that exits on a write error would not).' : '';
   const still = c.sessionEndedMs === null ? 'The session was still open, but the' : 'The';
-  if (c.sever === 'sshd-restart') {
+  if (sever?.restartsSshd) {
     return { mechanism: MECHANISMS.sshdRestart, text: `Restarting sshd restarts only its listener: Debian's ssh unit has KillMode=process, so the per-session sshd processes, and the sessions with their processes, are left alone.` };
   }
-  if (c.launch === 'systemd-run-system' || c.launch === 'systemd-unit') {
+  if (protection === 'system-service') {
     return { mechanism: MECHANISMS.systemService, text: `${still} probe ran as a system service (${shortCgroup(c.probe.cgroup ?? proc?.cgroup ?? 'system.slice')}), started by PID 1, not by the session: no terminal to hang up, no bash job, and not in the session's scope, so neither the hangup nor logind touches it.` };
   }
-  if (c.launch === 'systemd-run-user' || c.launch === 'systemd-run-scope') {
+  if (protection === 'user-manager') {
     return { mechanism: MECHANISMS.userManager, text: `${still} probe ran under the user's service manager, which ${c.linger === 'on' ? 'linger keeps running after the last session, so it did not stop' : 'had not stopped yet when the window closed'}.` };
   }
-  if (ignoresHup && (c.launch === 'nohup' || c.sever === 'hangup')) {
+  if (ignoresHup && (protection === 'ignores-hup' || sever?.sendsSignal === 'SIGHUP')) {
     return {
       mechanism: MECHANISMS.nohup,
       text: `nohup sets SIGHUP to "ignore" before it starts the program, and an ignored signal stays ignored across exec (the probe's SigIgn mask shows it). ${
-        c.sever === 'hangup'
+        sever?.sendsSignal === 'SIGHUP'
           ? 'The `kill -HUP` from another session'
-          : c.session === 'pty' && c.sever !== 'logout'
+          : session?.shell && !sever?.ordinaryEnd
             ? "When the terminal was hung up, the SIGHUP meant for the probe (bash resending it to its jobs)"
             : 'Any SIGHUP sent to it'
       } was discarded by the kernel before it reached the probe, so there was nothing to catch. nohup does nothing against other signals (SIGTERM, SIGKILL) or logind's KillUserProcesses.${eio}`,
     };
   }
-  if (c.launch === 'tmux' || c.launch === 'screen') {
+  if (protection === 'terminal-multiplexer') {
     return {
       mechanism: MECHANISMS.multiplexer,
       text: `${still} probe ran inside a ${c.launch} server, which detaches itself (its own session, setsid) and gives the probe a pseudo-terminal of its own. Hanging up the ssh terminal reached neither: the ssh session's bash had no job to resend SIGHUP to, and the probe's terminal is still open.${c.checks.length ? ` ${c.checks.map(k => `${k.name}: ${k.ok === null ? 'unknown' : k.ok ? 'yes' : 'no'} (${k.detail})`).join('; ')}.` : ''}`,
     };
   }
-  if (c.launch === 'setsid' || c.launch === 'disown') {
+  if (protection === 'own-session' || protection === 'out-of-job-table') {
     return {
       mechanism: MECHANISMS.detached,
       text:
-        c.launch === 'setsid'
+        protection === 'own-session'
           ? `setsid started the probe in a new session with no controlling terminal, so the kernel's hangup of the ssh terminal did not reach it, and it was never a job of bash.${eio}`
           : `disown removed the probe from bash's job table, so when the terminal was hung up and bash resent SIGHUP to its jobs, the probe was not among them; it was in a background process group, which the kernel's own hangup does not signal.${eio}`,
     };
   }
-  if (c.session !== 'pty' && c.session !== 'exec-tty') {
+  if (!session?.remotePty) {
     return {
       mechanism: MECHANISMS.noTerminal,
       text: `The session had no terminal (ssh -T), so there was nothing to hang up and no interactive bash to resend SIGHUP. The only way to notice the end is a failed write: ${c.workload === 'quiet' ? 'this probe never writes, so it lived on.' : 'this probe writes, but the write did not fail in the window.'}${eio}`,
     };
   }
-  if (c.sever === 'logout' && (c.launch === 'background' || c.launch === 'foreground')) {
+  if (sever?.ordinaryEnd && protection === 'job-of-shell') {
     return { mechanism: MECHANISMS.cleanExit, text: `A clean \`exit\` is not a hangup: bash resends SIGHUP to its jobs only when it gets SIGHUP itself, or on exit with \`shopt -s huponexit\` (off here). So the & job was left running.` };
   }
   return { mechanism: MECHANISMS.other, text: `${c.reason}.` };

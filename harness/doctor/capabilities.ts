@@ -1,7 +1,7 @@
 // Can the engine start containers the way the targets and the NAT router need them? Tested for
 // real with short-lived containers; this file holds the pure parts: the options, the image choice,
 // and reading what the containers said.
-import type { Owner } from '../run/cleanup.js';
+import type { Owner } from '../core/cleanup.js';
 import { targetGrants } from '../target/grants.js';
 import { missing, ok, warn, type Check } from './check.js';
 

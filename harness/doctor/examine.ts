@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTAINERS_DIR } from '../core/paths.js';
-import { ownerAlive, self } from '../run/cleanup.js';
+import { labelledFormat, ownerAlive, parseLabelled, self } from '../core/cleanup.js';
 import { provisioning } from '../target/engine.js';
 import { imageTag } from '../target/image.js';
 import { TARGETS } from '../target/targets.js';
@@ -24,7 +24,7 @@ import { docker } from './docker.js';
 import { engineCheck, parseDockerInfo } from './engine.js';
 import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck } from './host.js';
 import { debootstrapCheck, diskCheck, staleHangupImages, targetCheck, type TargetImageFacts } from './images.js';
-import { labelledFormat, leftoversCheck, parseLabelled } from './leftovers.js';
+import { leftoversCheck } from './leftovers.js';
 import { LOGIN_CHECK, loginCheck, tryLogin } from './login.js';
 
 const QUERY_TIMEOUT_MS = 20_000;

@@ -1,31 +1,6 @@
 // Containers and networks labelled hangup-lab=1 that outlived the run that made them.
-import type { Owner } from '../run/cleanup.js';
+import type { Labelled, Owner } from '../core/cleanup.js';
 import { ok, warn, type Check } from './check.js';
-
-export interface Labelled {
-  id: string;
-  name: string;
-  /** hangup-lab.pid: the process that created it; empty when unlabelled */
-  pid: string;
-  /** hangup-lab.pidstart: that process's start time, telling it from a later one with its pid */
-  start?: string;
-}
-
-/** The `--format` of `docker ps` (containers) or `docker network ls` (networks) that parseLabelled reads. */
-export function labelledFormat(kind: 'containers' | 'networks'): string {
-  return `{{.ID}}\t{{.${kind === 'containers' ? 'Names' : 'Name'}}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}`;
-}
-
-/** Lines in labelledFormat (containers or networks). */
-export function parseLabelled(stdout: string): Labelled[] {
-  return stdout
-    .split('\n')
-    .filter(l => l.trim())
-    .map(l => {
-      const [id = '', name = '', pid = '', start = ''] = l.split('\t');
-      return { id: id.trim(), name: name.trim(), pid: pid.trim(), start: start.trim() };
-    });
-}
 
 /**
  * Stale = its creator is gone. A live creator (a run in another terminal, a parallel test) still

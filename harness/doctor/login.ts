@@ -7,13 +7,13 @@ import path from 'node:path';
 import { expand } from '../matrix/expand.js';
 import { ROOT } from '../core/paths.js';
 import type { Cell } from '../results.js';
-import { loginUser } from '../run/cell.js';
-import { makeRunDir } from '../run/cleanup.js';
+import { loginUser } from '../run/plan.js';
+import { makeRunDir } from '../core/cleanup.js';
 import { withDeadline } from '../core/deadline.js';
 import { makeRunKey } from '../run/run-key.js';
 import { needsOwnServer, ServerPool, serverKey } from '../run/servers.js';
 import { loadScenario } from '../scenario/load.js';
-import { sessions } from '../session/registry.js';
+import { oneCommandKind } from '../session/registry.js';
 import { imageTag } from '../target/image.js';
 import { targetSpec } from '../target/targets.js';
 import { missing, ok, warn, type Check } from './check.js';
@@ -120,7 +120,7 @@ export async function tryLogin(localImages: readonly string[], clientVersion: st
       try {
         const server = (await servers.fingerprints.get(serverKey(cell)))?.openssh ?? '?';
         const t0 = performance.now();
-        const session = await sessions.get('exec').start({ ...lease.endpoint, user: loginUser(cell), serverAlive: cell.serverAlive }, 'true', false);
+        const session = await oneCommandKind().start({ ...lease.endpoint, user: loginUser(cell), serverAlive: cell.serverAlive }, 'true', false);
         const exit = await withDeadline(session.client.exited, LOGIN_TIMEOUT_MS, () => 'no answer').catch(() => null);
         const lastLine = session.client.lastLines(1)[0] ?? '';
         if (!exit) {

@@ -1,37 +1,10 @@
 // Expectations: what the scenario's author says a cell's verdict must be. Judging them is a pure
 // function of the cell results, so `merge` and every report compute the same answer from
 // results.json alone.
-import type { AxisName, CellResult, Verdict } from '../results.js';
+import type { AxisName, CellPattern, CellResult, Expectation, ExpectationOutcome } from '../results.js';
 
-/** Axis name → the values a cell may have to match (any of them). */
-export type CellPattern = Partial<Record<AxisName, string[]>>;
-
-export interface Expectation {
-  /** position in the scenario's `expect:` list, for messages ("expect[2]") */
-  index: number;
-  where: CellPattern;
-  /** any of these verdicts meets the expectation */
-  verdict: Verdict[];
-  /** when set, a killed probe must have been killed by this signal (e.g. "SIGHUP") */
-  signal: string | null;
-  /** the author's reason, shown next to a failure */
-  why: string;
-}
-
-/**
- * - met: the verdict (and signal) is one the expectation allows;
- * - failed: the cell was judged and it is not;
- * - unjudged: the cell is inconclusive, so it says nothing either way; fails only under `strict`;
- * - not-applicable: the sever cannot apply to the cell (a broad pattern touched it); never fails.
- */
-export type ExpectationStatus = 'met' | 'failed' | 'unjudged' | 'not-applicable';
-
-export interface ExpectationOutcome {
-  expectation: number;
-  status: ExpectationStatus;
-  /** what was expected and what was seen, in words */
-  detail: string;
-}
+// The saved shapes live with the results contract; re-exported for the modules that judge them.
+export type { CellPattern, Expectation, ExpectationOutcome, ExpectationStatus } from '../results.js';
 
 export function patternMatches(cell: Record<AxisName, string | number>, where: CellPattern): boolean {
   return Object.entries(where).every(([axis, values]) => values!.includes(String(cell[axis as AxisName])));

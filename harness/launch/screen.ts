@@ -4,6 +4,7 @@ import { defineLaunchMode } from './types.js';
 export default defineLaunchMode({
   name: 'screen',
   summary: "'screen -dmS': a detached screen session with its own pseudo-terminal",
+  protection: 'terminal-multiplexer',
   holdsTerminal: false,
   line: ({ probe, unitName: unit }) => `screen -dmS ${unit} ${probe}`,
   afterWindow: ctx =>

@@ -12,6 +12,7 @@ import { defineLaunchMode } from './types.js';
 export default defineLaunchMode({
   name: 'systemd-run-scope',
   summary: "'systemd-run --user --scope cmd &': own scope under the user manager, still a job of the shell",
+  protection: 'user-manager',
   holdsTerminal: false,
   startsInBackground: true,
   inUserManager: true,

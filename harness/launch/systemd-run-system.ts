@@ -9,6 +9,7 @@ import { defineLaunchMode } from './types.js';
 export default defineLaunchMode({
   name: 'systemd-run-system',
   summary: "'sudo systemd-run --uid=user cmd': a transient system service, outside the user's session and manager",
+  protection: 'system-service',
   holdsTerminal: false,
   line: ({ probe, unitName, cellUser, user }) =>
     user === 'root'

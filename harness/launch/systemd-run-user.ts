@@ -4,6 +4,7 @@ import { defineLaunchMode } from './types.js';
 export default defineLaunchMode({
   name: 'systemd-run-user',
   summary: "'systemd-run --user': a transient unit of the user's service manager (user@UID.service)",
+  protection: 'user-manager',
   holdsTerminal: false,
   inUserManager: true,
   line: ({ probe, unitName: unit }) => `systemd-run --user --quiet --unit=${unit} ${probe}`,

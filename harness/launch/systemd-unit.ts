@@ -29,6 +29,7 @@ const POLL_MS = 200;
 export default defineLaunchMode({
   name: 'systemd-unit',
   summary: "'systemctl start unit': an installed system service with Restart=always (written beforehand as root)",
+  protection: 'system-service',
   holdsTerminal: false,
   line: ({ unitName, user }) => asRoot(user, `systemctl start ${unitName}`),
   async prepare(ctx) {

@@ -4,6 +4,7 @@ import { defineLaunchMode } from './types.js';
 export default defineLaunchMode({
   name: 'tmux',
   summary: "'tmux new -d': a detached tmux session with its own pseudo-terminal",
+  protection: 'terminal-multiplexer',
   holdsTerminal: false,
   line: ({ probe, unitName: unit }) => `tmux new -d -s ${unit} '${probe}'`,
   afterWindow: ctx =>

@@ -1,10 +1,10 @@
 import type { Cell, Check, UserKind } from '../results.js';
 import type { OpenSession } from '../session/types.js';
-import type { StartedTarget } from '../target/container.js';
+import type { Target } from '../target/types.js';
 
 export interface LaunchContext {
   cell: Cell;
-  target: StartedTarget;
+  target: Target;
   /** the login user ("root" or the cell's own unprivileged user) */
   loginUser: string;
   /** the cell's own unprivileged user (its home holds the probe log, also for root cells) */
@@ -24,6 +24,18 @@ export interface AfterWindowContext extends LaunchContext {
   waitForLog(re: RegExp, timeoutMs: number): Promise<string | null>;
 }
 
+/**
+ * What is meant to keep a probe from the session's end, by design:
+ * - 'job-of-shell': nothing; a job of the login shell, in the foreground or with &
+ * - 'ignores-hup': SIGHUP set to "ignore" before the program starts, kept across exec
+ * - 'own-session': a new session without a controlling terminal
+ * - 'out-of-job-table': removed from the shell's job table, so the shell resends it no SIGHUP
+ * - 'terminal-multiplexer': a detached server that gives the probe a pseudo-terminal of its own
+ * - 'user-manager': a unit of the user's own service manager (user@UID.service), out of the session's scope
+ * - 'system-service': a system service started by PID 1, outside every session and user manager
+ */
+export type Protection = 'job-of-shell' | 'ignores-hup' | 'own-session' | 'out-of-job-table' | 'terminal-multiplexer' | 'user-manager' | 'system-service';
+
 export interface LaunchMode {
   name: string;
   summary: string;
@@ -42,6 +54,12 @@ export interface LaunchMode {
    * Such cells get a kernel trace to tell what happened when the probe never starts.
    */
   startsInBackground?: boolean;
+  /**
+   * What the mode relies on to keep the probe alive, for explanations (the demo's "why"), which
+   * read the observation first (the probe's SigIgn mask, its cgroup, who sent what); never read by
+   * a verdict. The modes with `inUserManager` are the 'user-manager' ones.
+   */
+  protection?: Protection;
   /** the line typed in the shell (pty) or passed as the remote command (exec) */
   line(ctx: LaunchContext & { user: UserKind }): string;
   /** done as root, out of band, before the session opens (install a unit file) */

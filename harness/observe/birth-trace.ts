@@ -14,9 +14,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { LaunchMode } from '../launch/types.js';
 import { PROBE_BIN } from '../probe/command.js';
-import { onCleanup, self } from '../run/cleanup.js';
+import { onCleanup, self } from '../core/cleanup.js';
 import type { SessionKind } from '../session/types.js';
-import type { StartedTarget } from '../target/container.js';
+import type { Target } from '../target/types.js';
 import { analyseBirth, type BirthStory } from './birth-story.js';
 import { acquireTracefs, INSTANCE_PREFIX, removeInstance } from './tracefs.js';
 
@@ -56,7 +56,7 @@ const SETTLE_POLL_MS = 250;
 export type BirthResult = BirthStory | null | { unavailable: string };
 
 export interface BirthTraceOptions {
-  target: Pick<StartedTarget, 'id'>;
+  target: Pick<Target, 'id'>;
   /** the login user of the cell (its uid tells its processes from other cells') */
   user: string;
   probePath?: string;
@@ -103,36 +103,13 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
   const missing = REQUIRED.filter(e => !fs.existsSync(path.join(fsys.dir, 'events', e)));
   if (missing.length) return fail(missingEvents(missing));
   const probePath = o.probePath ?? PROBE_BIN;
-  let uid: number;
-  let seeds: number[];
-  try {
-    const init = await containerInitPid(o.target.id);
-    // The container's own passwd, read through its init's root: no docker exec on a busy engine.
-    const passwd = await fs.promises.readFile(`/proc/${init}/root/etc/passwd`, 'utf8').catch(() => '');
-    const entry = passwd.split('\n').find(l => l.split(':')[0] === o.user);
-    uid = Number(entry?.split(':')[2]);
-    if (!entry || !Number.isInteger(uid)) return fail(`the login user ${o.user} is not in the target's /etc/passwd (read as /proc/${init}/root/etc/passwd)`);
-    seeds = pidsInNamespaceOf(init);
-    if (!seeds.length) return fail(`the target's processes are not visible on this machine (its init is host pid ${init}): the Docker engine runs elsewhere; run the harness on the Docker host`);
-  } catch (e) {
-    return fail(`could not find the target's processes: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const who = await traced(o);
+  if ('unavailable' in who) return fail(who.unavailable);
+  const { uid, seeds } = who;
   try {
     await fs.promises.mkdir(dir);
     undo = onCleanup(() => removeInstance(dir));
-    const set = (file: string, value: string) => fs.promises.writeFile(path.join(dir, file), value);
-    await set('buffer_size_kb', String(o.bufferKbPerCpu ?? BUFFER_KB_PER_CPU));
-    // CLOCK_MONOTONIC: the clock of monoMs() and of the probe's log, so times line up.
-    await set('trace_clock', 'mono');
-    await set('options/overwrite', '0');
-    // Reading `trace` would otherwise pause recording while read() looks mid-cell.
-    await set('options/pause-on-trace', '0').catch(() => {});
-    // Every process of the container now, and (event-fork) every process they fork from now on.
-    await set('options/event-fork', '1');
-    await set('set_event_pid', seeds.join(' '));
-    for (const e of REQUIRED) await set(`events/${e}/enable`, '1');
-    for (const e of OPTIONAL) await set(`events/${e}/enable`, '1').catch(() => {});
-    await set('tracing_on', '1');
+    await enableInstance(dir, seeds, o);
   } catch (e) {
     return fail(`setting up the ftrace instance ${dir} failed: ${(e as Error).message}`);
   }
@@ -177,6 +154,40 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
       await stop();
     },
   };
+}
+
+/** The login user's uid in the target, and the target's processes now (host pids). */
+async function traced(o: BirthTraceOptions): Promise<{ uid: number; seeds: number[] } | { unavailable: string }> {
+  try {
+    const init = await containerInitPid(o.target.id);
+    // The container's own passwd, read through its init's root: no docker exec on a busy engine.
+    const passwd = await fs.promises.readFile(`/proc/${init}/root/etc/passwd`, 'utf8').catch(() => '');
+    const entry = passwd.split('\n').find(l => l.split(':')[0] === o.user);
+    const uid = Number(entry?.split(':')[2]);
+    if (!entry || !Number.isInteger(uid)) return { unavailable: `the login user ${o.user} is not in the target's /etc/passwd (read as /proc/${init}/root/etc/passwd)` };
+    const seeds = pidsInNamespaceOf(init);
+    if (!seeds.length) return { unavailable: `the target's processes are not visible on this machine (its init is host pid ${init}): the Docker engine runs elsewhere; run the harness on the Docker host` };
+    return { uid, seeds };
+  } catch (e) {
+    return { unavailable: `could not find the target's processes: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Configure and start the instance in `dir`: the target's processes and what they fork from now on. */
+async function enableInstance(dir: string, seeds: number[], o: BirthTraceOptions): Promise<void> {
+  const set = (file: string, value: string) => fs.promises.writeFile(path.join(dir, file), value);
+  await set('buffer_size_kb', String(o.bufferKbPerCpu ?? BUFFER_KB_PER_CPU));
+  // CLOCK_MONOTONIC: the clock of monoMs() and of the probe's log, so times line up.
+  await set('trace_clock', 'mono');
+  await set('options/overwrite', '0');
+  // Reading `trace` would otherwise pause recording while read() looks mid-cell.
+  await set('options/pause-on-trace', '0').catch(() => {});
+  // Every process of the container now, and (event-fork) every process they fork from now on.
+  await set('options/event-fork', '1');
+  await set('set_event_pid', seeds.join(' '));
+  for (const e of REQUIRED) await set(`events/${e}/enable`, '1');
+  for (const e of OPTIONAL) await set(`events/${e}/enable`, '1').catch(() => {});
+  await set('tracing_on', '1');
 }
 
 function unavailable(why: string): StartedBirthTrace {

@@ -1,4 +1,5 @@
 import type { ProcessInfo } from '../results.js';
+import openssh from '../server/openssh.js';
 
 /**
  * Parse the target's snapshot (containers/agent/snapshot: one JSON object per line). Cgroup paths
@@ -19,41 +20,17 @@ export function normalizeProcess(p: ProcessInfo): ProcessInfo {
 }
 
 /**
- * sshd's per-connection processes by OpenSSH version, as measured in the targets (ps with a live
- * session; listener "sshd: /usr/sbin/sshd -D [listener] …" in all of them):
- *
- *   8.4 (bullseye), 9.2 (bookworm)   sshd: USER [priv]          root monitor, for the whole login
- *                                    sshd: USER [net]           pre-auth, privsep user "sshd"
- *                                    sshd: USER@pts/0 | @notty  the session, as USER
- *   10.0 (trixie; 9.8+)              sshd-session: [accepted]   before the user name is known
- *                                    sshd-session: USER [priv]  root monitor
- *                                    sshd-auth: USER [net]      pre-auth (10.0+), privsep user
- *                                    sshd-session: USER@pts/0 | @notty
- *
- * The comm is the binary's name (sshd-session is 12 characters: comm's 15 keep it whole); the
- * title says which role. Both must match, so a process that merely mentions `user@` in its
- * arguments (`ssh user@host`) is never taken for sshd, and the pre-auth sshd-auth never is either.
- */
-const SSHD_TITLE = /^(sshd|sshd-session): (\S+?)(@\S+| \[priv\])\s*$/;
-
-function sshdRole(p: ProcessInfo, user: string): 'session' | 'monitor' | null {
-  const m = SSHD_TITLE.exec(p.args);
-  if (!m || m[1] !== p.comm || m[2] !== user) return null;
-  return m[3] === ' [priv]' ? 'monitor' : 'session';
-}
-
-/**
  * The per-session sshd process: the unprivileged child that holds the connection and is the
- * shell's parent ("sshd: user@pts/0", "sshd: user@notty", or sshd-session's equivalents).
+ * shell's parent. Which process that is, by version, is the server implementation's fact
+ * (harness/server/openssh.ts); every target runs OpenSSH today.
  */
 export function findSshdSession(procs: ProcessInfo[], user: string): ProcessInfo | null {
-  // By title, not uid: for a root login the session process runs as root too.
-  return procs.find(p => sshdRole(p, user) === 'session') ?? null;
+  return openssh.sessionProcess(procs, user);
 }
 
 /** The root-owned privileged monitor of the same login ("sshd: user [priv]"). */
 export function findSshdMonitor(procs: ProcessInfo[], user: string): ProcessInfo | null {
-  return procs.find(p => p.uid === 0 && sshdRole(p, user) === 'monitor') ?? null;
+  return openssh.monitorProcess(procs, user);
 }
 
 /** Has an exec session's command returned? Then the sshd session process has no children left. */

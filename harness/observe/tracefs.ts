@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { onCleanup, ownerAlive, self } from '../run/cleanup.js';
+import { onCleanup, ownerAlive, self } from '../core/cleanup.js';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import type { StartedTarget } from '../target/container.js';
+import type { Target } from '../target/types.js';
 import { AGENT } from '../target/container.js';
 import type { ProcessInfo } from '../results.js';
 import { normalizeProcess } from './snapshot.js';
@@ -23,7 +23,7 @@ export class Watcher {
   private closed = false;
   private readonly proc;
 
-  constructor(target: StartedTarget, logFile: string, maxSeconds: number) {
+  constructor(target: Target, logFile: string, maxSeconds: number) {
     this.proc = target.spawnExec([`${AGENT}/watch`, logFile, String(maxSeconds)]);
     this.proc.stderr.resume();
     // Writing to a watcher whose docker exec has ended (its container removed under a cell that

@@ -6,30 +6,38 @@
 // one the measurements are near instead of assuming either.
 
 import type { AxisName, CellResult, RunResult } from '../results.js';
+import { parseAlive, type Alive } from '../scenario/values.js';
+import { resolveSever, severs } from '../sever/registry.js';
+import { parseSeverValue, type SeverMethod } from '../sever/types.js';
 import { axisValues, cellComparator, splitAxes, varyingAxes } from './axes.js';
 import { interval, plural, wholeSeconds } from './format.js';
 import { caseLabel } from './matrix-view.js';
 
-/** Severs that break the path silently: only a keepalive (or a write timing out) can notice them. */
-export const LATENCY_SEVERS: readonly string[] = ['drop', 'reject', 'sleep', 'nat-expiry'];
-
-/** "nat-expiry:10" → "nat-expiry". */
-export function severMethod(sever: string): string {
-  const i = sever.indexOf(':');
-  return i < 0 ? sever : sever.slice(0, i);
+/**
+ * The sever of a stored cell and its parameter (its default when the cell gives none), looked up
+ * in the registry by the name the cell carries. The traits a report reads (does the sever break
+ * the path silently, does it freeze the client) are facts of the plug-in's code, not of a run, so
+ * results.json does not repeat them and the report stays a pure function of it. A name this
+ * version does not know (a results file of another version) has no traits: nothing is assumed.
+ */
+export function storedSever(sever: string): { method: SeverMethod; param: number | null } | null {
+  if (!severs.has(parseSeverValue(sever).name)) return null;
+  const { method, param } = resolveSever(sever);
+  return { method, param: param !== null && Number.isFinite(param) ? param : null };
 }
 
-export interface Keepalive {
-  intervalS: number;
-  countMax: number;
-}
+export type Keepalive = Alive;
 
-/** "1/2" → interval 1 s, CountMax 2; "off", an interval of 0 or anything unparsable → null. */
+/**
+ * "1/2" → interval 1 s, CountMax 2, by the scenario's own parser; "off", and anything the scenario
+ * would have refused, → null (a report reads what a run stored and never throws on it).
+ */
 export function parseKeepalive(value: string): Keepalive | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*$/.exec(value);
-  if (!m) return null;
-  const k = { intervalS: Number(m[1]), countMax: Number(m[2]) };
-  return k.intervalS > 0 ? k : null;
+  try {
+    return parseAlive(value);
+  } catch {
+    return null;
+  }
 }
 
 export interface Prediction {
@@ -81,7 +89,7 @@ export type Side = 'server' | 'client';
  * ServerAlive prediction applies to it; what it did after waking is what there is to read.
  */
 export interface Asleep {
-  /** how long it slept, from the sever's parameter ("sleep:16" → 16 s); null when not given */
+  /** how long it slept: the sever's parameter ("sleep:16" → 16 s), its default when the cell gives none */
   seconds: number | null;
   /** ms from waking (the "client resumed" timeline event) to the client noticing */
   afterWake: Distribution;
@@ -118,35 +126,28 @@ function since(pathBrokeMs: number | null, ms: number | null | undefined): numbe
 /** Cells that measure a detection: a silent break, some keepalive on, and the sever applied. */
 export function isLatencyCell(cell: CellResult): boolean {
   return (
-    LATENCY_SEVERS.includes(severMethod(cell.sever)) &&
+    storedSever(cell.sever)?.method.silentBreak !== undefined &&
     (cell.clientAlive !== 'off' || cell.serverAlive !== 'off') &&
     cell.verdict !== 'not-applicable'
   );
-}
-
-/** "sleep:16" → 16; null without a (numeric) parameter. */
-function severParam(sever: string): number | null {
-  const i = sever.indexOf(':');
-  if (i < 0) return null;
-  const n = Number(sever.slice(i + 1));
-  return Number.isFinite(n) ? n : null;
 }
 
 /** When a slept client woke, ms after the sever: the runner's timeline event, else the parameter. */
 function wokeAtMs(cell: CellResult): number | null {
   const event = (cell.timeline ?? []).find((e) => e.event === 'client resumed');
   if (event) return event.atMs;
-  const s = severParam(cell.sever);
+  const s = storedSever(cell.sever)?.param ?? null;
   return s === null ? null : s * 1000;
 }
 
 function asleep(cells: CellResult[]): Asleep | null {
-  if (!cells.length || severMethod(cells[0]!.sever) !== 'sleep') return null;
+  const sever = cells.length ? storedSever(cells[0]!.sever) : null;
+  if (!sever?.method.silentBreak?.freezesClient) return null;
   const exits = cells.map((c) => {
     const woke = wokeAtMs(c);
     return woke === null ? null : since(woke, c.client?.exitMs);
   });
-  return { seconds: severParam(cells[0]!.sever), afterWake: distribution(exits) };
+  return { seconds: sever.param, afterWake: distribution(exits) };
 }
 
 /**
@@ -302,10 +303,11 @@ export function sideReading(s: SideLatency): string {
   return `${s.side}: ${measured} vs ${predictionText(s.prediction)} predicted: ${closeness(d.median, s.prediction)}`;
 }
 
-/** The path's own words for why it never broke: only a NAT flow can be kept alive by traffic. */
+/** The path's own words for why it never broke: only a flow through a middlebox (a NAT) can be kept alive by traffic. */
 function keptAlive(c: LatencyCase): string {
   const first = c.cells[0]!;
-  return severMethod(first.sever) === 'nat-expiry' || first.severLayer === 'middlebox' ? 'the flow was kept alive' : 'the sever never cut it';
+  const byTraffic = storedSever(first.sever)?.method.silentBreak?.keptAliveByTraffic === true;
+  return byTraffic || first.severLayer === 'middlebox' ? 'the flow was kept alive' : 'the sever never cut it';
 }
 
 /**

@@ -1,38 +1,28 @@
-import { launches } from '../launch/registry.js';
-import { parseProbeLine } from '../observe/probe-log.js';
+import { loadStretch, patientMs } from '../core/patience.js';
+import { parseProbeLine, type ProbeLogEntry } from '../observe/probe-log.js';
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
 import { afterSessionPlan, findUserManager } from '../observe/user-manager.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
 import { probeCommand, probeLogPath } from '../probe/command.js';
 import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
-import { parseAlive, parseKernel } from '../scenario/values.js';
-import { sessions } from '../session/registry.js';
+import { interactiveLoginKind } from '../session/registry.js';
 import { monoMs, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
 import type { OpenSession } from '../session/types.js';
-import { severs } from '../sever/registry.js';
-import { parseSeverValue, type SeverContext, type SeverMethod } from '../sever/types.js';
+import type { SeverContext, SeverMethod } from '../sever/types.js';
 import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
 import { DeadlineError } from '../core/deadline.js';
-import { needsBirthTrace, startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.js';
+import { startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.js';
 import { explainUnbornProbe, type UnbornVerdict } from '../observe/birth-story.js';
 import type { Gate } from './gate.js';
-import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, normalizeCause, setUp } from './setup.js';
+import { planCell, type CellPlan, type WatchWindow } from './plan.js';
+import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, normalizeCause, setUp, type SetupSteps } from './setup.js';
 import { ClientWaitError } from '../session/ssh-client.js';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { describeSender, judge } from './verdict.js';
-
-export interface WatchWindow {
-  /** how long after the sever to wait for sshd to end the session before calling it session-open */
-  sessionTimeoutMs: number;
-  /**
-   * The longest to keep watching after the session ended, for the one delayed death there is: the
-   * user manager stopping UserStopDelaySec (10 s) later. The watch ends earlier when the manager
-   * is seen to stop, and after AFTER_SESSION_SETTLE_MS when the probe is not in the manager.
-   */
-  afterSessionMs: number;
-}
+import { StepRunner, StepStopped, type Step, type StepContext } from './steps.js';
+import { describeSender, judge, type Judgement, type Observation } from './verdict.js';
+import { caughtSignal, judgeWatch, mattersToWatch, observeWatch, recordWatch, type WatchSetup } from './watch.js';
 
 /**
  * After the session ended, deaths outside the user manager came within 0.6 s in every cell of the
@@ -40,8 +30,6 @@ export interface WatchWindow {
  * scope under KillUserProcesses); five times that is the settle for them.
  */
 export const AFTER_SESSION_SETTLE_MS = 3000;
-/** Once the user manager has exited, what it killed is dead within a poll or two. */
-const AFTER_MANAGER_SETTLE_MS = 1000;
 
 export interface CellRunContext {
   target: StartedTarget;
@@ -83,53 +71,6 @@ export type NarrationEvent =
   | { kind: 'probe-died'; atMs: number }
   | { kind: 'window-closed'; watchedMs: number; endedBecause: string; after: ProcessInfo[] };
 
-/** One unprivileged user per cell (lowercase, starts with a letter: useradd's rules). */
-export function cellUser(cell: Cell): string {
-  return `hl${cell.id}`;
-}
-
-/** Who logs in: root, or the cell's own user (per-user state must not be shared between cells). */
-export function loginUser(cell: Cell): string {
-  return cell.user === 'root' ? 'root' : cellUser(cell);
-}
-
-const secondsToMs = (s: number) => s * 1000;
-
-/**
- * How long to watch, from the cell's own configuration rather than a guess:
- * - sshd's ClientAlive was measured to take about 2 × (CountMax + 1) × Interval on OpenSSH 9.2
- *   (its loop only probes after a whole idle interval, counted in whole seconds with ">"), and
- *   about (CountMax + 1) × Interval on 8.4 and 10.0; the window takes the longest, 9.2's. The
- *   client's ServerAlive takes about
- *   (CountMax + 1) × Interval; TCP keepalive and retransmission limits set in the kernel axis add
- *   their own deadlines. The session gets the longest of these plus a margin before it is called
- *   open, plus what the sever itself needs (the nap, the NAT's idle timeout).
- * - After the session ends, logind's user manager stops UserStopDelaySec (10 s) later: a probe in
- *   it gets that plus a margin as the deadline, and the watch ends when the manager is seen to go.
- */
-export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null): WatchWindow {
-  const ca = parseAlive(cell.clientAlive);
-  const sa = parseAlive(cell.serverAlive);
-  const sysctl = parseKernel(cell.kernel);
-  const budgets = [
-    ca && ca.countMax > 0 ? secondsToMs(2 * (ca.countMax + 1) * ca.intervalS) : 0,
-    sa ? secondsToMs((sa.countMax + 1) * sa.intervalS) : 0,
-  ];
-  const kaTime = Number(sysctl['net.ipv4.tcp_keepalive_time'] ?? 7200);
-  const kaIntvl = Number(sysctl['net.ipv4.tcp_keepalive_intvl'] ?? 75);
-  const kaProbes = Number(sysctl['net.ipv4.tcp_keepalive_probes'] ?? 9);
-  const kaMs = secondsToMs(kaTime + kaIntvl * kaProbes);
-  // Only deadlines a run can afford to wait for count; a 2-hour default is reported as "open".
-  if (cell.tcpKeepAlive === 'yes' && kaMs <= 120_000) budgets.push(kaMs);
-  const retries2 = sysctl['net.ipv4.tcp_retries2'];
-  // Retransmissions back off from a 200 ms minimum RTO, doubling: their sum is the give-up time.
-  if (retries2 !== undefined && Number(retries2) <= 9) budgets.push(200 * (2 ** (Number(retries2) + 1) - 1));
-  return {
-    sessionTimeoutMs: Math.max(8000, Math.max(...budgets) + 5000) + (sever.extraWindowMs?.(param) ?? 0),
-    afterSessionMs: 10_000 + 5000,
-  };
-}
-
 const PROBE_START_TIMEOUT_MS = 15_000;
 /**
  * A session without a shell (exec, exec-tty) has no prompt to wait for: its probe-start wait also
@@ -151,8 +92,9 @@ const CELL_OVERHEAD_MS = 210_000;
  * chain of slow steps must still not hold the run. Past this the cell is inconclusive and the run
  * goes on.
  */
-export function cellBudgetMs(window: WatchWindow): number {
-  return window.sessionTimeoutMs + window.afterSessionMs + CELL_OVERHEAD_MS;
+export function cellBudgetMs(window: WatchWindow, stretch = loadStretch()): number {
+  // The setup bounds inside the overhead stretch with the load (core/patience.ts), so it does too.
+  return window.sessionTimeoutMs + window.afterSessionMs + patientMs(CELL_OVERHEAD_MS, stretch);
 }
 /** Heartbeats run every 200 ms: after this settle the "before" picture shows a running probe. */
 const SETTLE_MS = 600;
@@ -166,10 +108,8 @@ class CellAbort extends Error {}
  * inconclusive with the step it was stuck at (it winds down on its own; the run goes on).
  */
 export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutcome> {
-  const { name: severName, param: paramText } = parseSeverValue(cell.sever);
-  const sever = severs.get(severName);
-  const param = sever.param ? (paramText === null ? sever.param.default : Number(paramText)) : null;
-  const window = { ...watchWindow(cell, sever, param), ...ctx.windowOverride };
+  const plan = planCell(cell);
+  const window = { ...plan.window, ...ctx.windowOverride };
   const budgetMs = ctx.cellTimeoutMs ?? cellBudgetMs(window);
   const step = { what: 'starting', sinceMono: monoMs() };
   // The cell's own stop: its budget running out, or the run stopping. Every step and every wait of
@@ -178,7 +118,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
   const stop = new AbortController();
   const runStopped = () => stop.abort(ctx.signal!.reason);
   ctx.signal?.addEventListener('abort', runStopped, { once: true });
-  const work = observeCell(cell, ctx, { sever, param, window }, what => Object.assign(step, { what, sinceMono: monoMs() }), stop.signal);
+  const work = observeCell(cell, ctx, { plan, window }, what => Object.assign(step, { what, sinceMono: monoMs() }), stop.signal);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<null>(resolve => (timer = setTimeout(() => resolve(null), budgetMs)));
   try {
@@ -189,7 +129,7 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
     // Its own cleanup runs now (bounded steps); wait for it, a bounded while, so that its lease is
     // given back only when it no longer acts on the container.
     const wound = await Promise.race([work, sleepFor(WIND_DOWN_MS).then(() => null)]);
-    return { ...(wound ?? emptyResult(cell, loginUser(cell), ctx, sever)), verdict: 'inconclusive', reason };
+    return { ...(wound ?? emptyResult(cell, plan.loginUser, ctx, plan.sever)), verdict: 'inconclusive', reason };
   } finally {
     clearTimeout(timer);
     ctx.signal?.removeEventListener('abort', runStopped);
@@ -199,418 +139,563 @@ export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutc
 /** How long a cell given up by its budget may take to clean up before its lease goes back anyway. */
 const WIND_DOWN_MS = 30_000;
 
-/**
- * How many of the gate's places a cell's login takes. A client with an aggressive ServerAlive gives
- * up on a server that is silent for (CountMax + 1) × Interval; sshd is silent while PAM and logind
- * start the user's session, which on a loaded machine with other logins in flight took longer than
- * that (measured: "Timeout, server not responding" at the prompt with ServerAlive 1/2, 2/2, 5/2
- * under a load average of 15–19). Such a login waits until it can have the container to itself.
- */
-export function loginWeight(cell: Cell): number {
-  const sa = parseAlive(cell.serverAlive);
-  return sa && (sa.countMax + 1) * sa.intervalS <= 15 ? Number.POSITIVE_INFINITY : 1;
+/** What every step of a cell reads: fixed before the first one begins. */
+interface CellScope {
+  cell: Cell;
+  ctx: CellRunContext;
+  plan: CellPlan;
+  window: WatchWindow;
+  signal: AbortSignal;
+  launchCtx: LaunchContext;
+  /** what the sever tells while it acts, through its SeverContext; in the result, also when it failed */
+  story: SeverStory;
 }
 
-/** The cell's run proper; `at` names each step as it begins, for the budget's message. */
+interface SeverStory {
+  marks: TimelineEvent[];
+  checks: Check[];
+  /** processes the sever used to send a signal (they may exit before the probe can name them) */
+  senders: Map<number, string>;
+  pathBrokeMono: number | null;
+}
+
+/**
+ * The cell's run proper, as named steps (steps.ts): the title of the step in progress is what a
+ * cell given up by its budget names, and the teardown of every step that completed runs on every
+ * path out, last first: the narration stops, the sever heals, the client is killed, the launch
+ * cleans up, the birth trace stops, and the watcher removes what is left of the cell's user.
+ */
 async function observeCell(
   cell: Cell,
   ctx: CellRunContext,
-  { sever, param, window }: { sever: SeverMethod; param: number | null; window: WatchWindow },
+  { plan, window }: { plan: CellPlan; window: WatchWindow },
   setStep: (step: string) => void,
   signal: AbortSignal,
 ): Promise<CellOutcome> {
-  const user = cellUser(cell);
-  const login = loginUser(cell);
-  const session = sessions.get(cell.session);
-  const launch = launches.get(cell.launch);
-  const base = emptyResult(cell, login, ctx, sever);
-
-  const unsupported = sever.supports(session, launch);
-  if (unsupported !== true) return { ...base, verdict: 'not-applicable', reason: unsupported };
-
-  // Every step begins here: a cell that was stopped goes no further than the step it was in.
-  const at = (what: string) => {
-    signal.throwIfAborted();
-    setStep(what);
-  };
-  const until = ((pred: (e: WatchEvent) => boolean, deadlineMono: number, from?: number) =>
-    watcher.until(pred, deadlineMono, monoMs, from, signal)) as {
-    <T extends WatchEvent>(pred: (e: WatchEvent) => e is T, deadlineMono: number, from?: number): Promise<T | null>;
-    (pred: (e: WatchEvent) => boolean, deadlineMono: number, from?: number): Promise<WatchEvent | null>;
-  };
-  const pause = (ms: number) => sleepFor(ms, undefined, { signal });
-
-  const launchCtx: LaunchContext = {
-    cell,
-    target: ctx.target,
-    loginUser: login,
-    cellUser: user,
-    unitName: `hl-probe-${cell.id}`,
-    probe: probeCommand(user, cell.workload),
-  };
-  const watcher = new Watcher(ctx.target, probeLogPath(user), 900);
-  let open: OpenSession | undefined;
-  let severCtx: SeverContext | undefined;
-  let t0 = NaN;
-  let pathBrokeMono: number | null = null;
-  const marks: TimelineEvent[] = [];
-  const senders = new Map<number, string>();
-  const checks: Check[] = [];
-  const rel = (mono: number) => Math.round(mono - t0);
+  const base = emptyResult(cell, plan.loginUser, ctx, plan.sever);
+  if (plan.supported !== true) return { ...base, verdict: 'not-applicable', reason: plan.supported };
+  const story: SeverStory = { marks: [], checks: [], senders: new Map(), pathBrokeMono: null };
+  const s: CellScope = { cell, ctx, plan, window, signal, launchCtx: launchContext(cell, ctx, plan), story };
   const recording = ctx.record ? new TerminalRecording() : undefined;
   if (recording) base.recording = recording;
-  let following: Follower | undefined;
-  let applying: Promise<void> | undefined;
-  let birth: StartedBirthTrace | null = null;
-  // Set in the setup's closure (an object, so the compiler sees it can change there).
-  const witness: { unborn: UnbornVerdict | null } = { unborn: null };
+  const steps = new StepRunner({ signal, onTitle: setStep });
   try {
-    // The setup, up to the probe's start: tried again (bounded, recorded) when a try fails on the
-    // way there; never once the probe has started (setup.ts).
-    const line = launch.line({ ...launchCtx, user: cell.user });
-    const isStart = (e: WatchEvent): e is Extract<WatchEvent, { e: 'log' }> => e.e === 'log' && / start /.test(e.line);
-    // Set by the probeStarted step (an object, so the compiler sees it can change in the closure).
-    const seen: { start: Extract<WatchEvent, { e: 'log' }> | null } = { start: null };
-    // A process that may die before its first log line (a backgrounded job of `ssh -tt host
-    // 'cmd &'`) has only one witness: the kernel's trace of the cell's own processes (the plug-ins'
-    // declared traits decide; observe/birth-trace.ts). It costs nothing for any other cell.
-    birth = needsBirthTrace(session, launch) ? await startBirthTrace({ target: ctx.target, user: login }) : null;
-    let step = '';
-    const done = await setUp<OpenSession>(
-      {
-        async prepare(attempt) {
-          step = attempt > 1 ? `setup try ${attempt}: ` : '';
-          try {
-            at(`${step}preparing the login user`);
-            await ctx.target.prepareUser(login, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
-            at(`${step}preparing the launch (${cell.launch})`);
-            await launch.prepare?.(launchCtx);
-          } catch (e) {
-            // A docker exec that did not return in time is the engine being slow, not the cell.
-            if (e instanceof DeadlineError) throw new SetupFailure(e.message, 'a docker exec did not return in time');
-            throw e;
-          }
-          at(`${step}waiting for a login slot on the target`);
-        },
-        async login() {
-          at(`${step}opening the ${cell.session} session`);
-          try {
-            return await session.start({ ...ctx.endpoint, user: login, serverAlive: cell.serverAlive, ...(recording ? { recorder: recording } : {}) }, line, launch.holdsTerminal);
-          } catch (e) {
-            if (e instanceof ClientWaitError) throw new SetupFailure(e.message, normalizeCause(e.causeText));
-            throw e;
-          }
-        },
-        async probeStarted(s) {
-          open = s;
-          at(`${step}waiting for the probe to log its start`);
-          const from = watcher.all.length;
-          const probeStartMs = PROBE_START_TIMEOUT_MS + (session.shell ? 0 : LOGIN_TIMEOUT_MS);
-          seen.start = await until(isStart, monoMs() + probeStartMs, from);
-          if (seen.start) return;
-          const gone = await Promise.race([s.client.exited, sleep(0).then(() => null)]);
-          const said = s.client.lastLines(2).join(' / ');
-          // ssh exits 255 for its own errors (the login failed); any other status is the remote
-          // command's: the session ran, and what it started was gone before it could log anything
-          // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure.
-          if (gone && gone.exitCode !== null && gone.exitCode !== 255) {
-            const unborn = explainUnbornProbe(birth ? await birth.stop() : { unavailable: 'no kernel trace was taken for this cell' }, { t0Mono: gone.atMono });
-            witness.unborn = unborn;
-            if (unborn.verdict !== 'inconclusive') throw new NotSetup(unborn.reason);
-            throw new NotSetup(
-              `the probe never logged its start, and the session was already over (client exited ${gone.exitCode}: ${said}): whatever the launch line started did not live long enough to be observed, and the kernel trace cannot tell (${unborn.reason})`,
-            );
-          }
-          if (gone) throw new SetupFailure(`the ssh client exited (${gone.exitCode ?? gone.signal}) before the probe logged its start: ${said}`, normalizeCause(s.client.lastLines(1)[0] ?? ''));
-          throw new SetupFailure(`the probe did not start within ${probeStartMs} ms (client printed: ${said})`, `the probe did not start within N ms`);
-        },
-        async undo(s) {
-          // The next try starts from nothing of this one: no client, no session, no process of
-          // the user (the watcher's cleanup also ends linger; prepare() sets it again).
-          s?.client.kill('SIGKILL');
-          open = undefined;
-          await launch.cleanup?.(launchCtx).catch(() => {});
-          await watcher.cleanup(user, monoMs).catch(() => false);
-        },
-      },
-      {
-        ...(ctx.loginGate ? { gate: ctx.loginGate } : {}),
-        weight: loginWeight(cell),
-        ...(ctx.loginHealth ? { health: ctx.loginHealth } : {}),
-        signal,
-      },
-    );
-    open = done.session;
-    base.setup = { attempts: done.attempts, failures: done.failures };
-    ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: login, line });
-    const startLine = seen.start;
-    if (!startLine) throw new CellAbort("the setup ended without the probe's start (a bug: setUp returned without it)");
-    await pause(SETTLE_MS);
+    const watcher = await steps.run(startWatcher(s));
+    const birth = await steps.run(startBirthTraceOf(s));
+    // Called on every path, as the launch's own undo of whatever it started as root.
+    steps.defer(`cleaning up the launch (${cell.launch})`, () => plan.launch.cleanup?.(s.launchCtx));
+    const setup = await steps.run(setUpProbe(s, watcher, birth, recording));
+    base.setup = { attempts: setup.attempts, failures: setup.failures };
+    ctx.narrate?.({ kind: 'session-opened', session: cell.session, loginUser: plan.loginUser, line: setup.line });
+    const before = await steps.run(snapshotBefore(s, watcher, setup.startLine));
+    Object.assign(base, { before: before.procs, sshdSession: before.sshd ? { pid: before.sshd.pid, name: before.sshd.args } : null });
+    Object.assign(base.probe, { pid: Number.isNaN(before.probePid) ? null : before.probePid, cgroup: before.probe?.cgroup ?? null });
+    const probe = before.probe;
+    if (!probe) throw new CellAbort(`the probe (pid ${before.probePid}) was gone before the sever: ${logTail(watcher)}`);
+    ctx.narrate?.({ kind: 'probe-started', probePid: before.probePid, before: before.procs, sshdSession: base.sshdSession });
+    const notApplicable = notApplicableAfterStart(plan, before);
+    if (notApplicable) return { ...base, verdict: 'not-applicable', reason: notApplicable };
 
-    at('taking the snapshot before the sever');
-    const before = await snapshot(ctx.target, login, watcher);
-    const probeStart = parseProbeLine(startLine.line);
-    const probePid = probeStart?.kind === 'start' ? Number(probeStart.fields.pid) : NaN;
-    const probeProc = before.find(p => p.pid === probePid);
-    const sshd = findSshdSession(before, login);
-    const monitor = findSshdMonitor(before, login);
-    const manager = findUserManager(before);
-    for (const p of [probeProc, sshd, monitor, manager]) if (p) watcher.watch(p.pid, p.startTime);
-    base.before = before;
-    base.sshdSession = sshd ? { pid: sshd.pid, name: sshd.args } : null;
-    base.probe.pid = Number.isNaN(probePid) ? null : probePid;
-    base.probe.cgroup = probeProc?.cgroup ?? null;
-    if (!probeProc) throw new CellAbort(`the probe (pid ${probePid}) was gone before the sever: ${logTail(watcher)}`);
-    ctx.narrate?.({ kind: 'probe-started', probePid, before, sshdSession: base.sshdSession });
-
-    // An exec session whose command returned may already be over: a sever of its connection has
-    // nothing to act on. That is a property of the combination, observed, not assumed.
-    const sessionOver = !sshd;
-    if (sessionOver && sever.needsLiveSession) {
-      return {
-        ...base,
-        verdict: 'not-applicable',
-        reason: 'the command returned and sshd ended the session before the sever: there was no connection left to sever',
-      };
-    }
-    if (!session.shell && sever.name === 'logout' && sshd && !commandReturned(before, sshd)) {
-      return { ...base, verdict: 'not-applicable', reason: 'the command had not returned, so there was no logout' };
-    }
-
-    // A sever that acts through an agent started ahead (containers/agent/cutter) arms it here,
-    // before the sever's clock starts: the agent's start-up (a docker exec) is not the sever's delay.
-    const severState: Record<string, unknown> = {};
-    await sever.prepare?.({ cell, target: ctx.target, session: open, router: ctx.router, param, state: severState });
-    const fromEvent = watcher.all.length;
-    // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out, a
-    // kill run by the sever) has no /proc entry left to name it; the "before" picture or the sever
-    // still does.
-    const commBefore = new Map(before.map(p => [p.pid, p.comm]));
-    const caught = (l: Extract<NonNullable<ReturnType<typeof parseProbeLine>>, { kind: 'sig' }>): CaughtSignal => ({
-      signal: l.signal,
-      atMs: rel(l.t),
-      code: l.code,
-      senderPid: l.senderPid,
-      senderComm: l.senderComm ?? (l.senderPid ? commBefore.get(l.senderPid) ?? senders.get(l.senderPid) ?? null : null),
-      cgroup: l.cgroup ?? null,
-    });
-    // When an exec session ended on its own (its command returned), that moment is the logout:
-    // the client's exit marks it exactly, so later deaths are timed from there, not from now.
-    const clientGone = sessionOver ? await Promise.race([open.client.exited, sleep(0).then(() => null)]) : null;
-    t0 = clientGone?.atMono ?? monoMs();
-    severCtx = {
-      cell,
-      target: ctx.target,
-      session: open,
-      sshdSession: sshd,
-      probe: probeProc,
-      loginUser: login,
-      param,
-      router: ctx.router,
-      state: severState,
-      sinceSever: () => rel(monoMs()),
-      mark: event => marks.push({ atMs: rel(monoMs()), event }),
-      check: c => checks.push({ ...c, atMs: rel(monoMs()) }),
-      sentBy: (pid, comm) => senders.set(pid, comm),
-      pathBroke: atMono => {
-        pathBrokeMono ??= atMono ?? monoMs();
-      },
-    };
-    if (ctx.narrate) {
-      const say = ctx.narrate;
-      say({ kind: 'severed', sever: cell.sever, summary: sever.summary, layer: sever.layer });
-      following = follow(watcher, fromEvent, e => {
-        if (e.e === 'gone' && e.pid === sshd?.pid) say({ kind: 'server-noticed', atMs: rel(e.t), pid: e.pid });
-        else if (e.e === 'gone' && e.pid === probePid) say({ kind: 'probe-died', atMs: rel(e.t) });
-        else if (e.e === 'gone' && e.pid === manager?.pid) say({ kind: 'user-manager-stopped', atMs: rel(e.t), pid: e.pid });
-        else if (e.e === 'log') {
-          const l = parseProbeLine(e.line);
-          if (l?.kind === 'sig' && l.t >= t0 - 1000) {
-            const c = caught(l);
-            say({ kind: 'signal-caught', caught: c, sender: describeSender(c, probePid) });
-          } else if (l?.kind === 'out-err' && l.t >= t0) say({ kind: 'write-failed', atMs: rel(l.t), error: l.error });
-        }
-      });
-      const client = open.client;
-      void client.exited.then(x => {
-        if (following?.live) {
-          say({ kind: 'client-exited', atMs: rel(x.atMono), exitCode: x.exitCode, signal: x.signal, lastLine: client.lastLines(1)[0] ?? null });
-        }
-      });
-    }
-    at(`applying the sever (${cell.sever})`);
-    // A long apply (a nap) must not outlast a stop: the cell goes on to its heal, and the apply's
-    // own late steps find the connection already restored (its rejection is nobody's business then).
-    applying = sever.apply(severCtx);
-    applying.catch(() => {});
-    await Promise.race([applying, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
-    at('watching for the session and the probe to end');
-
-    // Watch: first for the end of the session, then long enough for delayed deaths. A sever that
-    // is not meant to end the session (a signal to the probe, an sshd restart) is judged on the
-    // probe alone, settleMs after it acted.
-    const probeGone = (e: WatchEvent) => e.e === 'gone' && e.pid === probePid;
-    const sshdGone = (e: WatchEvent) => e.e === 'gone' && e.pid === sshd?.pid;
-    let endedBecause: string;
-    let sessionEndMono: number | null = sessionOver ? t0 : null;
-    if (!sever.endsSession) {
-      const settleMs = sever.settleMs ?? 2000;
-      const ev = await until(probeGone, monoMs() + settleMs, fromEvent);
-      sessionEndMono ??= watcher.all.slice(fromEvent).find(sshdGone)?.t ?? null;
-      endedBecause = ev ? 'the probe died' : `${settleMs} ms passed after the ${sever.name}`;
-    } else {
-      if (sessionEndMono === null) {
-        const ev = await until(e => sshdGone(e) || probeGone(e), t0 + window.sessionTimeoutMs, fromEvent);
-        if (ev && sshdGone(ev)) sessionEndMono = ev.t;
-        else if (ev) {
-          // The probe died first; still give sshd a moment to finish, so the record shows both.
-          const end = await until(sshdGone, t0 + window.sessionTimeoutMs, fromEvent);
-          sessionEndMono = end?.t ?? null;
-        }
-      }
-      if (watcher.all.slice(fromEvent).some(probeGone)) endedBecause = 'the probe died';
-      else if (sessionEndMono === null) endedBecause = `sshd had not ended the session within ${window.sessionTimeoutMs} ms`;
-      else {
-        // Wait for what could still kill the probe, not for a fixed time (observe/user-manager.ts).
-        const plan = afterSessionPlan(probeProc, cell.linger === 'on', ctx.windowOverride?.afterSessionMs !== undefined);
-        const managerGone = (e: WatchEvent) => e.e === 'gone' && e.pid === manager?.pid;
-        if (plan.kind === 'settle') {
-          const wait = ctx.windowOverride?.afterSessionMs ?? AFTER_SESSION_SETTLE_MS;
-          const ev = await until(probeGone, sessionEndMono + wait, fromEvent);
-          endedBecause = ev ? 'the probe died' : `${wait} ms passed after the session ended (${plan.why})`;
-        } else {
-          const ev = await until(e => probeGone(e) || managerGone(e), sessionEndMono + window.afterSessionMs, fromEvent);
-          if (ev && managerGone(ev)) {
-            const died = await until(probeGone, monoMs() + AFTER_MANAGER_SETTLE_MS, fromEvent);
-            endedBecause = died ? 'the probe died' : `the user manager (pid ${manager!.pid}) stopped ${rel(ev.t)} ms after the sever and the probe lived on`;
-          } else {
-            endedBecause = ev ? 'the probe died' : `${window.afterSessionMs} ms passed after the session ended and the user manager had not stopped`;
-          }
-        }
-      }
-    }
-    if (watcher.isClosed) throw new CellAbort('the watcher inside the target stopped unexpectedly');
-    const watchedMs = rel(monoMs());
-    await pause(150); // the log line of a caught signal may trail the death by a poll interval
-
-    at('taking the snapshot after the window');
-    base.after = await snapshot(ctx.target, login, watcher);
+    const armed = await steps.run(armSever(s, watcher, setup.open, before, probe));
+    const following = ctx.narrate ? await steps.run(startNarration(s, watcher, setup.open, before, armed, ctx.narrate)) : undefined;
+    const appliedMono = await steps.run(applySever(s, armed));
+    const watchSetup = watchSetupOf(s, before, armed, appliedMono, probe);
+    const watched = await steps.run(watchTheWindow(watcher, watchSetup, armed.fromEvent));
+    const watchedMs = Math.round(watched.watchEndMono - armed.t0Mono);
+    base.after = await steps.run(snapshotAfter(s, watcher));
     if (following) {
       await following.stop();
-      ctx.narrate?.({ kind: 'window-closed', watchedMs, endedBecause, after: base.after });
+      ctx.narrate?.({ kind: 'window-closed', watchedMs, endedBecause: watched.endedBecause, after: base.after });
     }
-    const events = watcher.all;
-    const probeLog = events.flatMap(e => (e.e === 'log' ? [parseProbeLine(e.line)] : [])).filter(x => x !== null);
-    const signalsCaught: CaughtSignal[] = probeLog.flatMap(l => (l.kind === 'sig' && l.t >= t0 - 1000 ? [caught(l)] : []));
-    const deathEv = events.slice(fromEvent).find(probeGone);
-    const heartbeats = probeLog.filter(l => l.kind === 'hb');
-    const obs = {
-      probePid,
-      probeInAfterSnapshot: base.after.some(p => p.pid === probePid && p.startTime === probeProc.startTime && p.state !== 'Z'),
-      probeDeathMs: deathEv ? rel(deathEv.t) : null,
-      signalsCaught,
-      exitLogged: probeLog.some(l => l.kind === 'exit'),
-      sessionEndedMs: sessionEndMono === null ? null : rel(sessionEndMono),
-      sessionMustEnd: sever.endsSession,
-      lastHeartbeatMs: heartbeats.length ? rel(heartbeats.at(-1)!.t) : null,
-      watchedMs,
-    };
-    const judgement = judge(obs);
-    const client = await clientOutcome(open, t0);
-
+    const { obs, probeLog, judgement } = judgeWindow(s, watcher, { probe, armed, watchSetup, watched, after: base.after });
+    const client = await clientOutcome(setup.open, armed.t0Mono);
     // Questions asked after the verdict is fixed (reattach, restart): they never change it.
-    if (launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
-      const endpoint = { ...ctx.endpoint, user: login, serverAlive: cell.serverAlive };
-      const extra: OpenSession[] = [];
-      at(`asking after the window (${launch.name})`);
+    if (plan.launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
+      const answer = await steps.run(askAfterWindow(s, watcher, before.probePid, armed.t0Mono));
+      if (answer) story.checks.push(answer);
+    }
+    return judgedOutcome(base, s, { startLine: setup.startLine, armed, watched, obs, judgement, client, probeLog });
+  } catch (e) {
+    // A step stopped by the cell's stop carries what it threw (the setup's tries travel with it).
+    const thrown = e instanceof StepStopped ? e.cause : e;
+    base.setup = setupRecord(thrown) ?? base.setup;
+    // Judged from the kernel's trace: the probe was killed before it could say so itself.
+    if (thrown instanceof UnbornProbe && !signal.aborted) {
+      const u = thrown.unborn;
+      return { ...base, checks: story.checks, verdict: u.verdict, reason: u.reason, signal: u.signal, signalEvidence: u.signalEvidence, signalSender: u.signalSender, deathMs: u.deathMs, timeline: u.timeline };
+    }
+    return { ...base, checks: story.checks, verdict: 'inconclusive', reason: inconclusiveReason(thrown, signal) };
+  } finally {
+    await steps.unwind();
+  }
+}
+
+function launchContext(cell: Cell, ctx: CellRunContext, plan: CellPlan): LaunchContext {
+  return {
+    cell,
+    target: ctx.target,
+    loginUser: plan.loginUser,
+    cellUser: plan.cellUser,
+    unitName: `hl-probe-${cell.id}`,
+    probe: probeCommand(plan.cellUser, cell.workload),
+  };
+}
+
+/** The harness's eyes in the target; its teardown leaves nothing of the cell's user running. */
+function startWatcher({ ctx, plan }: CellScope): Step<Watcher> {
+  const user = plan.cellUser;
+  return {
+    title: 'starting the watcher',
+    run: () => new Watcher(ctx.target, probeLogPath(user), 900),
+    async teardown(watcher) {
+      // Leave nothing of this cell running: its user's processes, session, linger and user manager.
+      // Root cells run in a container of their own, removed after them: root is never pkilled.
+      // The watcher does it (one docker exec less per cell); if it cannot, a docker exec does.
+      const cleaned = await watcher.cleanup(user, monoMs).catch(() => false);
+      watcher.close();
+      if (!cleaned) {
+        await ctx.target
+          .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`)
+          .catch(() => {});
+      }
+    },
+  };
+}
+
+/**
+ * A process that may die before its first log line (a backgrounded job of `ssh -tt host 'cmd &'`)
+ * has only one witness: the kernel's trace of the cell's own processes (the plug-ins' declared
+ * traits decide; observe/birth-trace.ts). It costs nothing for any other cell.
+ */
+function startBirthTraceOf({ ctx, plan }: CellScope): Step<StartedBirthTrace | null> {
+  return {
+    title: "starting the kernel trace of the cell's processes",
+    run: () => (plan.birthTrace ? startBirthTrace({ target: ctx.target, user: plan.loginUser }) : null),
+    teardown: async birth => void (await birth?.stop()),
+  };
+}
+
+/** The probe's start line, as the watcher read it. */
+type LogEvent = Extract<WatchEvent, { e: 'log' }>;
+
+interface ProbeSetUp {
+  open: OpenSession;
+  /** the launch line typed or sent */
+  line: string;
+  startLine: LogEvent;
+  attempts: number;
+  failures: string[];
+}
+
+/** The probe's birth was seen only by the kernel's trace, which tells how it died (birth-story.ts). */
+class UnbornProbe extends NotSetup {
+  constructor(readonly unborn: UnbornVerdict) {
+    super(unborn.reason);
+  }
+}
+
+/**
+ * The setup, up to the probe's start: tried again (bounded, recorded) when a try fails on the way
+ * there; never once the probe has started (setup.ts). Each part of a try names itself.
+ */
+function setUpProbe(s: CellScope, watcher: Watcher, birth: StartedBirthTrace | null, recording: TerminalRecording | undefined): Step<ProbeSetUp> {
+  const { cell, ctx, plan, signal, launchCtx } = s;
+  return {
+    title: 'setting up',
+    async run({ part }) {
+      const line = plan.launch.line({ ...launchCtx, user: cell.user });
+      // Set by the try that saw it (an object, so the compiler sees it can change in the closure).
+      const seen: { start: LogEvent | null } = { start: null };
+      const tries = setupTries(s, watcher, { birth, recording, line, part, started: l => (seen.start = l) });
+      const gate = ctx.loginGate ? { gate: ctx.loginGate } : {};
+      const done = await setUp<OpenSession>(tries, { ...gate, weight: plan.loginWeight, ...(ctx.loginHealth ? { health: ctx.loginHealth } : {}), signal });
+      if (!seen.start) {
+        done.session.client.kill('SIGKILL');
+        throw new CellAbort("the setup ended without the probe's start (a bug: setUp returned without it)");
+      }
+      return { open: done.session, line, startLine: seen.start, attempts: done.attempts, failures: done.failures };
+    },
+    teardown: ({ open }) => void open.client.kill('SIGKILL'),
+  };
+}
+
+interface TryTools {
+  birth: StartedBirthTrace | null;
+  recording: TerminalRecording | undefined;
+  line: string;
+  part: StepContext['part'];
+  started(startLine: LogEvent): void;
+}
+
+/** One try of the setup, in the parts setup.ts retries; each part names itself for the budget. */
+function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<OpenSession> {
+  const { cell, ctx, plan, launchCtx } = s;
+  let prefix = '';
+  return {
+    async prepare(attempt) {
+      prefix = attempt > 1 ? `setup try ${attempt}: ` : '';
       try {
-        const answer = await launch.afterWindow({
+        t.part(`${prefix}preparing the login user`);
+        await ctx.target.prepareUser(plan.loginUser, { linger: cell.linger === 'on', huponexit: cell.huponexit === 'on' });
+        t.part(`${prefix}preparing the launch (${cell.launch})`);
+        await plan.launch.prepare?.(launchCtx);
+      } catch (e) {
+        // A docker exec that did not return in time is the engine being slow, not the cell.
+        if (e instanceof DeadlineError) throw new SetupFailure(e.message, 'a docker exec did not return in time');
+        throw e;
+      }
+      t.part(`${prefix}waiting for a login slot on the target`);
+    },
+    async login() {
+      t.part(`${prefix}opening the ${cell.session} session`);
+      try {
+        const endpoint = { ...ctx.endpoint, user: plan.loginUser, serverAlive: cell.serverAlive, ...(t.recording ? { recorder: t.recording } : {}) };
+        return await plan.session.start(endpoint, t.line, plan.launch.holdsTerminal);
+      } catch (e) {
+        if (e instanceof ClientWaitError) throw new SetupFailure(e.message, normalizeCause(e.causeText));
+        throw e;
+      }
+    },
+    async probeStarted(open) {
+      t.part(`${prefix}waiting for the probe to log its start`);
+      t.started(await probeStart(s, watcher, t.birth, open));
+    },
+    async undo(open) {
+      // The next try starts from nothing of this one: no client, no session, no process of the
+      // user (the watcher's cleanup also ends linger; prepare() sets it again).
+      open?.client.kill('SIGKILL');
+      await plan.launch.cleanup?.(launchCtx).catch(() => {});
+      await watcher.cleanup(plan.cellUser, monoMs).catch(() => false);
+    },
+  };
+}
+
+/**
+ * The probe's start line, or why there is none: a setup failure (tried again), or a session that
+ * ran and ended before its probe could log anything (an outcome: never tried again).
+ */
+async function probeStart({ plan, signal }: CellScope, watcher: Watcher, birth: StartedBirthTrace | null, open: OpenSession): Promise<LogEvent> {
+  const from = watcher.all.length;
+  const probeStartMs = patientMs(PROBE_START_TIMEOUT_MS + (plan.session.shell ? 0 : LOGIN_TIMEOUT_MS));
+  const isStart = (e: WatchEvent): e is LogEvent => e.e === 'log' && / start /.test(e.line);
+  const start = await watcher.until(isStart, monoMs() + probeStartMs, monoMs, from, signal);
+  if (start) return start;
+  const gone = await Promise.race([open.client.exited, sleep(0).then(() => null)]);
+  const said = open.client.lastLines(2).join(' / ');
+  // ssh exits 255 for its own errors (the login failed); any other status is the remote
+  // command's: the session ran, and what it started was gone before it could log anything
+  // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure.
+  if (gone && gone.exitCode !== null && gone.exitCode !== 255) {
+    const unborn = explainUnbornProbe(birth ? await birth.stop() : { unavailable: 'no kernel trace was taken for this cell' }, { t0Mono: gone.atMono });
+    if (unborn.verdict !== 'inconclusive') throw new UnbornProbe(unborn);
+    throw new NotSetup(
+      `the probe never logged its start, and the session was already over (client exited ${gone.exitCode}: ${said}): whatever the launch line started did not live long enough to be observed, and the kernel trace cannot tell (${unborn.reason})`,
+    );
+  }
+  if (gone) throw new SetupFailure(`the ssh client exited (${gone.exitCode ?? gone.signal}) before the probe logged its start: ${said}`, normalizeCause(open.client.lastLines(1)[0] ?? ''));
+  throw new SetupFailure(`the probe did not start within ${probeStartMs} ms (client printed: ${said})`, `the probe did not start within N ms`);
+}
+
+/** The "before" picture and what the watch keeps an eye on in it. */
+interface BeforeSever {
+  procs: ProcessInfo[];
+  probePid: number;
+  probe: ProcessInfo | undefined;
+  sshd: ProcessInfo | null;
+  manager: ProcessInfo | null;
+}
+
+function snapshotBefore({ ctx, plan, signal }: CellScope, watcher: Watcher, startLine: LogEvent): Step<BeforeSever> {
+  return {
+    title: 'taking the snapshot before the sever',
+    async run() {
+      await sleepFor(SETTLE_MS, undefined, { signal });
+      const procs = await snapshot(ctx.target, plan.loginUser, watcher);
+      const started = parseProbeLine(startLine.line);
+      const probePid = started?.kind === 'start' ? Number(started.fields.pid) : NaN;
+      const probe = procs.find(p => p.pid === probePid);
+      const sshd = findSshdSession(procs, plan.loginUser);
+      const monitor = findSshdMonitor(procs, plan.loginUser);
+      const manager = findUserManager(procs);
+      for (const p of [probe, sshd, monitor, manager]) if (p) watcher.watch(p.pid, p.startTime);
+      return { procs, probePid, probe, sshd, manager };
+    },
+  };
+}
+
+/**
+ * An exec session whose command returned may already be over: a sever of its connection has
+ * nothing to act on. That is a property of the combination, observed, not assumed.
+ */
+function notApplicableAfterStart(plan: CellPlan, b: BeforeSever): string | null {
+  if (!b.sshd && plan.sever.needsLiveSession) {
+    return 'the command returned and sshd ended the session before the sever: there was no connection left to sever';
+  }
+  if (plan.endIsCommandReturn && b.sshd && !commandReturned(b.procs, b.sshd)) return 'the command had not returned, so there was no logout';
+  return null;
+}
+
+interface ArmedSever {
+  severCtx: SeverContext;
+  /** the sever's instant: every time in the result is ms after it */
+  t0Mono: number;
+  /** the watcher's first event after the sever */
+  fromEvent: number;
+  sessionOver: boolean;
+  /** who a signal's sender was when the probe could not read it (it had exited) */
+  senderName(pid: number): string | null;
+}
+
+/**
+ * A sever that acts through an agent started ahead (containers/agent/cutter) arms it here, before
+ * the sever's clock starts: the agent's start-up (a docker exec) is not the sever's delay. Its
+ * teardown heals the sever, also after a failed apply.
+ */
+function armSever({ cell, ctx, plan, story }: CellScope, watcher: Watcher, open: OpenSession, b: BeforeSever, probe: ProcessInfo): Step<ArmedSever> {
+  const { sever, param } = plan;
+  return {
+    title: `preparing the sever (${cell.sever})`,
+    async run() {
+      const state: Record<string, unknown> = {};
+      await sever.prepare?.({ cell, target: ctx.target, session: open, router: ctx.router, param, state });
+      const fromEvent = watcher.all.length;
+      // When an exec session ended on its own (its command returned), that moment is the logout:
+      // the client's exit marks it exactly, so later deaths are timed from there, not from now.
+      const sessionOver = !b.sshd;
+      const clientGone = sessionOver ? await Promise.race([open.client.exited, sleep(0).then(() => null)]) : null;
+      const t0Mono = clientGone?.atMono ?? monoMs();
+      const rel = (mono: number) => Math.round(mono - t0Mono);
+      const severCtx: SeverContext = {
+        ...{ cell, target: ctx.target, session: open, sshdSession: b.sshd, probe, loginUser: plan.loginUser, param, router: ctx.router, state },
+        sinceSever: () => rel(monoMs()),
+        mark: event => story.marks.push({ atMs: rel(monoMs()), event }),
+        check: c => story.checks.push({ ...c, atMs: rel(monoMs()) }),
+        sentBy: (pid, comm) => story.senders.set(pid, comm),
+        pathBroke: atMono => {
+          story.pathBrokeMono ??= atMono ?? monoMs();
+        },
+      };
+      // A sender that exited before the probe's handler ran (bash resending SIGHUP on its way out,
+      // a kill run by the sever) has no /proc entry left to name it; the "before" picture or the
+      // sever still does.
+      const commBefore = new Map(b.procs.map(p => [p.pid, p.comm]));
+      const senderName = (pid: number) => commBefore.get(pid) ?? story.senders.get(pid) ?? null;
+      return { severCtx, t0Mono, fromEvent, sessionOver, senderName };
+    },
+    teardown: ({ severCtx }) => sever.heal(severCtx),
+  };
+}
+
+/** Tell the narration what happens as it happens; it only listens (the verdict never reads it). */
+function startNarration({ cell, plan }: CellScope, watcher: Watcher, open: OpenSession, b: BeforeSever, a: ArmedSever, say: (e: NarrationEvent) => void): Step<Follower> {
+  const rel = (mono: number) => Math.round(mono - a.t0Mono);
+  return {
+    title: 'starting the narration',
+    run() {
+      say({ kind: 'severed', sever: cell.sever, summary: plan.sever.summary, layer: plan.sever.layer });
+      const following = follow(watcher, a.fromEvent, e => {
+        if (e.e === 'gone' && e.pid === b.sshd?.pid) say({ kind: 'server-noticed', atMs: rel(e.t), pid: e.pid });
+        else if (e.e === 'gone' && e.pid === b.probePid) say({ kind: 'probe-died', atMs: rel(e.t) });
+        else if (e.e === 'gone' && e.pid === b.manager?.pid) say({ kind: 'user-manager-stopped', atMs: rel(e.t), pid: e.pid });
+        else if (e.e === 'log') {
+          const l = parseProbeLine(e.line);
+          const c = l ? caughtSignal(l, a.t0Mono, a.senderName) : null;
+          if (c) say({ kind: 'signal-caught', caught: c, sender: describeSender(c, b.probePid) });
+          else if (l?.kind === 'out-err' && l.t >= a.t0Mono) say({ kind: 'write-failed', atMs: rel(l.t), error: l.error });
+        }
+      });
+      void open.client.exited.then(x => {
+        if (following.live) {
+          say({ kind: 'client-exited', atMs: rel(x.atMono), exitCode: x.exitCode, signal: x.signal, lastLine: open.client.lastLines(1)[0] ?? null });
+        }
+      });
+      return following;
+    },
+    teardown: following => following.stop(),
+  };
+}
+
+/**
+ * A long apply (a nap) must not outlast a stop: the cell goes on to its heal, and the apply's own
+ * late steps find the connection already restored (its rejection is nobody's business then).
+ */
+function applySever({ cell, plan }: CellScope, a: ArmedSever): Step<number> {
+  return {
+    title: `applying the sever (${cell.sever})`,
+    abandonOnStop: true,
+    async run() {
+      await plan.sever.apply(a.severCtx);
+      return monoMs();
+    },
+  };
+}
+
+function watchSetupOf({ plan, ctx, window }: CellScope, b: BeforeSever, a: ArmedSever, appliedMono: number, probe: ProcessInfo): WatchSetup {
+  return {
+    probePid: b.probePid,
+    sshdPid: b.sshd?.pid ?? null,
+    managerPid: b.manager?.pid ?? null,
+    t0Mono: a.t0Mono,
+    appliedMono,
+    sessionOver: a.sessionOver,
+    sever: { name: plan.sever.name, endsSession: plan.sever.endsSession, settleMs: plan.settleMs },
+    sessionTimeoutMs: window.sessionTimeoutMs,
+    afterSessionMs: window.afterSessionMs,
+    // The user manager's stop is a system event the cell waits for, not what it measures: under
+    // load it came after the 15 s allowed and turned killed cells into survivors (load 60). Its
+    // bound stretches with the load; the session's own deadline does not.
+    managerWaitMs: patientMs(window.afterSessionMs),
+    afterSessionSettleMs: ctx.windowOverride?.afterSessionMs ?? AFTER_SESSION_SETTLE_MS,
+    // Wait for what could still kill the probe, not for a fixed time (observe/user-manager.ts).
+    plan: afterSessionPlan(probe, plan.cell.linger === 'on', ctx.windowOverride?.afterSessionMs !== undefined),
+  };
+}
+
+interface WatchEnd {
+  endedBecause: string;
+  sessionEndMono: number | null;
+  watchEndMono: number;
+}
+
+/** The live watch: judgeWatch (watch.ts) decides from the events; this only feeds them and waits. */
+function watchTheWindow(watcher: Watcher, w: WatchSetup, fromEvent: number): Step<WatchEnd> {
+  return {
+    title: 'watching for the session and the probe to end',
+    async run({ signal }) {
+      for (;;) {
+        const seen = watcher.all.length;
+        const d = judgeWatch(watcher.all.slice(fromEvent, seen), w, monoMs());
+        // A watcher that stopped cannot see the deadlines out: nothing after it could be judged.
+        if (watcher.isClosed) throw new CellAbort('the watcher inside the target stopped unexpectedly');
+        if (d.done) {
+          const watchEndMono = monoMs();
+          await sleepFor(150, undefined, { signal }); // the log line of a caught signal may trail the death by a poll interval
+          return { endedBecause: d.endedBecause, sessionEndMono: d.sessionEndMono, watchEndMono };
+        }
+        await watcher.until(mattersToWatch, d.untilMono, monoMs, seen, signal);
+      }
+    },
+  };
+}
+
+/**
+ * The verdict, from the watcher's events and the "after" snapshot, the two witnesses that must
+ * agree (verdict.ts); with HANGUP_LAB_RECORD_WATCH set, the watch is recorded for the tests.
+ */
+function judgeWindow(
+  { cell, plan }: CellScope,
+  watcher: Watcher,
+  w: { probe: ProcessInfo; armed: ArmedSever; watchSetup: WatchSetup; watched: WatchEnd; after: ProcessInfo[] },
+): { obs: Observation; probeLog: ProbeLogEntry[]; judgement: Judgement } {
+  const { obs, probeLog } = observeWatch({
+    events: watcher.all,
+    fromEvent: w.armed.fromEvent,
+    probePid: w.probe.pid,
+    t0Mono: w.armed.t0Mono,
+    sessionEndMono: w.watched.sessionEndMono,
+    watchEndMono: w.watched.watchEndMono,
+    probeInAfterSnapshot: w.after.some(p => p.pid === w.probe.pid && p.startTime === w.probe.startTime && p.state !== 'Z'),
+    sessionMustEnd: plan.sever.endsSession,
+    senderName: w.armed.senderName,
+  });
+  const judgement = judge(obs);
+  const outcome = { endedBecause: w.watched.endedBecause, sessionEndMono: w.watched.sessionEndMono, obs, verdict: judgement.verdict };
+  recordWatch(cell.id, { cell, setup: w.watchSetup, fromEvent: w.armed.fromEvent, probeInAfterSnapshot: obs.probeInAfterSnapshot, watchEndMono: w.watched.watchEndMono, outcome, events: watcher.all });
+  return { obs, probeLog, judgement };
+}
+
+function snapshotAfter({ ctx, plan }: CellScope, watcher: Watcher): Step<ProcessInfo[]> {
+  return { title: 'taking the snapshot after the window', run: () => snapshot(ctx.target, plan.loginUser, watcher) };
+}
+
+/** A question the launch mode asks of a probe that lived (reattach, restart); never the verdict. */
+function askAfterWindow(s: CellScope, watcher: Watcher, probePid: number, t0Mono: number): Step<Check | null> {
+  const { cell, ctx, plan, signal, launchCtx } = s;
+  const launch = plan.launch;
+  const atMs = () => Math.round(monoMs() - t0Mono);
+  return {
+    title: `asking after the window (${launch.name})`,
+    async run() {
+      const endpoint = { ...ctx.endpoint, user: plan.loginUser, serverAlive: cell.serverAlive };
+      const extra: OpenSession[] = [];
+      try {
+        const answer = await launch.afterWindow!({
           ...launchCtx,
           probePid,
           openSession: async () => {
             // A login like the cell's own, so through the container's login gate: beside other
             // cells' logins, a reattach login timed out at its prompt under a load average of 48.
-            const leave = ctx.loginGate ? await ctx.loginGate.enter(loginWeight(cell), signal) : () => {};
+            const leave = ctx.loginGate ? await ctx.loginGate.enter(plan.loginWeight, signal) : () => {};
             try {
-              const s = await sessions.get('pty').start(endpoint, 'true', false);
-              extra.push(s);
-              return s;
+              const opened = await interactiveLoginKind().start(endpoint, 'true', false);
+              extra.push(opened);
+              return opened;
             } finally {
               leave();
             }
           },
           waitForLog: async (re, timeoutMs) => {
-            const from = watcher.all.length;
-            const ev = await until(e => e.e === 'log' && re.test(e.line), monoMs() + timeoutMs, from);
+            const ev = await watcher.until(e => e.e === 'log' && re.test(e.line), monoMs() + timeoutMs, monoMs, watcher.all.length, signal);
             return ev?.e === 'log' ? ev.line : null;
           },
         });
-        if (answer) checks.push({ ...answer, atMs: rel(monoMs()) });
+        return answer ? { ...answer, atMs: atMs() } : null;
       } catch (e) {
-        checks.push({ name: launch.name, ok: null, detail: `could not ask: ${(e as Error).message}`, atMs: rel(monoMs()) });
+        return { name: launch.name, ok: null, detail: `could not ask: ${(e as Error).message}`, atMs: atMs() };
       } finally {
-        for (const s of extra) s.client.kill('SIGKILL');
+        for (const opened of extra) opened.client.kill('SIGKILL');
       }
-    }
+    },
+  };
+}
 
-    const pathBrokeMs = pathBrokeMono === null ? null : rel(pathBrokeMono);
-    const timeline: TimelineEvent[] = [
-      { atMs: rel(probeStart!.t), event: 'probe started' },
-      { atMs: 0, event: `sever: ${cell.sever}` },
-      ...(pathBrokeMs !== null ? [{ atMs: pathBrokeMs, event: 'the network path broke' }] : []),
-      ...marks,
-      ...(obs.sessionEndedMs !== null ? [{ atMs: obs.sessionEndedMs, event: 'sshd ended the session' }] : []),
-      ...(client.exitMs !== null ? [{ atMs: client.exitMs, event: `ssh client exited (${client.exitSignal ?? `code ${client.exitCode}`})` }] : []),
-      ...signalsCaught.map(s => ({ atMs: s.atMs, event: `probe caught ${s.signal} from ${describeSender(s, probePid)}` })),
-      ...probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), event: `probe's stdout write failed: ${l.error}` }] : [])),
-      ...(obs.probeDeathMs !== null ? [{ atMs: obs.probeDeathMs, event: 'probe died' }] : []),
-      ...checks.map(c => ({ atMs: c.atMs ?? watchedMs, event: `check ${c.name}: ${c.ok === null ? 'unknown' : c.ok ? 'yes' : 'no'} (${c.detail})` })),
-    ].sort((a, b) => a.atMs - b.atMs);
-    return {
-      ...base,
-      ...judgement,
-      deathMs: obs.probeDeathMs,
-      sessionEndedMs: obs.sessionEndedMs,
-      pathBrokeMs,
-      client,
-      checks,
-      probe: {
-        ...base.probe,
-        stdoutErrors: [...new Set(probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [l.error] : [])))],
-        lastHeartbeatMs: obs.lastHeartbeatMs,
-        signalsCaught,
-        log: probeLog.filter(l => l.kind !== 'hb').map(l => `${rel(l.t)} ms: ${'text' in l ? `${l.kind} ${l.text}` : describeEntry(l)}`),
-      },
-      timeline,
-      window: { watchedMs, endedBecause },
-    };
-  } catch (e) {
-    base.setup = setupRecord(e) ?? base.setup;
-    // Judged from the kernel's trace: the probe was killed before it could say so itself.
-    const u = witness.unborn;
-    if (e instanceof NotSetup && u && u.verdict !== 'inconclusive' && !signal.aborted) {
-      return { ...base, checks, verdict: u.verdict, reason: u.reason, signal: u.signal, signalEvidence: u.signalEvidence, signalSender: u.signalSender, deathMs: u.deathMs, timeline: u.timeline };
-    }
-    return { ...base, checks, verdict: 'inconclusive', reason: inconclusiveReason(e, signal) };
-  } finally {
-    // Not at(): the cleanup runs also, and above all, when the cell was stopped.
-    setStep('cleaning up');
-    await birth?.stop().catch(() => null);
-    await following?.stop();
-    if (severCtx) await sever.heal(severCtx).catch(() => {});
-    open?.client.kill('SIGKILL');
-    await launch.cleanup?.(launchCtx).catch(() => {});
-    // Leave nothing of this cell running: its user's processes, session, linger and user manager.
-    // Root cells run in a container of their own, removed after them: root is never pkilled.
-    // The watcher does it (one docker exec less per cell); if it cannot, a docker exec does.
-    const cleaned = await watcher.cleanup(user, monoMs).catch(() => false);
-    watcher.close();
-    if (!cleaned) {
-      await ctx.target
-        .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`)
-        .catch(() => {});
-    }
-  }
+interface Judged {
+  startLine: LogEvent;
+  armed: ArmedSever;
+  watched: WatchEnd;
+  obs: Observation;
+  judgement: Judgement;
+  client: ClientOutcome;
+  probeLog: ProbeLogEntry[];
+}
+
+/** The result of a judged cell, with its timeline: every time in ms after the sever. */
+function judgedOutcome(base: CellOutcome, { cell, story }: CellScope, j: Judged): CellOutcome {
+  const { obs, client, probeLog } = j;
+  const t0 = j.armed.t0Mono;
+  const rel = (mono: number) => Math.round(mono - t0);
+  const pathBrokeMs = story.pathBrokeMono === null ? null : rel(story.pathBrokeMono);
+  const writeFailures = probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), error: l.error }] : []));
+  const timeline: TimelineEvent[] = [
+    { atMs: rel(j.startLine.t), event: 'probe started' },
+    { atMs: 0, event: `sever: ${cell.sever}` },
+    ...(pathBrokeMs !== null ? [{ atMs: pathBrokeMs, event: 'the network path broke' }] : []),
+    ...story.marks,
+    ...(obs.sessionEndedMs !== null ? [{ atMs: obs.sessionEndedMs, event: 'sshd ended the session' }] : []),
+    ...(client.exitMs !== null ? [{ atMs: client.exitMs, event: `ssh client exited (${client.exitSignal ?? `code ${client.exitCode}`})` }] : []),
+    ...obs.signalsCaught.map(s => ({ atMs: s.atMs, event: `probe caught ${s.signal} from ${describeSender(s, obs.probePid)}` })),
+    ...writeFailures.map(w => ({ atMs: w.atMs, event: `probe's stdout write failed: ${w.error}` })),
+    ...(obs.probeDeathMs !== null ? [{ atMs: obs.probeDeathMs, event: 'probe died' }] : []),
+    ...story.checks.map(c => ({ atMs: c.atMs ?? obs.watchedMs, event: `check ${c.name}: ${c.ok === null ? 'unknown' : c.ok ? 'yes' : 'no'} (${c.detail})` })),
+  ].sort((a, b) => a.atMs - b.atMs);
+  return {
+    ...base,
+    ...j.judgement,
+    deathMs: obs.probeDeathMs,
+    sessionEndedMs: obs.sessionEndedMs,
+    pathBrokeMs,
+    client,
+    checks: story.checks,
+    probe: {
+      ...base.probe,
+      stdoutErrors: [...new Set(writeFailures.map(w => w.error))],
+      lastHeartbeatMs: obs.lastHeartbeatMs,
+      signalsCaught: obs.signalsCaught,
+      log: probeLog.filter(l => l.kind !== 'hb').map(l => `${rel(l.t)} ms: ${'text' in l ? `${l.kind} ${l.text}` : describeEntry(l)}`),
+    },
+    timeline,
+    window: { watchedMs: obs.watchedMs, endedBecause: j.watched.endedBecause },
+  };
 }
 
 /** The setup's tries as an error carries them (setup.ts), if it came from the setup. */

@@ -9,7 +9,7 @@ import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine, ensureSshClient } from '../target/engine.js';
 import type { InfrastructureError } from '../core/errors.js';
 import { runCell, type NarrationEvent } from './cell.js';
-import { interrupting, makeRunDir, sweepLeftovers } from './cleanup.js';
+import { interrupting, makeRunDir, sweepLeftovers } from '../core/cleanup.js';
 import { startOrder } from './schedule.js';
 import { makeRunKey } from './run-key.js';
 import { ServerPool } from './servers.js';
@@ -111,35 +111,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       `${cells.length} cells${cells.length < plan.length ? ` of ${plan.length} (${[opts.targets ? `targets ${opts.targets.join(', ')}` : '', opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}` : ''].filter(Boolean).join(', ')})` : ''}, ${concurrency} at a time`,
     );
     opts.progress?.planned(cells.length);
-    const windowOverride = {
-      ...(scenario.run.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: scenario.run.sessionTimeoutMs } : {}),
-      ...(scenario.run.afterSessionMs !== undefined ? { afterSessionMs: scenario.run.afterSessionMs } : {}),
-    };
-    const results = await pool(cells, concurrency, async cell => {
-      const startedMs = elapsed();
-      opts.progress?.started(cell);
-      const lease = await servers.acquire(cell);
-      const serverWaitMs = elapsed() - startedMs;
-      let outcome;
-      try {
-        const narrate = opts.narrate;
-        outcome = await runCell(cell, {
-          ...lease,
-          signal: stop.signal,
-          windowOverride,
-          ...(opts.record ? { record: true } : {}),
-          ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),
-          ...(narrate ? { narrate: (e: NarrationEvent) => narrate(cell, e) } : {}),
-        });
-      } finally {
-        await lease.release();
-      }
-      const timing = { startedMs, durationMs: elapsed() - startedMs, serverWaitMs, watchedMs: outcome.window.watchedMs };
-      const r: CellResult = { ...outcome, expectations: [], timing };
-      r.expectations = judgeCell(r, scenario.expectations);
-      opts.progress?.finished(cell, r);
-      return r;
-    }, startOrder(cells, opts.history), stop.signal);
+    const results = await pool(cells, concurrency, cell => runOneCell(cell, { scenario, opts, servers, elapsed, signal: stop.signal }), startOrder(cells, opts.history), stop.signal);
     // No results of a run whose setup was systematically broken: they would be a table of
     // inconclusive cells that looks like a measurement. One line, exit 3 (the CLI).
     if (fault) throw fault;
@@ -148,37 +120,99 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
     if (interrupting()) throw new Error('interrupted');
     // Sorted by key, so a run and a merge of its shards list servers in the same order.
     const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      tool: { name: 'hangup-lab', version: opts.version },
-      scenario: { file: scenario.file, name: scenario.name, description: scenario.description },
-      startedAt: startedAt.toISOString(),
-      // One clock reading for both, so finishedAt − startedAt is durationMs exactly (merge relies on it).
-      ...((ms: number) => ({ finishedAt: new Date(t0 + ms).toISOString(), durationMs: ms }))(elapsed()),
-      targets: fingerprints,
-      axes: scenario.axes,
-      sshdConfig: scenario.sshdConfig
-        ? {
-            file: scenario.sshdConfig.file,
-            sha256: createHash('sha256').update(scenario.sshdConfig.text).digest('hex'),
-            lines: scenario.sshdConfig.text.split('\n').length - (scenario.sshdConfig.text.endsWith('\n') ? 1 : 0),
-            matchBlocks: scenario.sshdConfig.matchBlocks,
-          }
-        : null,
-      expectations: scenario.expectations,
-      ...(scenario.claims ? { claims: scenario.claims } : {}),
-      strict,
-      repeat,
-      flaky: flakyCases(results),
-      signalVaries: signalVaries(results),
-      plan: plan.map(c => c.id),
-      shard: opts.shard ?? null,
-      containers: [...servers.containers].sort((a, b) => a.startedMs - b.startedMs),
-      cells: results,
-    };
+    return runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, containers: [...servers.containers], results });
   } finally {
     await removeTmp();
   }
+}
+
+interface CellScope {
+  scenario: Scenario;
+  opts: RunOptions;
+  servers: ServerPool;
+  elapsed: () => number;
+  signal: AbortSignal;
+}
+
+/** One cell of the matrix: wait for its server, run it, judge its expectations. */
+async function runOneCell(cell: Cell, { scenario, opts, servers, elapsed, signal }: CellScope): Promise<CellResult> {
+  const startedMs = elapsed();
+  opts.progress?.started(cell);
+  const lease = await servers.acquire(cell);
+  const serverWaitMs = elapsed() - startedMs;
+  let outcome;
+  try {
+    const narrate = opts.narrate;
+    outcome = await runCell(cell, {
+      ...lease,
+      signal,
+      windowOverride: windowOverrideOf(scenario),
+      ...(opts.record ? { record: true } : {}),
+      ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),
+      ...(narrate ? { narrate: (e: NarrationEvent) => narrate(cell, e) } : {}),
+    });
+  } finally {
+    await lease.release();
+  }
+  const timing = { startedMs, durationMs: elapsed() - startedMs, serverWaitMs, watchedMs: outcome.window.watchedMs };
+  const r: CellResult = { ...outcome, expectations: [], timing };
+  r.expectations = judgeCell(r, scenario.expectations);
+  opts.progress?.finished(cell, r);
+  return r;
+}
+
+/** The scenario's own watch window, when it sets one (run.sessionTimeoutMs / afterSessionMs). */
+function windowOverrideOf(scenario: Scenario) {
+  return {
+    ...(scenario.run.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: scenario.run.sessionTimeoutMs } : {}),
+    ...(scenario.run.afterSessionMs !== undefined ? { afterSessionMs: scenario.run.afterSessionMs } : {}),
+  };
+}
+
+interface Finished {
+  scenario: Scenario;
+  opts: RunOptions;
+  startedAt: Date;
+  elapsed: () => number;
+  strict: boolean;
+  repeat: number;
+  plan: Cell[];
+  fingerprints: RunResult['targets'];
+  containers: RunResult['containers'];
+  results: CellResult[];
+}
+
+/** The run as results.json records it. */
+function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, containers, results }: Finished): RunResult {
+  const t0 = startedAt.getTime();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'hangup-lab', version: opts.version },
+    scenario: { file: scenario.file, name: scenario.name, description: scenario.description },
+    startedAt: startedAt.toISOString(),
+    // One clock reading for both, so finishedAt − startedAt is durationMs exactly (merge relies on it).
+    ...((ms: number) => ({ finishedAt: new Date(t0 + ms).toISOString(), durationMs: ms }))(elapsed()),
+    targets: fingerprints,
+    axes: scenario.axes,
+    sshdConfig: scenario.sshdConfig
+      ? {
+          file: scenario.sshdConfig.file,
+          sha256: createHash('sha256').update(scenario.sshdConfig.text).digest('hex'),
+          lines: scenario.sshdConfig.text.split('\n').length - (scenario.sshdConfig.text.endsWith('\n') ? 1 : 0),
+          matchBlocks: scenario.sshdConfig.matchBlocks,
+        }
+      : null,
+    expectations: scenario.expectations,
+    ...(scenario.claims ? { claims: scenario.claims } : {}),
+    strict,
+    repeat,
+    flaky: flakyCases(results),
+    signalVaries: signalVaries(results),
+    plan: plan.map(c => c.id),
+    shard: opts.shard ?? null,
+    containers: containers.sort((a, b) => a.startedMs - b.startedMs),
+    cells: results,
+  };
 }
 
 /**

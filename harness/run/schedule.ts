@@ -2,12 +2,10 @@
 // expected first (the LPT rule): a 20-second drop cell started last would hold the whole run
 // 20 s past everything else, started first it overlaps with the short ones.
 import fs from 'node:fs';
-import { launches } from '../launch/registry.js';
 import type { Cell } from '../results.js';
 import { parseResults } from '../results-file.js';
-import { severs } from '../sever/registry.js';
-import { parseSeverValue } from '../sever/types.js';
-import { AFTER_SESSION_SETTLE_MS, watchWindow } from './cell.js';
+import { AFTER_SESSION_SETTLE_MS } from './cell.js';
+import { planCell } from './plan.js';
 
 /** Login, probe start, snapshots, cleanup: measured at 2–4 s per cell on a busy 2-core machine. */
 const SETUP_MS = 3000;
@@ -16,18 +14,12 @@ const USER_STOP_DELAY_MS = 10_000;
 
 /** A rough expected duration, from the same window rules the cell itself will use. */
 export function expectedMs(cell: Cell): number {
-  const { name, param } = parseSeverValue(cell.sever);
-  const sever = severs.get(name);
-  const launch = launches.get(cell.launch);
-  const p = sever.param ? (param === null ? sever.param.default : Number(param)) : null;
-  const window = watchWindow(cell, sever, p);
-  // A process-level sever ends the session at once; a network one may take the whole window, and
-  // so may an exec session's "logout" (the command returned, but a background job still holds
-  // the pipes open: measured session-open for &, disown, nohup and setsid).
-  const mayStayOpen = sever.layer !== 'process' || (cell.session === 'exec' && name === 'logout');
-  const detect = !sever.endsSession ? (sever.settleMs ?? 2000) : mayStayOpen ? window.sessionTimeoutMs : 500;
-  const after = launch.inUserManager && cell.linger === 'off' ? USER_STOP_DELAY_MS + 1000 : AFTER_SESSION_SETTLE_MS;
-  return SETUP_MS + detect + (sever.endsSession ? after : 0);
+  const plan = planCell(cell);
+  const ends = plan.sever.endsSession;
+  // A session that may stay open (plan.ts) may take the whole window; the others end at once.
+  const detect = !ends ? plan.settleMs : plan.mayStayOpen ? plan.window.sessionTimeoutMs : 500;
+  const after = plan.waitsForUserManager ? USER_STOP_DELAY_MS + 1000 : AFTER_SESSION_SETTLE_MS;
+  return SETUP_MS + detect + (ends ? after : 0);
 }
 
 /**

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Cell, ContainerTiming, TargetFingerprint } from '../results.js';
 import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
-import { severs } from '../sever/registry.js';
-import { parseSeverValue, type TargetCapability } from '../sever/types.js';
-import { StartedTarget, type ServerConfig } from '../target/container.js';
+import type { TargetCapability } from '../sever/types.js';
+import { StartedTarget } from '../target/container.js';
+import type { ServerConfig } from '../target/types.js';
 import { ensureImage } from '../target/image.js';
 import { Router } from '../target/router.js';
 import { targetSpec } from '../target/targets.js';
-import { cellUser, loginUser } from './cell.js';
-import { onCleanup, trackStart } from './cleanup.js';
+import { planCell } from './plan.js';
+import { onCleanup, trackStart } from '../core/cleanup.js';
 import { Gate } from './gate.js';
 import { LoginHealth } from './setup.js';
 import pRetry from 'p-retry';
@@ -80,18 +80,13 @@ export function serverKey(cell: Cell): string {
   return `${cell.target} clientAlive=${c.clientAlive} tcpKeepAlive=${c.tcpKeepAlive} kernel=${c.kernel} killUserProcesses=${c.killUserProcesses}`;
 }
 
-/** What a cell's sever needs the target container to be granted (least privilege, per feature). */
-export function cellCapabilities(cell: Cell): TargetCapability[] {
-  return [...(severs.get(parseSeverValue(cell.sever).name).capabilities ?? [])];
-}
-
 /**
  * A cell needs a container of its own when it would disturb or be disturbed by neighbours: root's
  * per-user state (user@0, tmux socket, linger) is one for all root logins, and an sshd restart
- * closes the listener under everyone's feet.
+ * closes the listener under everyone's feet (run/plan.ts).
  */
 export function needsOwnServer(cell: Cell): boolean {
-  return cell.user === 'root' || severs.get(parseSeverValue(cell.sever).name).exclusive === true;
+  return planCell(cell).ownContainer;
 }
 
 /**
@@ -115,18 +110,21 @@ export class ServerPool {
     cells: Cell[],
   ) {
     for (const c of cells) {
-      if (needsOwnServer(c)) continue;
-      this.counts.set(serverKey(c), (this.counts.get(serverKey(c)) ?? 0) + 1);
-      this.users.set(serverKey(c), [...(this.users.get(serverKey(c)) ?? []), cellUser(c)]);
-      const caps = this.capabilities.get(serverKey(c)) ?? new Set<TargetCapability>();
-      for (const cap of cellCapabilities(c)) caps.add(cap);
-      this.capabilities.set(serverKey(c), caps);
+      const plan = planCell(c);
+      if (plan.ownContainer) continue;
+      const key = serverKey(c);
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      this.users.set(key, [...(this.users.get(key) ?? []), plan.cellUser]);
+      const caps = this.capabilities.get(key) ?? new Set<TargetCapability>();
+      for (const cap of plan.capabilities) caps.add(cap);
+      this.capabilities.set(key, caps);
     }
   }
 
   async acquire(cell: Cell): Promise<Lease> {
     const key = serverKey(cell);
-    const own = needsOwnServer(cell);
+    const plan = planCell(cell);
+    const own = plan.ownContainer;
     const server = own ? await this.start(cell, `${key} (own container for ${cell.id})`) : await this.sharedServer(cell, key);
     // An own container goes with its cell; a shared one with the last cell that needed it.
     const release = async () => {
@@ -140,16 +138,14 @@ export class ServerPool {
       }
     };
     try {
-      if (own) await server.target.addUsers([cellUser(cell)], this.o.publicKey);
-      else await this.ensureUser(server, key, cellUser(cell));
+      if (own) await server.target.addUsers([plan.cellUser], this.o.publicKey);
+      else await this.ensureUser(server, key, plan.cellUser);
       if (cell.user === 'root') await server.target.authorizeRoot(this.o.publicKey);
-      const { name, param } = parseSeverValue(cell.sever);
-      const sever = severs.get(name);
       let router: Router | null = null;
-      if (sever.path === 'nat') {
+      if (plan.router) {
         // A router of the cell's own: its sever sets the namespace-wide idle timeout, which would
         // otherwise cut short a neighbour's login still in progress (issue 12).
-        const timeoutS = param === null ? sever.param!.default : Number(param);
+        const timeoutS = plan.router.idleTimeoutS;
         const startedMs = this.o.elapsed();
         const r = trackStart(Router.start({ image: server.target.image, runId: this.o.runId, targetIp: server.target.ip, idleTimeoutS: timeoutS }));
         void r.then(() => this.containers.push({ server: `router:${timeoutS}s ${cell.id}`, role: 'router', startedMs, bootMs: this.o.elapsed() - startedMs }), () => {});
@@ -214,6 +210,7 @@ export class ServerPool {
     const spec = targetSpec(cell.target);
     const image = await ensureImage(spec, this.o.say);
     const config = serverConfig(cell);
+    const plan = planCell(cell);
     const startedMs = this.o.elapsed();
     const target = await trackStart(StartedTarget.start({
       spec,
@@ -225,9 +222,9 @@ export class ServerPool {
       hostPort: this.o.hostPort,
       sshdConfig: this.o.sshdConfig,
       scenarioFile: this.o.scenarioFile,
-      capabilities: needsOwnServer(cell) ? cellCapabilities(cell) : [...(this.capabilities.get(serverKey(cell)) ?? [])],
+      capabilities: plan.ownContainer ? plan.capabilities : [...(this.capabilities.get(serverKey(cell)) ?? [])],
     }));
-    this.containers.push({ server: serverKey(cell), role: needsOwnServer(cell) ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
+    this.containers.push({ server: serverKey(cell), role: plan.ownContainer ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
     const routers = new Map<string, Promise<Router>>();
     const stop = onCleanup(async () => {
       await Promise.allSettled([...routers.values()].map(async r => (await r)[Symbol.asyncDispose]()));
@@ -237,7 +234,7 @@ export class ServerPool {
     fs.writeFileSync(knownHostsFile, `${target.hostKeyAlias} ${target.hostKey}\n`);
     if (this.o.hostPort) {
       this.o.say(
-        `sshd is published on 127.0.0.1:${this.o.hostPort} while this runs; log in as the cell does: ssh -p ${this.o.hostPort} -i ${this.o.keyFile} -o UserKnownHostsFile=${knownHostsFile} -o HostKeyAlias=${target.hostKeyAlias} ${loginUser(cell)}@127.0.0.1`,
+        `sshd is published on 127.0.0.1:${this.o.hostPort} while this runs; log in as the cell does: ssh -p ${this.o.hostPort} -i ${this.o.keyFile} -o UserKnownHostsFile=${knownHostsFile} -o HostKeyAlias=${target.hostKeyAlias} ${plan.loginUser}@127.0.0.1`,
       );
     }
     const key = serverKey(cell);

@@ -11,15 +11,19 @@ import type { AxisName } from '../results.js';
 import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
+import { implementationsDecline } from '../target/implementations.js';
 import { configLine } from './sshd-config-file.js';
 
 type Combination = Readonly<Record<string, string>>;
 type Fail = (where: string, msg: string) => never;
 
-/** Why a combination can never run (the sever's static support table), or null when it can. */
-export function neverRuns(c: Partial<Record<'session' | 'launch' | 'sever', string>>): string | null {
+/**
+ * Why a combination can never run (the sever's static support table, then what the server and
+ * client implementations can do), or null when it can.
+ */
+export function neverRuns(c: Partial<Record<AxisName, string>>): string | null {
   const why = severs.get(parseSeverValue(c.sever!).name).supports(sessions.get(c.session!), launches.get(c.launch!));
-  return why === true ? null : `sever "${c.sever}" cannot apply to session ${c.session} × launch ${c.launch} (${why})`;
+  return why === true ? implementationsDecline(c) : `sever "${c.sever}" cannot apply to session ${c.session} × launch ${c.launch} (${why})`;
 }
 
 /** The reason shared by every combination, when all of them can never run; else null. */

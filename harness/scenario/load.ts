@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { BadInputError, unknownName } from '../core/errors.js';
 import { launches } from '../launch/registry.js';
-import type { Claim, ClaimSet } from '../claims/judge.js';
-import type { CellPattern, Expectation } from '../expect/judge.js';
 import { patternMatches } from '../expect/judge.js';
 import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
-import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type Verdict } from '../results.js';
+import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type CellPattern, type Claim, type ClaimSet, type Expectation, type Verdict } from '../results.js';
 import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
@@ -16,113 +14,14 @@ import { TARGETS } from '../target/targets.js';
 import { checkBlocks, checkExpectationCells, checkLogindExtra, checkRootLogin, checkSshdExtra } from './contradictions.js';
 import { parseSshdConfigFile, type SshdConfigFile } from './sshd-config-file.js';
 import { aliveText, kernelText, parseAlive, parseKernel, SYSCTLS } from './values.js';
+import { scenarioSchema } from './schema.js';
+
+export { scenarioFileSchema, scenarioSchema } from './schema.js';
 
 export const WORKLOADS = ['chatty', 'quiet'] as const;
 
-// YAML 1.2 reads yes/no/on/off as strings, but `true`/`false` and bare numbers are natural to
-// write too: every axis value is normalised to the text form cells carry.
-const axisValue = z.union([z.string(), z.boolean(), z.number()]);
-const axisList = z.array(axisValue).min(1);
-const pattern = z.record(z.string(), axisValue);
-const axesShape = Object.fromEntries(AXIS_NAMES.filter(a => a !== 'target').map(a => [a, axisList.optional()])) as Record<
-  Exclude<AxisName, 'target'>,
-  z.ZodOptional<typeof axisList>
->;
-const axesSchema = z.object(axesShape).strict();
-// An expectation's pattern: each axis one value or a list of values (any of them).
-const cellPattern = z.record(z.string(), z.union([axisValue, z.array(axisValue).min(1)]));
-const expectation = z
-  .object({
-    where: cellPattern.default({}),
-    verdict: z.union([z.string(), z.array(z.string()).min(1)]),
-    signal: z.string().optional(),
-    why: z.string().default(''),
-  })
-  .strict();
-
-const confirms = z
-  .object({
-    verdict: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-    signal: z.string().optional(),
-    sender: z.string().optional(),
-    sessionEnded: z.boolean().optional(),
-    clientExited: z.boolean().optional(),
-    pathBroke: z.boolean().optional(),
-    clientNoticedS: z.tuple([z.number(), z.number()]).optional(),
-    checks: z.record(z.string(), z.boolean()).optional(),
-  })
-  .strict();
-const claim = z
-  .object({ id: z.string().min(1), claim: z.string().min(1), where: cellPattern.default({}), confirms, explain: z.string().default('') })
-  .strict();
-
 /** Signals a probe can die of; an expectation naming another is a typo. */
 export const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGKILL', 'SIGPIPE', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGSTOP', 'SIGTTIN', 'SIGTTOU', 'SIGXCPU', 'SIGXFSZ', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGSEGV', 'SIGBUS', 'SIGABRT'] as const;
-
-const schema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string().default(''),
-    targets: z.array(z.string()).min(1),
-    sshd: z
-      .object({
-        ClientAliveInterval: z.number().int().min(0).default(0),
-        ClientAliveCountMax: z.number().int().min(0).default(3),
-        TCPKeepAlive: z.boolean().default(true),
-        config: z.string().min(1).optional(),
-        extra: z.array(z.string().regex(/^[A-Za-z]+\s+\S.*$/, 'must be "Keyword value"')).default([]),
-      })
-      .strict()
-      .default({ ClientAliveInterval: 0, ClientAliveCountMax: 3, TCPKeepAlive: true, extra: [] }),
-    kernel: z.record(z.string(), z.number().int().min(0)).default({}),
-    logind: z
-      .object({
-        KillUserProcesses: z.boolean().default(false),
-        // Free-form lines for the [Login] section of the target's logind drop-in; systemd-logind
-        // itself judges keys and values when the target starts (harness/target/container.ts).
-        extra: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=.*$/, 'must be "Key=Value"')).default([]),
-      })
-      .strict()
-      .default({ KillUserProcesses: false, extra: [] }),
-    client: z
-      .object({ ServerAliveInterval: z.number().int().min(0).default(0), ServerAliveCountMax: z.number().int().min(0).default(3) })
-      .strict()
-      .default({ ServerAliveInterval: 0, ServerAliveCountMax: 3 }),
-    axes: axesSchema.default({}),
-    matrices: z
-      .array(
-        z
-          .object({
-            name: z.string().optional(),
-            axes: axesSchema.default({}),
-            exclude: z.array(pattern).default([]),
-            include: z.array(pattern).default([]),
-            latencyRepeats: z.number().int().min(1).max(50).optional(),
-          })
-          .strict(),
-      )
-      .optional(),
-    exclude: z.array(pattern).default([]),
-    include: z.array(pattern).default([]),
-    expect: z.array(expectation).default([]),
-    // A claims file (scenarios/claims/): the article it tests, its claims, and those it cannot.
-    article: z.string().optional(),
-    title: z.string().optional(),
-    claims: z.array(claim).optional(),
-    untestable: z.array(z.object({ claim: z.string().min(1), why: z.string().min(1) }).strict()).default([]),
-    run: z
-      .object({
-        concurrency: z.number().int().min(1).max(64).default(10),
-        sessionTimeoutMs: z.number().int().min(1000).optional(),
-        afterSessionMs: z.number().int().min(0).optional(),
-        latencyRepeats: z.number().int().min(1).max(50).default(5),
-        repeat: z.number().int().min(1).max(50).optional(),
-        strict: z.boolean().default(false),
-      })
-      .strict()
-      .default({ concurrency: 10, latencyRepeats: 5, strict: false }),
-  })
-  .strict();
 
 export interface Scenario {
   file: string;
@@ -179,7 +78,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   return fromParsed(file, raw, opts);
 }
 
-type Parsed = z.infer<typeof schema>;
+type Parsed = z.infer<typeof scenarioSchema>;
 
 /** How each axis's values are checked; a string is the reason a value is wrong. */
 function validators(): Record<AxisName, (v: string) => true | string> {
@@ -235,36 +134,84 @@ function text(axis: AxisName, v: string | number | boolean): string {
   return v ? 'on' : 'off';
 }
 
+/** What each step of reading a parsed scenario needs: how it reports a problem, how it checks a value. */
+interface Reader {
+  fail: (where: string, msg: string) => never;
+  check: ReturnType<typeof validators>;
+}
+
 function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    // The same path notation as the harness's own messages: matrices[0].axes.sever[2].
-    const where = issue.path.length
-      ? issue.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('')
-      : '(top level)';
-    if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0]!;
-      const known = /(^|\.)axes$/.test(where) ? AXIS_NAMES.filter(a => a !== 'target') : [];
-      const hint = known.length ? `: ${unknownName('axis', key, known)}` : `: unknown field "${key}"; remove it or check its spelling`;
-      throw new BadInputError(`${file}: ${where}${hint}${key === 'target' ? ' (the target is set with target: or targets: at the top level)' : ''}`);
-    }
-    throw new BadInputError(`${file}: ${where}: ${issue.message}`);
-  }
-  const s: Parsed = parsed.data;
-  const fail = (where: string, msg: string): never => {
-    throw new BadInputError(`${file}: ${where}: ${msg}`);
+  const s = validated(file, raw);
+  const r: Reader = {
+    fail: (where, msg) => {
+      throw new BadInputError(`${file}: ${where}: ${msg}`);
+    },
+    check: validators(),
   };
+  checkKernel(s, r);
+  const { sshdConfig, configWhere } = sshdConfigOf(file, s, raw, opts, r);
+  const { blocks, topInclude } = blocksOf(s, r);
+  if (!opts.allowNotApplicable) {
+    checkBlocks(
+      blocks,
+      b => (s.matrices ? `matrices[${b}]` : 'axes'),
+      (b, i) => (i < topInclude.length ? `include[${i}]` : `matrices[${b}].include[${i - topInclude.length}]`),
+      r.fail,
+    );
+  }
+  // Every value any cell can carry, includes too: a report must never hide a value as "fixed".
+  const combos = blocks.flatMap(blockCombinations);
+  checkRootLogin(combos, s.sshd.extra, sshdConfig?.permitRootLogin ? { where: `${configWhere} ${sshdConfig.file}`, ...sshdConfig.permitRootLogin } : null, r.fail);
+  const axes = axesOf(blocks);
+  const expectations = expectationsOf(s, combos, opts, r);
+  const claims = claimsOf(s, combos, r);
+  return {
+    file,
+    name: s.name,
+    description: s.description,
+    blocks,
+    axes,
+    sshdExtra: s.sshd.extra,
+    logindExtra: s.logind.extra,
+    sshdConfig,
+    expectations,
+    claims,
+    run: s.run,
+  };
+}
+
+/** The file checked against the schema; the first problem is one line in the harness's path notation. */
+function validated(file: string, raw: unknown): Parsed {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  // The same path notation as the harness's own messages: matrices[0].axes.sever[2].
+  const where = issue.path.length
+    ? issue.path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('')
+    : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const known = /(^|\.)axes$/.test(where) ? AXIS_NAMES.filter(a => a !== 'target') : [];
+    const hint = known.length ? `: ${unknownName('axis', key, known)}` : `: unknown field "${key}"; remove it or check its spelling`;
+    throw new BadInputError(`${file}: ${where}${hint}${key === 'target' ? ' (the target is set with target: or targets: at the top level)' : ''}`);
+  }
+  throw new BadInputError(`${file}: ${where}: ${issue.message}`);
+}
+
+function checkKernel(s: Parsed, { fail }: Reader): void {
   for (const key of Object.keys(s.kernel)) {
     if (!(SYSCTLS as readonly string[]).includes(key)) fail('kernel', unknownName('sysctl', key, SYSCTLS));
   }
   if (Object.keys(s.kernel).length && (s.axes.kernel || s.matrices?.some(m => m.axes.kernel))) {
     fail('kernel', 'set kernel sysctls either at the top level or as the `kernel` axis, not both');
   }
-  const check = validators();
+}
 
-  // A user's own sshd_config: its global keepalive settings are the defaults of the sshd axes, so
-  // the cells say what the file says (the fingerprint then checks sshd agrees).
+/**
+ * A user's own sshd_config: its global keepalive settings are the defaults of the sshd axes, so
+ * the cells say what the file says (the fingerprint then checks sshd agrees). Sets them in `s`.
+ */
+function sshdConfigOf(file: string, s: Parsed, raw: unknown, opts: LoadOptions, { fail }: Reader): { sshdConfig: SshdConfigFile | null; configWhere: string } {
   const configPath = opts.sshdConfig ?? (s.sshd.config === undefined ? undefined : path.resolve(path.dirname(file), s.sshd.config));
   const configWhere = opts.sshdConfig === undefined ? `${file}: sshd.config` : '--sshd-config';
   const sshdConfig = configPath === undefined ? null : parseSshdConfigFile(configPath, configWhere);
@@ -281,9 +228,12 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     s.sshd.ClientAliveCountMax = sshdConfig.global.ClientAliveCountMax;
     s.sshd.TCPKeepAlive = sshdConfig.global.TCPKeepAlive;
   }
+  return { sshdConfig, configWhere };
+}
 
-  // Defaults: the top-level settings, as one-value axes.
-  const defaults: Axes = {
+/** Defaults: the top-level settings, as one-value axes. */
+function defaultAxes(s: Parsed): Axes {
+  return {
     target: s.targets,
     user: ['lab'],
     session: [],
@@ -298,48 +248,55 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     linger: ['off'],
     huponexit: ['off'],
   };
-  const axesFrom = (given: Parsed['axes'], where: string): Partial<Axes> =>
+}
+
+/** One axis value as written, checked and in its one spelling; `where` names it in the error. */
+function valueOf({ fail, check }: Reader, axis: AxisName, v: string | number | boolean, where: string): string {
+  const value = text(axis, v);
+  const ok = check[axis](value);
+  if (ok !== true) fail(where, ok);
+  return canonical(axis, value);
+}
+
+function axesFrom(r: Reader, given: Parsed['axes'], where: string): Partial<Axes> {
+  return Object.fromEntries(
+    Object.entries(given)
+      .filter(([, vs]) => vs !== undefined)
+      .map(([axis, vs]) => [axis, vs!.map((v, i) => valueOf(r, axis as AxisName, v, `${where}.${axis}[${i}]`))]),
+  );
+}
+
+function patternsFrom(r: Reader, list: Record<string, string | number | boolean>[], where: string): AxisPattern[] {
+  return list.map((p, i) =>
     Object.fromEntries(
-      Object.entries(given)
-        .filter(([, vs]) => vs !== undefined)
-        .map(([axis, vs]) => {
-          const values = vs!.map((v, i) => {
-            const value = text(axis as AxisName, v);
-            const ok = check[axis as AxisName](value);
-            if (ok !== true) fail(`${where}.${axis}[${i}]`, ok);
-            return canonical(axis as AxisName, value);
-          });
-          return [axis, values];
-        }),
-    );
-  const patternsFrom = (list: Record<string, string | number | boolean>[], where: string): AxisPattern[] =>
-    list.map((p, i) =>
-      Object.fromEntries(
-        Object.entries(p).map(([axis, v]) => {
-          if (!(AXIS_NAMES as readonly string[]).includes(axis)) fail(`${where}[${i}]`, unknownName('axis', axis, AXIS_NAMES));
-          const value = text(axis as AxisName, v);
-          const ok = check[axis as AxisName](value);
-          if (ok !== true) fail(`${where}[${i}].${axis}`, ok);
-          return [axis, canonical(axis as AxisName, value)];
-        }),
-      ),
-    );
+      Object.entries(p).map(([axis, v]) => {
+        if (!(AXIS_NAMES as readonly string[]).includes(axis)) r.fail(`${where}[${i}]`, unknownName('axis', axis, AXIS_NAMES));
+        return [axis, valueOf(r, axis as AxisName, v, `${where}[${i}].${axis}`)];
+      }),
+    ),
+  );
+}
+
+/** The matrix blocks (one when the scenario has no `matrices:`), each with the top-level axes, excludes and includes. */
+function blocksOf(s: Parsed, r: Reader): { blocks: MatrixBlock[]; topInclude: AxisPattern[] } {
+  const { fail } = r;
+  const defaults = defaultAxes(s);
   defaults.target.forEach((v, i) => {
-    const ok = check.target(v);
+    const ok = r.check.target(v);
     if (ok !== true) fail(`targets[${i}]`, ok);
   });
-
   if (s.matrices && s.include.length) {
     fail('include', 'with matrices:, put each include inside the block it belongs to (matrices[i].include)');
   }
-  const top = { ...defaults, ...axesFrom(s.axes, 'axes') };
-  const topExclude = patternsFrom(s.exclude, 'exclude');
-  const topInclude = patternsFrom(s.include, 'include');
+  const topAxes = axesFrom(r, s.axes, 'axes');
+  const top = { ...defaults, ...topAxes };
+  const topExclude = patternsFrom(r, s.exclude, 'exclude');
+  const topInclude = patternsFrom(r, s.include, 'include');
   const rawBlocks = s.matrices ?? [{ axes: {}, exclude: [], include: [], latencyRepeats: undefined }];
-  const topNamed = Object.keys(axesFrom(s.axes, 'axes')) as AxisName[];
-  const blocks: MatrixBlock[] = rawBlocks.map((b, i) => {
+  const topNamed = Object.keys(topAxes) as AxisName[];
+  const blocks = rawBlocks.map((b, i): MatrixBlock => {
     const where = s.matrices ? `matrices[${i}]` : 'axes';
-    const own = axesFrom(b.axes, `${where}.axes`);
+    const own = axesFrom(r, b.axes, `${where}.axes`);
     const axes = { ...top, ...own };
     const matrixAxes = [...new Set<AxisName>(['target', ...topNamed, ...(Object.keys(own) as AxisName[])])];
     for (const required of ['session', 'launch', 'workload', 'sever'] as const) {
@@ -351,110 +308,91 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
       name: (b as { name?: string }).name ?? where,
       axes,
       matrixAxes,
-      exclude: [...topExclude, ...patternsFrom(b.exclude, `${where}.exclude`)],
-      include: [...topInclude, ...patternsFrom(b.include, `${where}.include`)],
+      exclude: [...topExclude, ...patternsFrom(r, b.exclude, `${where}.exclude`)],
+      include: [...topInclude, ...patternsFrom(r, b.include, `${where}.include`)],
       latencyRepeats: b.latencyRepeats ?? s.run.latencyRepeats,
     };
   });
-  if (!opts.allowNotApplicable) {
-    checkBlocks(
-      blocks,
-      b => (s.matrices ? `matrices[${b}]` : 'axes'),
-      (b, i) => (i < topInclude.length ? `include[${i}]` : `matrices[${b}].include[${i - topInclude.length}]`),
-      fail,
-    );
+  return { blocks, topInclude };
+}
+
+type Combination = Record<string, string>;
+
+/** A where-pattern: known axes, valid values (one or a list), matching at least one cell. */
+function patternOf(r: Reader, combos: readonly Combination[], given: Record<string, string | number | boolean | (string | number | boolean)[]>, where: string): CellPattern {
+  const pattern: CellPattern = Object.fromEntries(
+    Object.entries(given).map(([axis, v]) => {
+      if (!(AXIS_NAMES as readonly string[]).includes(axis)) r.fail(where, unknownName('axis', axis, AXIS_NAMES));
+      const list = Array.isArray(v) ? v : [v];
+      return [axis, list.map((x, j) => valueOf(r, axis as AxisName, x, `${where}.${axis}${Array.isArray(v) ? `[${j}]` : ''}`))];
+    }),
+  );
+  // A pattern that selects nothing is almost always a typo, and would pass silently forever.
+  if (!combos.some(c => patternMatches(c as Record<AxisName, string>, pattern))) {
+    r.fail(where, 'matches no cell of the matrix; check its axes and values against the matrix');
   }
-  // Every value any cell can carry, includes too: a report must never hide a value as "fixed".
-  const combos = blocks.flatMap(blockCombinations);
-  checkRootLogin(combos, s.sshd.extra, sshdConfig?.permitRootLogin ? { where: `${configWhere} ${sshdConfig.file}`, ...sshdConfig.permitRootLogin } : null, fail);
-  const axes = axesOf(blocks);
-  /** A where-pattern: known axes, valid values (one or a list), matching at least one cell. */
-  const patternOf = (given: Record<string, string | number | boolean | (string | number | boolean)[]>, where: string): CellPattern => {
-    const pattern: CellPattern = Object.fromEntries(
-      Object.entries(given).map(([axis, v]) => {
-        if (!(AXIS_NAMES as readonly string[]).includes(axis)) fail(where, unknownName('axis', axis, AXIS_NAMES));
-        const list = Array.isArray(v) ? v : [v];
-        return [
-          axis,
-          list.map((x, j) => {
-            const value = text(axis as AxisName, x);
-            const ok = check[axis as AxisName](value);
-            if (ok !== true) fail(`${where}.${axis}${Array.isArray(v) ? `[${j}]` : ''}`, ok);
-            return canonical(axis as AxisName, value);
-          }),
-        ];
-      }),
-    );
-    // A pattern that selects nothing is almost always a typo, and would pass silently forever.
-    if (!combos.some(c => patternMatches(c as Record<AxisName, string>, pattern))) {
-      fail(where, 'matches no cell of the matrix; check its axes and values against the matrix');
-    }
-    return pattern;
-  };
-  const verdictsOf = (v: string | string[], where: string): Verdict[] =>
-    (Array.isArray(v) ? v : [v]).map((x, j) => {
-      if (!(VERDICTS as readonly string[]).includes(x)) fail(`${where}${Array.isArray(v) ? `[${j}]` : ''}`, unknownName('verdict', x, VERDICTS));
-      return x as Verdict;
-    });
-  const signalOf = (sig: string, where: string): string => {
-    if (!(SIGNALS as readonly string[]).includes(sig)) fail(where, unknownName('signal', sig, SIGNALS));
-    return sig;
-  };
-  const expectations = s.expect.map((e, i): Expectation => {
+  return pattern;
+}
+
+function verdictsOf({ fail }: Reader, v: string | string[], where: string): Verdict[] {
+  return (Array.isArray(v) ? v : [v]).map((x, j) => {
+    if (!(VERDICTS as readonly string[]).includes(x)) fail(`${where}${Array.isArray(v) ? `[${j}]` : ''}`, unknownName('verdict', x, VERDICTS));
+    return x as Verdict;
+  });
+}
+
+function signalOf({ fail }: Reader, sig: string, where: string): string {
+  if (!(SIGNALS as readonly string[]).includes(sig)) fail(where, unknownName('signal', sig, SIGNALS));
+  return sig;
+}
+
+function expectationsOf(s: Parsed, combos: readonly Combination[], opts: LoadOptions, r: Reader): Expectation[] {
+  return s.expect.map((e, i): Expectation => {
     const where = `expect[${i}]`;
-    const wherePattern = patternOf(e.where, `${where}.where`);
-    const verdicts = verdictsOf(e.verdict, `${where}.verdict`);
-    if (!opts.allowNotApplicable) checkExpectationCells(combos, wherePattern, verdicts, `${where}.where`, fail);
+    const wherePattern = patternOf(r, combos, e.where, `${where}.where`);
+    const verdicts = verdictsOf(r, e.verdict, `${where}.verdict`);
+    if (!opts.allowNotApplicable) checkExpectationCells(combos, wherePattern, verdicts, `${where}.where`, r.fail);
     if (e.signal !== undefined) {
-      signalOf(e.signal, `${where}.signal`);
-      if (!verdicts.includes('killed')) fail(`${where}.signal`, `a signal only applies to the verdict "killed"; add killed to verdict or remove signal`);
+      signalOf(r, e.signal, `${where}.signal`);
+      if (!verdicts.includes('killed')) r.fail(`${where}.signal`, `a signal only applies to the verdict "killed"; add killed to verdict or remove signal`);
     }
     return { index: i, where: wherePattern, verdict: verdicts, signal: e.signal ?? null, why: e.why };
   });
-  if (s.claims && !s.article) fail('article', 'a file with claims names the article they come from (its file name in shared/seeds/)');
-  const claims: ClaimSet | null = s.claims
-    ? {
-        article: s.article!,
-        title: s.title ?? s.name,
-        claims: s.claims.map((c, i): Claim => {
-          const where = `claims[${i}]`;
-          const { verdict, signal, sender, ...rest } = c.confirms;
-          if (sender !== undefined) {
-            try {
-              new RegExp(sender);
-            } catch (e) {
-              fail(`${where}.confirms.sender`, `not a regular expression: ${(e as Error).message}`);
-            }
-          }
-          return {
-            id: c.id,
-            article: s.article!,
-            claim: c.claim,
-            where: patternOf(c.where, `${where}.where`),
-            confirms: {
-              ...rest,
-              ...(verdict !== undefined ? { verdict: verdictsOf(verdict, `${where}.confirms.verdict`) } : {}),
-              ...(signal !== undefined ? { signal: signalOf(signal, `${where}.confirms.signal`) } : {}),
-              ...(sender !== undefined ? { sender } : {}),
-            },
-            explain: c.explain,
-          };
-        }),
-        untestable: s.untestable.map(u => ({ article: s.article!, ...u })),
-      }
-    : null;
+}
+
+/** The article's claims, when this is a claims file (scenarios/claims/). */
+function claimsOf(s: Parsed, combos: readonly Combination[], r: Reader): ClaimSet | null {
+  if (s.claims && !s.article) r.fail('article', 'a file with claims names the article they come from (its file name in shared/seeds/)');
+  if (!s.claims) return null;
+  const article = s.article!;
   return {
-    file,
-    name: s.name,
-    description: s.description,
-    blocks,
-    axes,
-    sshdExtra: s.sshd.extra,
-    logindExtra: s.logind.extra,
-    sshdConfig,
-    expectations,
-    claims,
-    run: s.run,
+    article,
+    title: s.title ?? s.name,
+    claims: s.claims.map((c, i): Claim => {
+      const where = `claims[${i}]`;
+      const { verdict, signal, sender, ...rest } = c.confirms;
+      if (sender !== undefined) {
+        try {
+          new RegExp(sender);
+        } catch (e) {
+          r.fail(`${where}.confirms.sender`, `not a regular expression: ${(e as Error).message}`);
+        }
+      }
+      return {
+        id: c.id,
+        article,
+        claim: c.claim,
+        where: patternOf(r, combos, c.where, `${where}.where`),
+        confirms: {
+          ...rest,
+          ...(verdict !== undefined ? { verdict: verdictsOf(r, verdict, `${where}.confirms.verdict`) } : {}),
+          ...(signal !== undefined ? { signal: signalOf(r, signal, `${where}.confirms.signal`) } : {}),
+          ...(sender !== undefined ? { sender } : {}),
+        },
+        explain: c.explain,
+      };
+    }),
+    untestable: s.untestable.map(u => ({ article, ...u })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { patientMs } from '../core/patience.js';
 import { SHELL_PROMPT as PROMPT } from './prompt.js';
 import { SshClient } from './ssh-client.js';
 import { defineSessionKind } from './types.js';
@@ -10,9 +11,9 @@ export default defineSessionKind({
   async start(ep, launchLine, holdsTerminal) {
     const client = new SshClient(ep, ['-tt']);
     try {
-      const ready = await client.waitFor(PROMPT, 'the login shell prompt', 20_000);
+      const ready = await client.waitFor(PROMPT, 'the login shell prompt', patientMs(20_000));
       client.type(launchLine);
-      if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', 15_000, ready);
+      if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', patientMs(15_000), ready);
     } catch (e) {
       // Nobody else holds this client yet: a login that failed must not leave it running (a retry
       // of the setup logs in afresh).

@@ -1,26 +1,11 @@
 import fs from 'node:fs';
 import pty from 'node-pty';
 import { constants as osConstants } from 'node:os';
-import { trackProcess } from '../run/cleanup.js';
+import { trackProcess } from '../core/cleanup.js';
+import { CELL_CLIENT, clients } from '../client/registry.js';
+import type { ClientEndpoint, TerminalRecorder } from '../client/types.js';
 
-export interface ClientEndpoint {
-  host: string;
-  user: string;
-  keyFile: string;
-  knownHostsFile: string;
-  hostKeyAlias: string;
-  /** the client's ServerAliveInterval/ServerAliveCountMax as "I/C", or "off" */
-  serverAlive: string;
-  /** keeps what crossed the client's terminal (`demo`, `run --record`); absent, nothing is kept */
-  recorder?: TerminalRecorder;
-}
-
-/** Receives the client's terminal traffic as it happens: what ssh printed and what was typed. */
-export interface TerminalRecorder {
-  begin(cols: number, rows: number): void;
-  output(text: string): void;
-  input(text: string): void;
-}
+export type { ClientEndpoint, TerminalRecorder } from '../client/types.js';
 
 /**
  * A terminal session in the event form of asciicast v2: seconds since the client started, "o" for
@@ -56,14 +41,6 @@ export class TerminalRecording implements TerminalRecorder {
   }
 }
 
-/** ssh options for a ServerAlive setting ("off" → interval 0, which disables it). */
-export function serverAliveOptions(serverAlive: string): string[] {
-  const m = /^(\d+)\/(\d+)$/.exec(serverAlive);
-  return m
-    ? ['-o', `ServerAliveInterval=${m[1]}`, '-o', `ServerAliveCountMax=${m[2]}`]
-    : ['-o', 'ServerAliveInterval=0'];
-}
-
 export interface ClientExit {
   /** monotonic ms (process.hrtime) when the client exited */
   atMono: number;
@@ -97,9 +74,8 @@ export const TERMINAL_SIZE = { cols: 160, rows: 40 } as const;
 const SIGNAL_NAMES = Object.fromEntries(Object.entries(osConstants.signals).map(([name, n]) => [n, name]));
 
 /**
- * The real OpenSSH client, in a pseudo-terminal as a person would run it. The options pin the
- * target's host key and ignore the user's ~/.ssh/config (-F /dev/null), so nothing on this
- * machine can change what is measured.
+ * The real client, in a pseudo-terminal as a person would run it; its implementation (harness/client/)
+ * says which program with which arguments.
  */
 export class SshClient {
   private readonly proc: pty.IPty;
@@ -111,24 +87,11 @@ export class SshClient {
   readonly exited: Promise<ClientExit>;
 
   constructor(ep: ClientEndpoint, options: string[], command?: string) {
-    const args = [
-      '-F', '/dev/null',
-      '-i', ep.keyFile,
-      '-o', 'IdentitiesOnly=yes',
-      '-o', 'BatchMode=yes',
-      '-o', `UserKnownHostsFile=${ep.knownHostsFile}`,
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `HostKeyAlias=${ep.hostKeyAlias}`,
-      '-o', 'ConnectTimeout=15',
-      ...serverAliveOptions(ep.serverAlive),
-      ...options,
-      `${ep.user}@${ep.host}`,
-      ...(command === undefined ? [] : [command]),
-    ];
+    const { file, args } = clients.get(CELL_CLIENT).command(ep, options, command);
     const { cols, rows } = TERMINAL_SIZE;
     this.recorder = ep.recorder;
     this.recorder?.begin(cols, rows);
-    this.proc = pty.spawn('ssh', args, {
+    this.proc = pty.spawn(file, args, {
       name: 'xterm-256color',
       cols,
       rows,

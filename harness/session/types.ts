@@ -16,7 +16,7 @@ export interface SessionKind {
   summary: string;
   /** whether sshd allocates a pseudo-terminal on the server side */
   remotePty: boolean;
-  /** an interactive shell runs the launch line (a person can type `exit`); else it is the command */
+  /** an interactive shell runs the launch line, typed into it (a person can type `exit`); else the line is the remote command */
   shell: boolean;
   /**
    * Open the session and start `launchLine` in it. Resolves once the line has been accepted: for a

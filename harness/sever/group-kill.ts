@@ -11,6 +11,7 @@ export default defineSeverMethod({
   // setsid): the measurement is who else goes with it, which needs no live connection.
   needsLiveSession: false,
   endsSession: false,
+  sendsSignal: 'SIGTERM',
   settleMs: 2000,
   supports: () => true,
   async apply(ctx) {

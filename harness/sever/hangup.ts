@@ -11,6 +11,7 @@ export default defineSeverMethod({
   // asked.
   needsLiveSession: false,
   endsSession: false,
+  sendsSignal: 'SIGHUP',
   settleMs: 2000,
   supports: () => true,
   async apply(ctx) {

@@ -10,6 +10,7 @@ export default defineSeverMethod({
   // An exec session's logout is its command returning, which may already have happened.
   needsLiveSession: false,
   endsSession: true,
+  ordinaryEnd: true,
   supports(session, launch) {
     if (!launch.holdsTerminal) return true;
     return session.shell

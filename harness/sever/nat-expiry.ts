@@ -28,6 +28,8 @@ export default defineSeverMethod({
   detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
   param: PARAM,
   path: 'nat',
+  // Any packet refreshes the flow: keepalives can keep it from ever expiring.
+  silentBreak: { keptAliveByTraffic: true },
   needsLiveSession: true,
   endsSession: true,
   extraWindowMs: param => (param ?? PARAM.default) * 1000 + WINDOW_MARGIN_MS,

@@ -9,6 +9,7 @@ import reject from './reject.js';
 import sleep from './sleep.js';
 import sshdKill from './sshd-kill.js';
 import sshdRestart from './sshd-restart.js';
+import { parseSeverValue, type SeverMethod } from './types.js';
 
 export const severs = makeRegistry('sever method', [
   logout,
@@ -22,3 +23,13 @@ export const severs = makeRegistry('sever method', [
   hangup,
   groupKill,
 ]);
+
+/**
+ * A sever value as a cell carries it, resolved: "sleep:20" → the sleep sever and 20, "sleep" → its
+ * default; null for a sever without a parameter. The one place the default is applied.
+ */
+export function resolveSever(value: string): { method: SeverMethod; param: number | null } {
+  const { name, param } = parseSeverValue(value);
+  const method = severs.get(name);
+  return { method, param: method.param ? (param === null ? method.param.default : Number(param)) : null };
+}

@@ -10,6 +10,7 @@ export default defineSeverMethod({
   detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
   // iptables rules for this one connection, inside the target
   capabilities: ['NET_ADMIN'],
+  silentBreak: { resets: true },
   needsLiveSession: true,
   endsSession: true,
   supports: () => true,

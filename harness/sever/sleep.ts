@@ -61,6 +61,7 @@ export default defineSeverMethod({
   param: PARAM,
   // iptables rules for this one connection, inside the target
   capabilities: ['NET_ADMIN'],
+  silentBreak: { freezesClient: true },
   needsLiveSession: true,
   endsSession: true,
   extraWindowMs: param => (param ?? PARAM.default) * 1000 + RESUME_MAX_WATCH_MS + ROUND_TRIP_TIMEOUT_MS + 2000,

@@ -27,6 +27,7 @@ export default defineSeverMethod({
   settleMs: 3000,
   // The listener is down during the restart: a neighbour cell connecting then would fail.
   exclusive: true,
+  restartsSshd: true,
   supports: () => true,
   // Audit (issue 12): nothing acts before apply(); `exclusive` only gives the cell its own container.
   async apply(ctx) {

@@ -1,12 +1,12 @@
 import type { LaunchMode } from '../launch/types.js';
 import type { Cell, Check, ProcessInfo } from '../results.js';
 import type { OpenSession, SessionKind } from '../session/types.js';
-import type { StartedTarget } from '../target/container.js';
+import type { Target } from '../target/types.js';
 import type { Router } from '../target/router.js';
 
 export interface SeverContext {
   cell: Cell;
-  target: StartedTarget;
+  target: Target;
   session: OpenSession;
   /** the per-session sshd process, as found before the sever (null: the session had already ended) */
   sshdSession: ProcessInfo | null;
@@ -91,8 +91,35 @@ export interface SeverMethod {
    * rules need NET_ADMIN); a container gets them only when one of its cells uses such a sever.
    */
   capabilities?: readonly TargetCapability[];
-  /** the network path the session must take; 'nat': through a NAT router container */
+  /**
+   * The network path the session must take; 'nat': through a NAT router container of the cell's
+   * own, whose idle timeout is the sever's parameter (run/plan.ts).
+   */
   path?: 'direct' | 'nat';
+  /**
+   * The sever is the session's ordinary end, done by the session itself rather than to it: `exit`
+   * typed in a shell or, in a session without a shell, its command returning, which may have come
+   * before the sever or not at all (the run judges only a cell whose command had returned). Without
+   * a terminal such an end may leave the session open: a background job still holds its pipes.
+   */
+  ordinaryEnd?: boolean;
+  /**
+   * The sever breaks the network path without telling either end: only a keepalive or a write can
+   * notice, so the reports measure how long each side took (the latency table, the demo's keepalive
+   * arithmetic). What else they need to read such a break is declared here.
+   */
+  silentBreak?: {
+    /** the ssh client is frozen meanwhile: it notices nothing until it wakes, `param` seconds later */
+    freezesClient?: boolean;
+    /** traffic can keep the path from ever breaking (keepalives refreshing a NAT's idle timer) */
+    keptAliveByTraffic?: boolean;
+    /** a reset answers the next packet: whichever side sends next notices at once */
+    resets?: boolean;
+  };
+  /** the signal the sever sends the probe from another session of its user, with kill(1) */
+  sendsSignal?: 'SIGHUP' | 'SIGTERM';
+  /** the sever restarts the server's sshd while the session is open (whether the session's processes outlive it is the question) */
+  restartsSshd?: boolean;
   /** extra watch time this sever needs beyond the keepalive budget (e.g. the nap, the NAT timeout) */
   extraWindowMs?(param: number | null): number;
   /** true, or the reason the sever cannot apply to this combination (→ not-applicable) */

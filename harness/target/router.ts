@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { InfrastructureError } from '../core/errors.js';
-import { runLabels } from './container.js';
+import { runLabels } from './labels.js';
 import { configureTestcontainers } from './engine.js';
 
 export interface RouterOptions {

@@ -2,7 +2,9 @@
 // say, turned into the harness's one line. The Docker tests (test/docker/bad-input-*) run them for real.
 import t from 'tap';
 import { BadInputError, InfrastructureError } from '../../harness/core/errors.js';
-import { containerStartError, logindDropIn, logindRejections, portInUseMessage } from '../../harness/target/container.js';
+import { portInUseMessage } from '../../harness/core/host-port.js';
+import { logindDropIn, logindRejections } from '../../harness/target/logind.js';
+import { containerStartError } from '../../harness/target/start-error.js';
 import { explainBuildFailure } from '../../harness/target/image.js';
 import { denial } from '../fixtures/authz-proxy.js';
 

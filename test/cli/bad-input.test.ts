@@ -134,7 +134,7 @@ t.test('merge: bad files are one line, exit 2', async t => {
   t.match(r.stderr, /give the results\.json files to merge/);
   r = cli('merge', path.join(dir, 'a.json'));
   t.equal(r.status, 2);
-  t.match(r.stderr, /a\.json: schemaVersion 1 is older than this hangup-lab can upgrade \(4\); run the scenario again/);
+  t.match(r.stderr, /a\.json: schemaVersion 1 is older than this hangup-lab can upgrade \(3\); run the scenario again/);
   r = cli('merge', path.join(dir, 'c.json'));
   t.equal(r.status, 2);
   t.match(r.stderr, /c\.json: not a hangup-lab results\.json/);

@@ -16,5 +16,5 @@ t.test('withDeadline: the value in time, a DeadlineError with the message after'
 });
 
 t.test('a cell budget covers its window and the bounded steps around it', async t => {
-  t.equal(cellBudgetMs({ sessionTimeoutMs: 8000, afterSessionMs: 15000 }), 8000 + 15000 + 210_000);
+  t.equal(cellBudgetMs({ sessionTimeoutMs: 8000, afterSessionMs: 15000 }, 1), 8000 + 15000 + 210_000);
 });

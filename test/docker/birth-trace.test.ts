@@ -11,7 +11,7 @@ import { launches } from '../../harness/launch/registry.js';
 import { explainUnbornProbe } from '../../harness/observe/birth-story.js';
 import { startBirthTrace } from '../../harness/observe/birth-trace.js';
 import { probeCommand, probeLogPath } from '../../harness/probe/command.js';
-import { runAllCleanups, self } from '../../harness/run/cleanup.js';
+import { runAllCleanups, self } from '../../harness/core/cleanup.js';
 import { makeRunKey } from '../../harness/run/run-key.js';
 import { SshClient } from '../../harness/session/ssh-client.js';
 import { StartedTarget } from '../../harness/target/container.js';

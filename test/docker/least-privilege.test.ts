@@ -15,7 +15,7 @@ import { SshClient } from '../../harness/session/ssh-client.js';
 import { StartedTarget } from '../../harness/target/container.js';
 import { ensureImage } from '../../harness/target/image.js';
 import { targetSpec } from '../../harness/target/targets.js';
-import { runAllCleanups } from '../../harness/run/cleanup.js';
+import { runAllCleanups } from '../../harness/core/cleanup.js';
 import { makeRunKey } from '../../harness/run/run-key.js';
 
 const scenario = path.resolve(import.meta.dirname, 'least-privilege.yaml');

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { leftoversCheck, parseLabelled } from '../../harness/doctor/leftovers.js';
+import { parseLabelled } from '../../harness/core/cleanup.js';
+import { leftoversCheck } from '../../harness/doctor/leftovers.js';
 
 const alive = (o: { pid: number }) => o.pid === 100;
 

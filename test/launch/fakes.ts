@@ -2,7 +2,8 @@
 import type { AfterWindowContext, LaunchContext } from '../../harness/launch/types.js';
 import type { Cell, UserKind, Workload } from '../../harness/results.js';
 import type { SshClient } from '../../harness/session/ssh-client.js';
-import type { StartedTarget } from '../../harness/target/container.js';
+import { servers } from '../../harness/server/registry.js';
+import type { Target } from '../../harness/target/types.js';
 
 export const ID = '0a1b2c3d4e';
 export const CELL_USER = `hl${ID}`;
@@ -10,24 +11,33 @@ export const UNIT = `hl-probe-${ID}`;
 export const PROBE = `/usr/local/lib/hangup-lab/probe /home/${CELL_USER}/probe.log chatty`;
 
 export interface FakeTarget {
-  target: StartedTarget;
+  target: Target;
   scripts: string[];
 }
 
 /** A target whose `sh` records each script and answers with `answer(script)`. */
 export function fakeTarget(answer: (script: string) => { exitCode: number; stdout?: string; stderr?: string } = () => ({ exitCode: 0 })): FakeTarget {
   const scripts: string[] = [];
-  const target = {
-    async sh(script: string) {
-      scripts.push(script);
-      const a = answer(script);
-      return { exitCode: a.exitCode, stdout: a.stdout ?? '', stderr: a.stderr ?? '' };
+  const sh = async (script: string) => {
+    scripts.push(script);
+    const a = answer(script);
+    return { exitCode: a.exitCode, stdout: a.stdout ?? '', stderr: a.stderr ?? '' };
+  };
+  const target: Target = {
+    id: '0123456789ab'.repeat(4),
+    ip: '172.17.0.2',
+    server: servers.get('openssh'),
+    sh,
+    // An argv is recorded as the script a shell would run, so tests read one list.
+    exec: async argv => sh(argv.join(' ')),
+    spawnExec: () => {
+      throw new Error('the fake target runs no long-lived commands');
     },
-  } as unknown as StartedTarget;
+  };
   return { target, scripts };
 }
 
-export function launchContext(o: { user?: UserKind; workload?: Workload; target?: StartedTarget } = {}): LaunchContext & { user: UserKind } {
+export function launchContext(o: { user?: UserKind; workload?: Workload; target?: Target } = {}): LaunchContext & { user: UserKind } {
   const user = o.user ?? 'lab';
   return {
     cell: { id: ID, user, workload: o.workload ?? 'chatty' } as Cell,

@@ -1,42 +1,15 @@
 import t from 'tap';
+import { DEFAULT_AXES, OTHER_AXES } from '../fixtures/cell.js';
 import { cellId } from '../../harness/matrix/cell-id.js';
 import { expand, type Axes } from '../../harness/matrix/expand.js';
 import { AXIS_NAMES, type AxisName, type Cell } from '../../harness/results.js';
 
 type Values = Omit<Cell, 'id' | 'caseId' | 'rep'>;
 
-const values: Values = {
-  target: 'debian-bookworm',
-  user: 'lab',
-  session: 'pty',
-  launch: 'nohup',
-  workload: 'quiet',
-  sever: 'drop',
-  clientAlive: '1/2',
-  serverAlive: 'off',
-  tcpKeepAlive: 'yes',
-  kernel: 'default',
-  killUserProcesses: 'no',
-  linger: 'off',
-  huponexit: 'off',
-};
+const values: Values = { ...DEFAULT_AXES, clientAlive: '1/2' };
 
 /** Another valid value for each axis. */
-const other: Record<AxisName, string> = {
-  target: 'debian-trixie',
-  user: 'root',
-  session: 'exec',
-  launch: 'setsid',
-  workload: 'chatty',
-  sever: 'logout',
-  clientAlive: '15/3',
-  serverAlive: '5/2',
-  tcpKeepAlive: 'no',
-  kernel: 'tcp_retries2=3',
-  killUserProcesses: 'yes',
-  linger: 'on',
-  huponexit: 'on',
-};
+const other = OTHER_AXES;
 
 t.test('an id is 10 lowercase hex characters', async t => {
   t.match(cellId(values), /^[0-9a-f]{10}$/);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_AXES } from '../fixtures/cell.js';
 import { cellId } from '../../harness/matrix/cell-id.js';
 import { expand, matches, type Axes, type AxisPattern, type MatrixBlock } from '../../harness/matrix/expand.js';
 import { AXIS_NAMES, type Cell } from '../../harness/results.js';
@@ -131,21 +132,7 @@ t.test('exclude works on the new axes', async t => {
 t.test('an exclude pattern naming all axes removes exactly one cell', async t => {
   const cells = expand([
     block({}, [
-      {
-        target: 'debian-bookworm',
-        user: 'lab',
-        session: 'pty',
-        launch: 'tmux',
-        workload: 'quiet',
-        sever: 'drop',
-        clientAlive: 'off',
-        serverAlive: 'off',
-        tcpKeepAlive: 'yes',
-        kernel: 'default',
-        killUserProcesses: 'no',
-        linger: 'off',
-        huponexit: 'off',
-      },
+      { ...DEFAULT_AXES, launch: 'tmux' },
     ]),
   ]);
   t.equal(cells.length, 7);
@@ -169,21 +156,7 @@ t.test('an include naming every axis adds that cell at the end', async t => {
 t.test('an include is a whole cell: axes it does not name take the first value of the block', async t => {
   const cells = expand([block({ user: ['lab', 'root'], linger: ['off', 'on'] }, [], [{ launch: 'setsid', sever: 'sshd-kill', huponexit: 'on' }])]);
   t.equal(cells.length, 8 * 2 * 2 + 1);
-  t.same(values(cells.at(-1)!), {
-    target: 'debian-bookworm',
-    user: 'lab',
-    session: 'pty',
-    launch: 'setsid',
-    workload: 'quiet',
-    sever: 'sshd-kill',
-    clientAlive: 'off',
-    serverAlive: 'off',
-    tcpKeepAlive: 'yes',
-    kernel: 'default',
-    killUserProcesses: 'no',
-    linger: 'off',
-    huponexit: 'on',
-  });
+  t.same(values(cells.at(-1)!), { ...DEFAULT_AXES, launch: 'setsid', sever: 'sshd-kill', huponexit: 'on' });
 });
 
 t.test('an include that agrees with cells on the matrix axes sets its other axes in those cells', async t => {

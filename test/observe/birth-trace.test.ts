@@ -18,7 +18,7 @@ t.test('the traits, not the names, decide', async t => {
 
 t.test('doctor can ask whether this host gives the witness at all', async t => {
   const { birthTraceAvailability } = await import('../../harness/observe/birth-trace.js');
-  const { runAllCleanups } = await import('../../harness/run/cleanup.js');
+  const { runAllCleanups } = await import('../../harness/core/cleanup.js');
   const answer = await birthTraceAvailability();
   // Either answer is legitimate; what matters is that a "no" says why.
   if (answer !== true) t.match(answer, /root|tracefs|ftrace/);

@@ -12,9 +12,9 @@ import {
   parseKeepalive,
   predict,
   predictionText,
-  severMethod,
   sideReading,
   singleCasesText,
+  storedSever,
   type SideLatency,
 } from '../../harness/report/latency.js';
 import type { CellResult } from '../../harness/results.js';
@@ -39,22 +39,26 @@ t.test('distribution counts the missing values and sorts the rest', async (t) =>
 
 t.test('keepalive settings and the two predictions; "off" predicts nothing', async (t) => {
   t.same(parseKeepalive('1/2'), { intervalS: 1, countMax: 2 });
-  t.same(parseKeepalive(' 15 / 3 '), { intervalS: 15, countMax: 3 });
+  t.same(parseKeepalive('15/3'), { intervalS: 15, countMax: 3 });
   t.equal(parseKeepalive('off'), null);
   t.equal(parseKeepalive('0/3'), null, 'interval 0 is off in both sshd and ssh');
-  t.equal(parseKeepalive('every second'), null);
+  t.equal(parseKeepalive('every second'), null, 'what the scenario would refuse predicts nothing, and does not throw');
+  t.equal(parseKeepalive(' 15 / 3 '), null, 'the scenario parser is the one rule: cells carry its canonical text');
   t.same(predict('1/2'), { manPageMs: 2000, plusOneMs: 3000 });
   t.same(predict('3/2'), { manPageMs: 6000, plusOneMs: 9000 });
   t.same(predict('5/0'), { manPageMs: 0, plusOneMs: 5000 });
   t.equal(predict('off'), null);
   t.equal(predictionText(predict('1/2')), '2 s / 3 s');
-  t.equal(predictionText(predict('0.5/3')), '1.50 s / 2 s');
+  t.equal(predictionText({ manPageMs: 1500, plusOneMs: 2000 }), '1.50 s / 2 s');
   t.equal(predictionText(null), '—');
 });
 
-t.test('sever values with a parameter', async (t) => {
-  t.equal(severMethod('nat-expiry:10'), 'nat-expiry');
-  t.equal(severMethod('drop'), 'drop');
+t.test('a stored sever: its plug-in from the registry, its parameter or the default the run used', async (t) => {
+  t.equal(storedSever('nat-expiry:10')?.method.name, 'nat-expiry');
+  t.equal(storedSever('nat-expiry:10')?.param, 10);
+  t.equal(storedSever('sleep')?.param, 20, 'no parameter: the default, as the run applied it');
+  t.equal(storedSever('drop')?.param, null, 'a sever without a parameter');
+  t.equal(storedSever('teleport:3'), null, 'a name this version does not know has no traits');
 });
 
 t.test('which cells measure a detection', async (t) => {
@@ -66,6 +70,7 @@ t.test('which cells measure a detection', async (t) => {
   t.ok(isLatencyCell({ ...drop, sever: 'sleep:20' }));
   t.ok(isLatencyCell({ ...drop, sever: 'reject' }));
   t.notOk(isLatencyCell({ ...drop, verdict: 'not-applicable' }), 'the sever never ran');
+  t.notOk(isLatencyCell({ ...drop, sever: 'teleport' }), 'an unknown sever (a results file of another version) is not guessed at');
 });
 
 t.test('the fixture: one entry per case, repetitions together, measured from the path breaking', async (t) => {
@@ -218,7 +223,7 @@ t.test('table row: distributions, missing counts, predictions', async (t) => {
     'tight: no units, the table says seconds once',
   );
   t.equal(latencyRow(nat!, [])[0], 'pty / nohup / quiet × nat-expiry:10');
-  t.equal(predictionText(predict('0.5/3'), true), '1.50/2');
+  t.equal(predictionText({ manPageMs: 1500, plusOneMs: 2000 }, true), '1.50/2');
   t.equal(distributionText(distribution([null])), '—');
   t.equal(distributionText(distribution([5300])), '5.30 s');
   t.equal(distributionText(distribution([5300]), true), '5.30');

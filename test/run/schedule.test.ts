@@ -4,6 +4,7 @@ import t from 'tap';
 import { loadScenario } from '../../harness/scenario/load.js';
 import { scenarioCells } from '../../harness/run/matrix.js';
 import { durationHistory, expectedMs, startOrder } from '../../harness/run/schedule.js';
+import { fixtureCopy } from '../report/fixtures.js';
 
 const cells = scenarioCells(loadScenario(path.resolve(import.meta.dirname, '../../scenarios/default.yaml')));
 
@@ -28,7 +29,10 @@ t.test('a previous run’s durations decide the order; a missing or foreign file
   const dir = t.testdir({ 'bad.json': 'nope' });
   const file = path.join(dir, 'results.json');
   const pick = cells[5]!;
-  fs.writeFileSync(file, JSON.stringify({ schemaVersion: 5, cells: [{ caseId: pick.caseId, timing: { durationMs: 999_999 } }, { caseId: pick.caseId, timing: { durationMs: 5 } }] }));
+  // A whole results.json (the reader validates it): two repetitions of `pick`'s case.
+  const previous = fixtureCopy();
+  previous.cells = [999_999, 5].map((durationMs, i) => ({ ...previous.cells[i]!, caseId: pick.caseId, timing: { ...previous.cells[i]!.timing, durationMs } }));
+  fs.writeFileSync(file, JSON.stringify(previous));
   const history = durationHistory(file);
   t.equal(history.get(pick.caseId), 999_999, 'the longest repetition');
   t.equal(startOrder(cells, history)[0], 5);

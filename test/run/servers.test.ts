@@ -1,46 +1,14 @@
 import t from 'tap';
-import { cellId } from '../../harness/matrix/cell-id.js';
+import { testCell, OTHER_AXES } from '../fixtures/cell.js';
 import { AXIS_NAMES, SERVER_AXES, type AxisName, type Cell } from '../../harness/results.js';
 import { needsOwnServer, serverConfig, serverKey } from '../../harness/run/servers.js';
 import { severs } from '../../harness/sever/registry.js';
 
-function cell(o: Partial<Cell> = {}): Cell {
-  const values = {
-    target: 'debian-bookworm',
-    user: 'lab' as const,
-    session: 'pty',
-    launch: 'nohup',
-    workload: 'quiet' as const,
-    sever: 'drop',
-    clientAlive: '1/2',
-    serverAlive: 'off',
-    tcpKeepAlive: 'yes' as const,
-    kernel: 'default',
-    killUserProcesses: 'no' as const,
-    linger: 'off' as const,
-    huponexit: 'off' as const,
-    ...o,
-  };
-  const id = cellId(values);
-  return { id, caseId: id, rep: 1, ...values };
-}
+/** The builder's cell with ClientAlive 1/2, the server setting these tests vary from. */
+const cell = (o: Partial<Cell> = {}): Cell => testCell({ clientAlive: '1/2', ...o });
 
 /** Another value for each axis. */
-const other: Record<AxisName, string> = {
-  target: 'debian-trixie',
-  user: 'root',
-  session: 'exec',
-  launch: 'setsid',
-  workload: 'chatty',
-  sever: 'logout',
-  clientAlive: '15/3',
-  serverAlive: '5/2',
-  tcpKeepAlive: 'no',
-  kernel: 'tcp_retries2=3',
-  killUserProcesses: 'yes',
-  linger: 'on',
-  huponexit: 'on',
-};
+const other = OTHER_AXES;
 
 t.test('serverConfig: the server-side axes of the cell', async t => {
   t.same(serverConfig(cell({ clientAlive: '5/2', tcpKeepAlive: 'no', kernel: 'tcp_retries2=3', killUserProcesses: 'yes' })), {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { DEFAULT_AXES as DEFAULT_CELL } from '../fixtures/cell.js';
 import { launches } from '../../harness/launch/registry.js';
 import { expand } from '../../harness/matrix/expand.js';
 import type { Cell } from '../../harness/results.js';
@@ -348,22 +349,7 @@ t.test('sshd extra options of the form "Keyword value" pass through verbatim', a
 
 // ---- latencyRepeats ----
 
-const cellWith = (o: Partial<Cell>): Omit<Cell, 'id' | 'caseId' | 'rep'> => ({
-  target: 'debian-bookworm',
-  user: 'lab',
-  session: 'pty',
-  launch: 'nohup',
-  workload: 'quiet',
-  sever: 'drop',
-  clientAlive: 'off',
-  serverAlive: 'off',
-  tcpKeepAlive: 'yes',
-  kernel: 'default',
-  killUserProcesses: 'no',
-  linger: 'off',
-  huponexit: 'off',
-  ...o,
-});
+const cellWith = (o: Partial<Cell>): Omit<Cell, 'id' | 'caseId' | 'rep'> => ({ ...DEFAULT_CELL, ...o });
 
 t.test('latencyRepeats: a network sever with a keepalive on either side repeats', async t => {
   const s = loadScenario(scenarioFile(t, minimal));

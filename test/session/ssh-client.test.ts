@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseProcNetTcp, serverAliveOptions, stripAnsi } from '../../harness/session/ssh-client.js';
+import { parseProcNetTcp, stripAnsi } from '../../harness/session/ssh-client.js';
 
 // What /proc/<pid>/net/tcp looks like in the harness's network namespace: a listener, the ssh
 // client's connection from the docker bridge (172.17.0.1:50000) to a target (172.17.0.2:22), and
@@ -59,19 +59,4 @@ t.test('stripAnsi: keypad mode switches are removed', async t => {
 t.test('stripAnsi: plain text, line breaks and carriage returns are kept', async t => {
   const s = 'Connection to 172.17.0.2 closed.\r\nhangup-lab probe heartbeat 3\n';
   t.equal(stripAnsi(s), s);
-});
-
-t.test('serverAliveOptions: "I/C" sets the interval and the count', async t => {
-  t.same(serverAliveOptions('5/2'), ['-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2']);
-  t.same(serverAliveOptions('15/0'), ['-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=0']);
-});
-
-t.test('serverAliveOptions: "off" sets interval 0, which disables it', async t => {
-  t.same(serverAliveOptions('off'), ['-o', 'ServerAliveInterval=0']);
-});
-
-t.test('serverAliveOptions: every option is a separate "-o" argument (no shell in between)', async t => {
-  const args = serverAliveOptions('30/3');
-  t.equal(args.length % 2, 0);
-  args.forEach((a, i) => (i % 2 === 0 ? t.equal(a, '-o') : t.match(a, /^ServerAlive\w+=\d+$/)));
 });

@@ -6,7 +6,7 @@ import {
   renderSshdDropIn,
   type SshdServerFacts,
   type SshdSettings,
-} from '../../harness/target/sshd-config.js';
+} from '../../harness/server/openssh-config.js';
 
 const FILE = '/etc/ssh/sshd_config.d/50-hangup-lab.conf';
 

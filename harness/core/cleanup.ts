@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { labelledFormat, parseLabelled } from '../doctor/leftovers.js';
 
 const run = promisify(execFile);
 
@@ -45,6 +44,34 @@ export function ownerAlive(o: Owner): boolean {
 
 export function ownerLabels(): Record<string, string> {
   return { 'hangup-lab.pid': String(self.pid), 'hangup-lab.pidstart': self.start };
+}
+
+// Labels: what `docker ps` / `docker network ls` say of the things a run made, read here because the
+// sweep (below) and doctor's leftovers check must agree on who owns what.
+
+export interface Labelled {
+  id: string;
+  name: string;
+  /** hangup-lab.pid: the process that created it; empty when unlabelled */
+  pid: string;
+  /** hangup-lab.pidstart: that process's start time, telling it from a later one with its pid */
+  start?: string;
+}
+
+/** The `--format` of `docker ps` (containers) or `docker network ls` (networks) that parseLabelled reads. */
+export function labelledFormat(kind: 'containers' | 'networks'): string {
+  return `{{.ID}}\t{{.${kind === 'containers' ? 'Names' : 'Name'}}}\t{{.Label "hangup-lab.pid"}}\t{{.Label "hangup-lab.pidstart"}}`;
+}
+
+/** Lines in labelledFormat (containers or networks). */
+export function parseLabelled(stdout: string): Labelled[] {
+  return stdout
+    .split('\n')
+    .filter(l => l.trim())
+    .map(l => {
+      const [id = '', name = '', pid = '', start = ''] = l.split('\t');
+      return { id: id.trim(), name: name.trim(), pid: pid.trim(), start: start.trim() };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------

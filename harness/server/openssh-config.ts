@@ -1,4 +1,9 @@
-// sshd settings from the scenario → one drop-in file, and `sshd -t` failures → the scenario field.
+// OpenSSH's sshd configured from the scenario: its settings → one drop-in file, a user's own
+// sshd_config installed behind it, and `sshd -t` failures → the scenario field that caused them.
+import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
+
+/** The harness's drop-in; Debian's sshd_config includes sshd_config.d/*.conf first. */
+export const DROP_IN = '/etc/ssh/sshd_config.d/50-hangup-lab.conf';
 
 export interface SshdSettings {
   ClientAliveInterval: number;
@@ -95,4 +100,16 @@ export function explainSshdTestFailure(output: string, dropIn: DropIn, fileName:
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export const USER_CONFIG_HEADER_LINES = 3;
+
+/** The user's sshd_config as installed: a short header that includes the harness's drop-in first. */
+export function userConfigText(c: SshdConfigFile): string {
+  const header = [
+    `# hangup-lab: ${c.file.replace(/\n/g, ' ')} follows verbatim, after the harness's drop-in (in sshd the first value wins)`,
+    `Include ${DROP_IN}`,
+    '# ---',
+  ];
+  return header.join('\n') + '\n' + c.text + (c.text.endsWith('\n') ? '' : '\n');
 }

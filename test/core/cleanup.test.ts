@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { ownerAlive, processStart, RUN_DIR_NAME, self, staleDirs } from '../../harness/run/cleanup.js';
+import { ownerAlive, processStart, RUN_DIR_NAME, self, staleDirs } from '../../harness/core/cleanup.js';
 
 t.test('a process is told apart from a later one with the same pid by its start time', async t => {
   t.ok(processStart(process.pid), 'this process has a start time');

@@ -1,0 +1,43 @@
+import { defineClient, type ClientEndpoint } from './types.js';
+
+/** ssh options for a ServerAlive setting ("off" → interval 0, which disables it). */
+export function serverAliveOptions(serverAlive: string): string[] {
+  const m = /^(\d+)\/(\d+)$/.exec(serverAlive);
+  return m
+    ? ['-o', `ServerAliveInterval=${m[1]}`, '-o', `ServerAliveCountMax=${m[2]}`]
+    : ['-o', 'ServerAliveInterval=0'];
+}
+
+/**
+ * The options pin the target's host key and ignore the user's ~/.ssh/config (-F /dev/null), so
+ * nothing on this machine can change what is measured.
+ */
+function sshArgs(ep: ClientEndpoint, options: readonly string[], command?: string): string[] {
+  return [
+    '-F', '/dev/null',
+    '-i', ep.keyFile,
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'BatchMode=yes',
+    '-o', `UserKnownHostsFile=${ep.knownHostsFile}`,
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', `HostKeyAlias=${ep.hostKeyAlias}`,
+    '-o', 'ConnectTimeout=15',
+    ...serverAliveOptions(ep.serverAlive),
+    ...options,
+    `${ep.user}@${ep.host}`,
+    ...(command === undefined ? [] : [command]),
+  ];
+}
+
+export default defineClient({
+  name: 'openssh',
+  summary: 'the real OpenSSH client (ssh) of this machine, in a local pseudo-terminal as a person runs it',
+  keepalive: { probeInterval: 'ServerAliveInterval', probeCountMax: 'ServerAliveCountMax' },
+  // A local process: SIGKILL leaves its kernel to close the socket (FIN); SIGSTOP freezes it with
+  // its socket still open and ACKed by the kernel, SIGCONT resumes it.
+  signals: { kill: 'SIGKILL', freeze: 'SIGSTOP', thaw: 'SIGCONT' },
+  // ssh -tt (a shell, or a command with a terminal), ssh -T (a command): every session type, and
+  // ServerAlive in every version this machine may have.
+  supports: () => true,
+  command: (ep, options, command) => ({ file: 'ssh', args: sshArgs(ep, options, command) }),
+});

@@ -1,0 +1,61 @@
+// An SSH client implementation as the harness runs it on this machine: how a session is opened,
+// which session types and keepalive knobs it has, and how its process is killed and frozen.
+import type { Alive } from '../scenario/values.js';
+
+export interface ClientEndpoint {
+  host: string;
+  user: string;
+  keyFile: string;
+  knownHostsFile: string;
+  hostKeyAlias: string;
+  /** the client's ServerAliveInterval/ServerAliveCountMax as "I/C", or "off" */
+  serverAlive: string;
+  /** keeps what crossed the client's terminal (`demo`, `run --record`); absent, nothing is kept */
+  recorder?: TerminalRecorder;
+}
+
+/** Receives the client's terminal traffic as it happens: what the client printed and what was typed. */
+export interface TerminalRecorder {
+  begin(cols: number, rows: number): void;
+  output(text: string): void;
+  input(text: string): void;
+}
+
+/** What the harness does to a client process: end it, or freeze and resume it (a laptop suspend). */
+export type ClientControl = 'kill' | 'freeze';
+
+/** What a cell asks of the client. */
+export interface ClientNeeds {
+  /** the session type: a pseudo-terminal on the server or not, an interactive shell or a command */
+  session: { name: string; remotePty: boolean; shell: boolean };
+  /** client-side keepalive probes (the serverAlive axis), or null when the cell has them off */
+  serverAlive: Alive | null;
+  /** what is done to the client process (every cell's cleanup kills it) */
+  controls: readonly ClientControl[];
+}
+
+/** The program and arguments that open one session, run in a local pseudo-terminal. */
+export interface ClientCommand {
+  file: string;
+  args: string[];
+}
+
+export interface ClientImplementation {
+  name: string;
+  summary: string;
+  /** its keepalive knobs as it calls them; a missing one is a knob it does not have */
+  keepalive: { probeInterval?: string; probeCountMax?: string };
+  /** the signals that kill, freeze and resume its local process; a missing one cannot be done */
+  signals: { kill?: NodeJS.Signals; freeze?: NodeJS.Signals; thaw?: NodeJS.Signals };
+  /** true, or the reason it cannot do what the cell asks (→ rejected at load, or not-applicable) */
+  supports(needs: ClientNeeds): true | string;
+  /**
+   * The command that logs in to `ep` and opens a session: `options` are the session type's own
+   * (e.g. a forced remote terminal), `command` the remote command (absent: an interactive shell).
+   */
+  command(ep: ClientEndpoint, options: readonly string[], command?: string): ClientCommand;
+}
+
+export function defineClient(c: ClientImplementation): ClientImplementation {
+  return c;
+}

@@ -1,0 +1,405 @@
+// The shape of results.json, declared once: the reader validates against these schemas
+// (results-file.ts), results.ts derives the TypeScript types from them, and schemas/results.schema.json
+// is generated from them (npm run schemas). Field names are public: users and CI read them.
+// Bump SCHEMA_VERSION on any incompatible change, and add the upgrade step in results-file.ts.
+//
+// Objects are not strict: a reader ignores a key it does not know, as it always has; the reader
+// returns the file as written, so nothing is dropped on the way through `merge`.
+
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 5;
+
+/** The axes, in the order cells are expanded and rendered. */
+export const AXIS_NAMES = [
+  'target',
+  'user',
+  'session',
+  'launch',
+  'workload',
+  'sever',
+  'clientAlive',
+  'serverAlive',
+  'tcpKeepAlive',
+  'kernel',
+  'killUserProcesses',
+  'linger',
+  'huponexit',
+] as const;
+export type AxisName = (typeof AXIS_NAMES)[number];
+
+export type Verdict =
+  /** the probe was alive when the window closed, and the server had ended the session */
+  | 'survived'
+  /** the probe died of a signal */
+  | 'killed'
+  /** the probe exited by itself (it only does so at its safety lifetime: a finding, not a pass) */
+  | 'exited'
+  /** the server had not ended the session when the window closed: nothing was survived yet */
+  | 'session-open'
+  /** the sever cannot apply to this cell (reason says why) */
+  | 'not-applicable'
+  /** the cell could not be judged (reason says why); never a guessed pass */
+  | 'inconclusive';
+
+export const VERDICTS: readonly Verdict[] = ['survived', 'killed', 'exited', 'session-open', 'not-applicable', 'inconclusive'];
+
+const verdict = z.enum(VERDICTS);
+const yesNo = z.enum(['yes', 'no']);
+const onOff = z.enum(['on', 'off']);
+const axisName = z.enum(AXIS_NAMES);
+
+/**
+ * A cell is plain JSON of axis values; its id is a hash of them (matrix/cell-id.ts). Every axis has
+ * a value in every cell, also when the scenario left it at its default, so a cell is self-describing.
+ */
+export const cellSchema = z.object({
+  id: z.string(),
+  /** hash of the axis values without `rep`: the repetitions of one case share it */
+  caseId: z.string(),
+  target: z.string(),
+  /** who logs in: an unprivileged user of the cell's own (`lab`), or root */
+  user: z.enum(['lab', 'root']),
+  session: z.string(),
+  launch: z.string(),
+  workload: z.enum(['chatty', 'quiet']),
+  /** the sever method, with its parameter if it takes one ("sleep:20", "nat-expiry:10") */
+  sever: z.string(),
+  /** sshd ClientAliveInterval/ClientAliveCountMax as "I/C", or "off" (interval 0) */
+  clientAlive: z.string(),
+  /** the ssh client's ServerAliveInterval/ServerAliveCountMax as "I/C", or "off" */
+  serverAlive: z.string(),
+  /** sshd TCPKeepAlive */
+  tcpKeepAlive: yesNo,
+  /** kernel TCP sysctls of the target's network namespace: "default" or "tcp_retries2=3,…" */
+  kernel: z.string(),
+  /** logind KillUserProcesses */
+  killUserProcesses: yesNo,
+  /** `loginctl enable-linger` for the login user before the session */
+  linger: onOff,
+  /** bash `shopt -s huponexit` in the login user's ~/.bashrc */
+  huponexit: onOff,
+  /** repetition number (1…N): every case runs `--repeat` times, detection-latency cases at least run.latencyRepeats */
+  rep: z.number(),
+});
+
+/** One process as read from /proc inside the target (observe/snapshot). */
+export const processInfoSchema = z.object({
+  pid: z.number(),
+  ppid: z.number(),
+  pgid: z.number(),
+  sid: z.number(),
+  ttyNr: z.number(),
+  state: z.string(),
+  startTime: z.string(),
+  uid: z.number(),
+  comm: z.string(),
+  args: z.string(),
+  /** systemd cgroup path, relative to the container (e.g. /user.slice/user-1001.slice/session-3.scope) */
+  cgroup: z.string(),
+  sigIgn: z.string(),
+  sigCgt: z.string(),
+});
+
+/** A signal the probe caught, as the kernel described it (SA_SIGINFO). */
+export const caughtSignalSchema = z.object({
+  signal: z.string(),
+  /** ms after the sever */
+  atMs: z.number(),
+  /** siginfo si_code: 0 = SI_USER (kill(2)), 128 = SI_KERNEL (e.g. tty hangup) */
+  code: z.number().nullable(),
+  senderPid: z.number().nullable(),
+  senderComm: z.string().nullable(),
+  /** the probe's systemd cgroup when the signal arrived (the unit or scope it was in) */
+  cgroup: z.string().nullable(),
+});
+
+/**
+ * A yes/no question a plug-in asks after (or during) the cell: can a new session reattach to tmux,
+ * does the unit come back after its process is killed, was the session usable after the nap.
+ * `ok: null` means the question could not be answered (detail says why).
+ */
+export const checkSchema = z.object({
+  name: z.string(),
+  ok: z.boolean().nullable(),
+  detail: z.string(),
+  /** ms after the sever when it was answered */
+  atMs: z.number().nullable(),
+});
+
+export const timelineEventSchema = z.object({
+  /** ms relative to the sever (negative: before it) */
+  atMs: z.number(),
+  event: z.string(),
+});
+
+export const clientOutcomeSchema = z.object({
+  /** ms after the sever when the local ssh client exited; null if it was still running */
+  exitMs: z.number().nullable(),
+  exitCode: z.number().nullable(),
+  exitSignal: z.string().nullable(),
+  /** the client's last non-empty output lines (e.g. "Connection to … closed.") */
+  lastLines: z.array(z.string()),
+});
+
+/** Axis name → the values a cell may have to match (any of them). */
+export const cellPatternSchema = z.partialRecord(axisName, z.array(z.string()));
+
+/**
+ * - met: the verdict (and signal) is one the expectation allows;
+ * - failed: the cell was judged and it is not;
+ * - unjudged: the cell is inconclusive, so it says nothing either way; fails only under `strict`;
+ * - not-applicable: the sever cannot apply to the cell (a broad pattern touched it); never fails.
+ */
+export const expectationStatusSchema = z.enum(['met', 'failed', 'unjudged', 'not-applicable']);
+
+/** What the scenario's author says a cell's verdict must be (judged by expect/judge.ts). */
+export const expectationSchema = z.object({
+  /** position in the scenario's `expect:` list, for messages ("expect[2]") */
+  index: z.number(),
+  where: cellPatternSchema,
+  /** any of these verdicts meets the expectation */
+  verdict: z.array(verdict),
+  /** when set, a killed probe must have been killed by this signal (e.g. "SIGHUP") */
+  signal: z.string().nullable(),
+  /** the author's reason, shown next to a failure */
+  why: z.string(),
+});
+
+export const expectationOutcomeSchema = z.object({
+  expectation: z.number(),
+  status: expectationStatusSchema,
+  /** what was expected and what was seen, in words */
+  detail: z.string(),
+});
+
+export const cellResultSchema = cellSchema.extend({
+  verdict,
+  /** why: always set for not-applicable / inconclusive / session-open, a short gloss otherwise */
+  reason: z.string(),
+  /** "SIGHUP" when killed by a signal */
+  signal: z.string().nullable(),
+  /**
+   * how the signal is known: caught by the probe's handler, inferred (uncatchable SIGKILL), or read
+   * from a kernel trace (a probe killed before it could log anything: observe/birth-trace.ts)
+   */
+  signalEvidence: z.enum(['caught', 'inferred', 'kernel trace']).nullable(),
+  signalSender: z.object({ pid: z.number().nullable(), comm: z.string().nullable(), code: z.number().nullable() }).nullable(),
+  /** ms from the sever to the probe's death; null if it did not die in the window */
+  deathMs: z.number().nullable(),
+  /** ms from the sever to the end of the per-session sshd process; null if still running */
+  sessionEndedMs: z.number().nullable(),
+  client: clientOutcomeSchema.nullable(),
+  probe: z.object({
+    pid: z.number().nullable(),
+    /** write errors on stdout after the sever (EIO: the terminal was hung up; EPIPE: reader gone) */
+    stdoutErrors: z.array(z.string()),
+    /** ms after the sever of the last heartbeat seen; shows "alive but stuck" */
+    lastHeartbeatMs: z.number().nullable(),
+    /** signals the probe caught (the first fatal one killed it; HUP under nohup is ignored) */
+    signalsCaught: z.array(caughtSignalSchema),
+    cgroup: z.string().nullable(),
+    /** the probe's log without heartbeat lines, times relative to the sever */
+    log: z.array(z.string()),
+  }),
+  /** the per-session sshd process this cell's session ran under */
+  sshdSession: z.object({ pid: z.number(), name: z.string() }).nullable(),
+  /** the user's processes before the sever and when the window closed */
+  before: z.array(processInfoSchema),
+  after: z.array(processInfoSchema),
+  timeline: z.array(timelineEventSchema),
+  /** how long the harness watched after the sever, and why it stopped */
+  window: z.object({ watchedMs: z.number(), endedBecause: z.string() }),
+  /** the account the session logged in as: root, or the cell's own unprivileged user (per-user
+   *  state such as user@.service, linger and the tmux socket must not be shared between cells) */
+  loginUser: z.string(),
+  /** how the client reached sshd (direct to the container, or through a NAT router container) */
+  networkPath: z.string(),
+  /**
+   * ms after the sever when the network path actually broke: 0 for drop/reject/sleep, the moment the
+   * NAT router forgot the flow for nat-expiry (observed in its conntrack table), null when the path
+   * never broke. Detection latencies are measured from here.
+   */
+  pathBrokeMs: z.number().nullable(),
+  /** the sever's layer and the detectors that could possibly notice it */
+  severLayer: z.string(),
+  detectors: z.array(z.string()),
+  checks: z.array(checkSchema),
+  /** which TargetFingerprint (by key) describes the server this cell ran on */
+  server: z.string(),
+  /**
+   * The setup before the probe logged its start (login, launch line): how many tries it took and
+   * why each failed try failed. Setup may be retried (a bounded few times, run/setup.ts); nothing
+   * after the probe's start ever is, so a retry never touches a verdict. attempts 1 = no retry;
+   * 0 = the cell ended before any setup (not applicable to its combination).
+   */
+  setup: z.object({ attempts: z.number(), failures: z.array(z.string()) }),
+  /** the scenario's expectations that apply to this cell, judged (expect/judge.ts) */
+  expectations: z.array(expectationOutcomeSchema),
+  /**
+   * The local client's terminal as the user saw it (output, and what the harness typed), in the
+   * event form of asciicast v2 (seconds since the session started, "o" or "i", text); only when the
+   * run asked for recordings (`demo`, `run --record`).
+   */
+  recording: z
+    .object({ width: z.number(), height: z.number(), events: z.array(z.tuple([z.number(), z.enum(['o', 'i']), z.string()])) })
+    .optional(),
+  /** where the cell's time went, ms since the run started (for `npm run bench`) */
+  timing: z.object({
+    startedMs: z.number(),
+    /** from waiting for its server to the end of its cleanup */
+    durationMs: z.number(),
+    /** of durationMs: waiting for a server (container boot or a free slot) */
+    serverWaitMs: z.number(),
+    /** of durationMs: from the sever to the verdict (the physics: detection, settle windows) */
+    watchedMs: z.number(),
+  }),
+});
+
+/** A container the run started, and how long it took to be ready (for `npm run bench`). */
+export const containerTimingSchema = z.object({
+  /** the fingerprint key of the server, or "router:<timeout>" */
+  server: z.string(),
+  /** shared by cells of one server config, own (root, exclusive severs), or the NAT router */
+  role: z.enum(['shared', 'own', 'router']),
+  /** ms since the run started */
+  startedMs: z.number(),
+  /** from asking the engine to sshd answering with its banner, configured */
+  bootMs: z.number(),
+});
+
+const stringMap = z.record(z.string(), z.string());
+
+export const targetFingerprintSchema = z.object({
+  /** target name plus the server-side axis values: one fingerprint per distinct server */
+  key: z.string(),
+  name: z.string(),
+  config: z.object({ clientAlive: z.string(), tcpKeepAlive: yesNo, kernel: z.string(), killUserProcesses: yesNo }),
+  image: z.string(),
+  /** `ssh -V` inside the target (the server's OpenSSH version) */
+  openssh: z.string(),
+  /** selected lines of the effective `sshd -T` */
+  sshdEffective: stringMap,
+  /** the ssh unit's KillMode (Debian: process, so restarting sshd keeps sessions) */
+  sshKillMode: z.string(),
+  logind: stringMap,
+  versions: stringMap,
+  /** kernel TCP sysctls as seen inside the container's network namespace */
+  sysctls: stringMap,
+  networkPath: z.string(),
+  /** the local client used for every session */
+  client: z.string(),
+});
+
+/** What must hold in one cell for it to count as confirming a claim; unset fields are not checked. */
+export const confirmsSchema = z.object({
+  verdict: z.array(verdict).optional(),
+  signal: z.string().optional(),
+  /** a regular expression the signal sender's command name must match */
+  sender: z.string().optional(),
+  /** sshd ended the session (true) or had not when the window closed (false) */
+  sessionEnded: z.boolean().optional(),
+  /** the local ssh client exited (true) or was still running (false) */
+  clientExited: z.boolean().optional(),
+  /** the network path broke (true) or never did (false) */
+  pathBroke: z.boolean().optional(),
+  /** seconds from the path breaking to the client exiting, [min, max] */
+  clientNoticedS: z.tuple([z.number(), z.number()]).optional(),
+  /** named checks and the answer they must give (reattach, restart, …) */
+  checks: z.record(z.string(), z.boolean()).optional(),
+});
+
+/** A claim of a source article as an executable check (judged by claims/judge.ts). */
+export const claimSchema = z.object({
+  id: z.string(),
+  /** the article's file name in ../shared/seeds/ */
+  article: z.string(),
+  /** the claim in our own words */
+  claim: z.string(),
+  where: cellPatternSchema,
+  confirms: confirmsSchema,
+  /** what the measurement shows, in our words, shown next to the verdict */
+  explain: z.string(),
+});
+
+/** A claim the harness cannot test, with the reason: listed, never silently dropped. */
+export const untestableClaimSchema = z.object({ article: z.string(), claim: z.string(), why: z.string() });
+
+export const claimSetSchema = z.object({
+  article: z.string(),
+  title: z.string(),
+  claims: z.array(claimSchema),
+  untestable: z.array(untestableClaimSchema),
+});
+
+/**
+ * A case whose repetitions disagree on the verdict. Every verdict counts as itself, inconclusive
+ * and not-applicable too: an inconclusive repetition next to a killed one means the harness could
+ * not see what it saw the other time (a determinism failure of the harness, or a race in the
+ * system), and a not-applicable one is decided either from the axes (then every repetition has it)
+ * or from what happened, e.g. the session already over before the sever (then it is a race).
+ */
+export const flakyCaseSchema = z.object({
+  caseId: z.string(),
+  target: z.string(),
+  /** how many repetitions had each verdict, the most frequent first; two keys at least */
+  verdicts: z.partialRecord(verdict, z.number()),
+  /** every repetition of the case, in rep order */
+  cellIds: z.array(z.string()),
+});
+
+/**
+ * A case whose repetitions were all killed, but not all by the same signal (SIGTERM from systemd
+ * in one, SIGHUP from the hangup in another): the verdict holds, so the run does not fail, but a
+ * reader asking "what kills it" has more than one answer. A killed repetition whose signal is not
+ * known counts as "unknown".
+ */
+export const signalVariesCaseSchema = z.object({
+  caseId: z.string(),
+  target: z.string(),
+  /** how many repetitions died of each signal, the most frequent first; two keys at least */
+  signals: z.record(z.string(), z.number()),
+  cellIds: z.array(z.string()),
+});
+
+/** A whole results.json. */
+export const runResultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('hangup-lab'), version: z.string() }),
+  scenario: z.object({ file: z.string(), name: z.string(), description: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  targets: z.array(targetFingerprintSchema),
+  /** every axis with the values the scenario gave it (one value: the axis was fixed), in order */
+  axes: z.record(axisName, z.array(z.string())),
+  /** a user's own sshd_config every target ran with (--sshd-config / sshd.config), else null */
+  sshdConfig: z.object({ file: z.string(), sha256: z.string(), lines: z.number(), matchBlocks: z.number() }).nullable(),
+  /** the source-article claims this run tests (a file of scenarios/claims/), judged by the reports */
+  claims: claimSetSchema.optional(),
+  /** the scenario's expectations; each cell carries their outcomes */
+  expectations: z.array(expectationSchema),
+  /** an inconclusive cell fails an expectation (the user asked for strictness) */
+  strict: z.boolean(),
+  /**
+   * How often every case ran at least (`--repeat N`, or the scenario's run.repeat; 1 = once).
+   * Detection-latency cases run run.latencyRepeats times when that is more.
+   */
+  repeat: z.number(),
+  /**
+   * Derived from `cells` (results.ts: the determinism check), recomputed by `merge`: the cases
+   * whose repetitions disagree on the verdict. Any of them fails the run (exit 1).
+   */
+  flaky: z.array(flakyCaseSchema),
+  /** derived like `flaky`: cases killed in every repetition, but not by the same signal; not a failure */
+  signalVaries: z.array(signalVariesCaseSchema),
+  /**
+   * The ids of every cell of the whole matrix in run order, also when this result is one shard of
+   * it: `merge` orders cells by it and knows when a shard is missing.
+   */
+  plan: z.array(z.string()),
+  /** which part of the plan this result ran (null: all of it); a merged result has null */
+  shard: z.object({ index: z.number(), count: z.number() }).nullable(),
+  containers: z.array(containerTimingSchema),
+  cells: z.array(cellResultSchema),
+});

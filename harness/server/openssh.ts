@@ -1,0 +1,111 @@
+import { BadInputError, InfrastructureError } from '../core/errors.js';
+import type { ProcessInfo } from '../results.js';
+import {
+  DROP_IN,
+  explainSshdTestFailure,
+  parseServerFacts,
+  renderSshdDropIn,
+  SERVER_FACTS_SCRIPT,
+  USER_CONFIG_HEADER_LINES,
+  userConfigText,
+} from './openssh-config.js';
+import { defineServer, type ServerConfigureContext } from './types.js';
+
+/**
+ * sshd's per-connection processes by OpenSSH version, as measured in the targets (ps with a live
+ * session; listener "sshd: /usr/sbin/sshd -D [listener] …" in all of them):
+ *
+ *   8.4 (bullseye), 9.2 (bookworm)   sshd: USER [priv]          root monitor, for the whole login
+ *                                    sshd: USER [net]           pre-auth, privsep user "sshd"
+ *                                    sshd: USER@pts/0 | @notty  the session, as USER
+ *   10.0 (trixie; 9.8+)              sshd-session: [accepted]   before the user name is known
+ *                                    sshd-session: USER [priv]  root monitor
+ *                                    sshd-auth: USER [net]      pre-auth (10.0+), privsep user
+ *                                    sshd-session: USER@pts/0 | @notty
+ *
+ * The comm is the binary's name (sshd-session is 12 characters: comm's 15 keep it whole); the
+ * title says which role. Both must match, so a process that merely mentions `user@` in its
+ * arguments (`ssh user@host`) is never taken for sshd, and the pre-auth sshd-auth never is either.
+ */
+const SSHD_TITLE = /^(sshd|sshd-session): (\S+?)(@\S+| \[priv\])\s*$/;
+
+function sshdRole(p: ProcessInfo, user: string): 'session' | 'monitor' | null {
+  const m = SSHD_TITLE.exec(p.args);
+  if (!m || m[1] !== p.comm || m[2] !== user) return null;
+  return m[3] === ' [priv]' ? 'monitor' : 'session';
+}
+
+/** `sshd -T` keywords the fingerprint records (lowercase, as sshd -T prints them). */
+const EFFECTIVE = [
+  'clientaliveinterval',
+  'clientalivecountmax',
+  'tcpkeepalive',
+  'maxstartups',
+  'channeltimeout',
+  'unusedconnectiontimeout',
+  'usepam',
+  'permitrootlogin',
+  'persourcepenalties',
+  'persourcepenaltyexemptlist',
+  'logingracetime',
+  'x11forwarding',
+];
+
+export default defineServer({
+  name: 'openssh',
+  summary: "OpenSSH's sshd under systemd (Debian's ssh.service), configured by a drop-in in /etc/ssh/sshd_config.d",
+  keepalive: { probeInterval: 'ClientAliveInterval', probeCountMax: 'ClientAliveCountMax', tcpKeepAlive: 'TCPKeepAlive' },
+  // Every keepalive setting the axes can ask for exists in every OpenSSH the targets run (8.4+).
+  supports: () => true,
+  configure,
+  // By title, not uid: for a root login the session process runs as root too.
+  sessionProcess: (procs, user) => procs.find(p => sshdRole(p, user) === 'session') ?? null,
+  monitorProcess: (procs, user) => procs.find(p => p.uid === 0 && sshdRole(p, user) === 'monitor') ?? null,
+  fingerprint: {
+    script:
+      `echo "server.version=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(${EFFECTIVE.join('|')}) ' | sed 's/^/server.effective./; s/ /=/';` +
+      `echo "server.killmode=$(systemctl show ssh -p KillMode --value)";`,
+    read: kv => ({
+      version: kv['server.version'] ?? '?',
+      effective: Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith('server.effective.')).map(([k, v]) => [k.slice('server.effective.'.length), v])),
+      killMode: kv['server.killmode'] ?? '?',
+    }),
+  },
+});
+
+async function configure(ctx: ServerConfigureContext): Promise<void> {
+  const { settings: s } = ctx;
+  // Which keywords this sshd knows (PerSourcePenalties since 9.8) and where the harness connects from.
+  const facts = await ctx.sh(SERVER_FACTS_SCRIPT);
+  const dropIn = renderSshdDropIn(
+    {
+      ClientAliveInterval: s.clientAlive?.intervalS ?? 0,
+      ClientAliveCountMax: s.clientAlive?.countMax ?? 3,
+      TCPKeepAlive: s.tcpKeepAlive,
+      extra: s.extra,
+    },
+    parseServerFacts(facts.stdout),
+  );
+  const files = [{ content: dropIn.text, target: DROP_IN, mode: 0o644 }];
+  // The user's file replaces Debian's; the harness's drop-in is included first because in sshd
+  // the first value wins: the cell's keepalive values (which default to the file's own) and
+  // the few settings the harness needs apply, everything else is the user's.
+  if (s.userConfig) files.push({ content: userConfigText(s.userConfig), target: '/etc/ssh/sshd_config', mode: 0o644 });
+  await ctx.copy(files);
+  const test = await ctx.sh('sshd -t 2>&1');
+  if (test.exitCode !== 0) {
+    const output = test.stdout + test.stderr;
+    const version = (await ctx.sh('ssh -V 2>&1')).stdout.trim();
+    const inUserFile = s.userConfig && output.match(/\/etc\/ssh\/sshd_config:? line (\d+): (.*)/);
+    if (inUserFile && s.userConfig) {
+      const line = Number(inUserFile[1]) - USER_CONFIG_HEADER_LINES;
+      throw new BadInputError(
+        `${s.userConfig.file}: line ${line}: sshd -t on ${ctx.targetName} (${version}) rejects it: ${inUserFile[2]}; this OpenSSH may not know the option`,
+      );
+    }
+    const { origin, problem } = explainSshdTestFailure(output, dropIn, DROP_IN);
+    throw new BadInputError(`${ctx.scenarioFile}: ${origin}: sshd -t on ${ctx.targetName} (${version}) rejects "${problem}"; fix or remove that option`);
+  }
+  const restart = await ctx.sh('systemctl restart ssh 2>&1');
+  if (restart.exitCode !== 0) throw new InfrastructureError(`target ${ctx.targetName}: systemctl restart ssh failed: ${restart.stdout.trim()}`);
+}

@@ -1,0 +1,65 @@
+// An SSH server implementation as a target runs it: how it is configured, how its per-session
+// process is found, which keepalive knobs it has. What its image installs is in containers/.
+import type { Alive } from '../scenario/values.js';
+import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
+import type { ProcessInfo, YesNo } from '../results.js';
+
+/** What a cell asks of the server: its server-side keepalive axes. */
+export interface ServerNeeds {
+  /** server-side keepalive probes (the clientAlive axis), or null when the cell has them off */
+  clientAlive: Alive | null;
+  /** kernel TCP keepalive on the server's socket (the tcpKeepAlive axis) */
+  tcpKeepAlive: YesNo;
+}
+
+/** The server's settings for one container: the cell's server-side axes and the scenario's lines. */
+export interface ServerSettings {
+  clientAlive: Alive | null;
+  tcpKeepAlive: boolean;
+  /** free-form configuration lines from the scenario, passed through verbatim */
+  extra: string[];
+  /** a user's own configuration file, installed as the server's main one */
+  userConfig: SshdConfigFile | null;
+}
+
+/** What configure() may do to a freshly started target (before any login). */
+export interface ServerConfigureContext {
+  /** the target's name, for messages */
+  targetName: string;
+  /** where the scenario came from, for messages that name its field */
+  scenarioFile: string;
+  settings: ServerSettings;
+  /** a shell script run as root inside the target (bounded) */
+  sh(script: string): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  copy(files: { content: string; target: string; mode: number }[]): Promise<void>;
+}
+
+/** What the fingerprint records of the server, read from the output of `script` as key=value lines. */
+export interface ServerFingerprint {
+  /** shell lines printing `key=value` lines, run in the target with the rest of the fingerprint */
+  script: string;
+  read(kv: Record<string, string>): { version: string; effective: Record<string, string>; killMode: string };
+}
+
+export interface ServerImplementation {
+  name: string;
+  summary: string;
+  /** its keepalive knobs as it calls them; a missing one is a knob it does not have */
+  keepalive: { probeInterval?: string; probeCountMax?: string; tcpKeepAlive?: string };
+  /** true, or the reason it cannot do what the cell asks (→ rejected at load, or not-applicable) */
+  supports(needs: ServerNeeds): true | string;
+  /**
+   * Write its configuration, have the server check it (a rejected line is bad input naming the
+   * scenario field) and restart it. Returns once the service manager says it runs.
+   */
+  configure(ctx: ServerConfigureContext): Promise<void>;
+  /** the per-session server process of `user`'s login in a process snapshot (holds the connection) */
+  sessionProcess(procs: ProcessInfo[], user: string): ProcessInfo | null;
+  /** the privileged monitor of the same login, when the implementation has one */
+  monitorProcess(procs: ProcessInfo[], user: string): ProcessInfo | null;
+  fingerprint: ServerFingerprint;
+}
+
+export function defineServer(s: ServerImplementation): ServerImplementation {
+  return s;
+}

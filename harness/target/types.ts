@@ -1,0 +1,44 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { YesNo } from '../results.js';
+import type { ServerImplementation } from '../server/types.js';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** run as this user instead of root */
+  user?: string;
+  /** bounded by EXEC_TIMEOUT_MS when absent */
+  timeoutMs?: number;
+}
+
+/**
+ * What plug-ins (launch modes, severs, sessions, observers) may ask of a running server. Small on
+ * purpose: a test fakes it with a plain object, and the concrete container (container.ts) is free
+ * to change how it does each.
+ */
+export interface Target {
+  /** the engine's id of the container (host-side tools find its processes by it) */
+  readonly id: string;
+  /** the address clients reach the server at: the container's own, no userland proxy between */
+  readonly ip: string;
+  /** the SSH server implementation it runs (finds the per-session server process, names its knobs) */
+  readonly server: ServerImplementation;
+  /** a command run inside, bounded: rejects with what it ran when it takes too long */
+  exec(cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** a shell script run inside as root, bounded like exec */
+  sh(script: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** a long-running command inside whose output the caller streams (the watcher, the cutter agent) */
+  spawnExec(cmd: string[]): ChildProcessWithoutNullStreams;
+}
+
+/** The server-side axis values of a cell: everything that needs a container of its own. */
+export interface ServerConfig {
+  clientAlive: string;
+  tcpKeepAlive: YesNo;
+  kernel: string;
+  killUserProcesses: YesNo;
+}

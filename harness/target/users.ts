@@ -1,0 +1,52 @@
+// Login users inside a target. One unprivileged user per cell: user@.service, linger, the tmux
+// socket and screen's directory are per user, so cells side by side must not share one.
+import { InfrastructureError } from '../core/errors.js';
+import type { Target } from './types.js';
+
+type Shell = Pick<Target, 'exec' | 'sh'>;
+
+/** Create `users` (those missing) with the run's key authorized, in one docker exec. */
+export async function addUsers(target: Shell, targetName: string, users: string[], publicKey: string): Promise<void> {
+  const script = users
+    .map(
+      // A user that exists already was made by an earlier try of this batch (its docker exec
+      // may have run on past its deadline): skipped, so the batch can be tried again. That earlier
+      // exec may still be running beside this one and win the race between `id` and `useradd`:
+      // useradd's "already exists" (exit 9) then counts as done (seen at load 60).
+      u => `if ! id -u ${u} >/dev/null 2>&1; then if useradd -m -s /bin/bash -G hangup-lab ${u}; then cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc; else [ $? = 9 ]; fi; fi && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
+        `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys && chown ${u}:${u} /home/${u}/.ssh/authorized_keys && ` +
+        `chmod 600 /home/${u}/.ssh/authorized_keys`,
+    )
+    .join(' && ');
+  const r = await target.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; ${script}`]);
+  if (r.exitCode !== 0) throw new InfrastructureError(`target ${targetName}: creating login users failed: ${r.stderr || r.stdout}`);
+}
+
+/** Root logs in with the run's key too (for cells of user `root`, in a container of their own). */
+export async function authorizeRoot(target: Shell, targetName: string, publicKey: string): Promise<void> {
+  const r = await target.exec([
+    'env',
+    `KEY=${publicKey}`,
+    'sh',
+    '-c',
+    'set -e; install -d -m 700 /root/.ssh; printf "%s\\n" "$KEY" > /root/.ssh/authorized_keys; chmod 600 /root/.ssh/authorized_keys; ' +
+      'cat /usr/local/lib/hangup-lab/bashrc-append >> /root/.bashrc',
+  ]);
+  if (r.exitCode !== 0) throw new InfrastructureError(`target ${targetName}: authorizing root failed: ${r.stderr || r.stdout}`);
+}
+
+/**
+ * Per-login-user settings a cell asks for, applied before its session: linger (the user manager
+ * runs without a session) and bash's huponexit (in ~/.bashrc, read by the interactive login shell).
+ */
+export async function prepareUser(target: Shell, user: string, o: { linger: boolean; huponexit: boolean }): Promise<void> {
+  const home = user === 'root' ? '/root' : `/home/${user}`;
+  const steps = [
+    o.linger ? `loginctl enable-linger ${user}` : '',
+    // Idempotent: a retried setup prepares the user again (run/setup.ts).
+    o.huponexit ? `{ grep -qxF 'shopt -s huponexit' ${home}/.bashrc || echo 'shopt -s huponexit' >> ${home}/.bashrc; }` : '',
+  ].filter(Boolean);
+  if (!steps.length) return;
+  const r = await target.sh(steps.join(' && '));
+  if (r.exitCode !== 0) throw new Error(`preparing ${user} (linger/huponexit) failed: ${(r.stderr || r.stdout).trim()}`);
+}

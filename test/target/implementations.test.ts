@@ -1,0 +1,88 @@
+// Which implementations a cell uses, and the path a cell takes when one of them declines: rejected
+// at load time when every cell of a block is affected, not-applicable with the reason otherwise.
+// Today's OpenSSH server and client decline nothing, so a throwaway fake shows the path works.
+import t, { type Test } from 'tap';
+import openssh from '../../harness/client/openssh.js';
+import { makeRegistry } from '../../harness/core/registry.js';
+import type { ClientImplementation } from '../../harness/client/types.js';
+import type { ServerImplementation } from '../../harness/server/types.js';
+import { servers } from '../../harness/server/registry.js';
+import { implementationsDecline, implementationsOf, implementationsSupport } from '../../harness/target/implementations.js';
+import { TARGETS } from '../../harness/target/targets.js';
+import { testCell } from '../fixtures/cell.js';
+import { scenarioFile } from '../scenario/helpers.js';
+import { loadScenario as realLoad } from '../../harness/scenario/load.js';
+
+/** A client like OpenSSH's that has no ServerAlive and cannot be frozen. */
+const noKeepaliveClient: ClientImplementation = {
+  ...openssh,
+  name: 'fake-client',
+  keepalive: {},
+  signals: { kill: 'SIGKILL' },
+  supports: needs =>
+    needs.serverAlive ? 'it has no client-side keepalive' : needs.controls.includes('freeze') ? 'it cannot be frozen' : needs.session.shell ? true : 'it opens shells only',
+};
+
+/** A server like OpenSSH's without ClientAlive probes. */
+const noClientAliveServer: ServerImplementation = {
+  ...servers.get('openssh'),
+  name: 'fake-server',
+  supports: needs => (needs.clientAlive ? 'it has no server-side keepalive probes' : true),
+};
+
+const cell = { target: 'debian-bookworm', session: 'pty', launch: 'nohup', sever: 'client-kill', clientAlive: 'off', serverAlive: 'off', tcpKeepAlive: 'yes' };
+
+t.test('every target names its server implementation, and every cell uses the OpenSSH client', async t => {
+  for (const spec of Object.values(TARGETS)) t.equal(spec.server, 'openssh', spec.name);
+  const impl = implementationsOf(cell);
+  t.equal(impl.server?.name, 'openssh');
+  t.equal(impl.client.name, 'openssh');
+  t.equal(implementationsOf({ session: 'pty' }).server, null, 'no target: no server to ask');
+});
+
+t.test("today's OpenSSH server and client support every cell", async t => {
+  for (const session of ['pty', 'exec', 'exec-tty']) {
+    for (const sever of ['client-kill', 'sleep:2', 'drop']) {
+      t.equal(implementationsSupport({ ...cell, session, sever, clientAlive: '1/2', serverAlive: '1/2', tcpKeepAlive: 'no' }), true, `${session} × ${sever}`);
+    }
+  }
+});
+
+t.test('a declining implementation gives the reason, naming the implementation', async t => {
+  const impl = { server: noClientAliveServer, client: noKeepaliveClient };
+  t.equal(implementationsDecline(cell, impl), null);
+  t.equal(implementationsDecline({ ...cell, clientAlive: '5/2' }, impl), 'the fake-server server of debian-bookworm cannot: it has no server-side keepalive probes');
+  t.equal(implementationsDecline({ ...cell, serverAlive: '5/2' }, impl), 'the fake-client client cannot: it has no client-side keepalive');
+  t.equal(implementationsDecline({ ...cell, sever: 'sleep:2' }, impl), 'the fake-client client cannot: it cannot be frozen', "a sever that freezes the client asks for 'freeze'");
+  t.equal(implementationsDecline({ ...cell, session: 'exec' }, impl), 'the fake-client client cannot: it opens shells only');
+  t.equal(implementationsDecline({ session: 'pty', serverAlive: 'off' }, impl), null, 'only the axes given are asked about');
+});
+
+/** The implementations check with the fake client in the client registry (mocks reach direct imports only). */
+const withFakeClient = (t: Test) =>
+  t.mockImport<typeof import('../../harness/target/implementations.js')>('../../harness/target/implementations.js', {
+    '../../harness/client/registry.js': { clients: makeRegistry('client implementation', [noKeepaliveClient]), CELL_CLIENT: 'fake-client' },
+  });
+
+t.test('with a fake client in the registry: a block of cells it cannot run is rejected at load time in one line', async t => {
+  const contradictions = await t.mockImport('../../harness/scenario/contradictions.js', { '../../harness/target/implementations.js': await withFakeClient(t) });
+  const { loadScenario } = await t.mockImport<typeof import('../../harness/scenario/load.js')>('../../harness/scenario/load.js', {
+    '../../harness/scenario/contradictions.js': contradictions,
+  });
+  const head = 'name: t\ntarget: debian-bookworm\n';
+  const file = scenarioFile(t, head + 'axes: { session: [pty], launch: [nohup], workload: [quiet], sever: [client-kill], serverAlive: ["5/2"] }\n');
+  t.doesNotThrow(() => realLoad(file), 'the real OpenSSH client has ServerAlive');
+  t.throws(() => loadScenario(file), /every cell can never run: the fake-client client cannot: it has no client-side keepalive; /);
+  // A cross product in which only some cells are affected still loads: those are not-applicable.
+  const mixed = scenarioFile(t, head + 'axes: { session: [pty], launch: [nohup], workload: [quiet], sever: [client-kill], serverAlive: ["off", "5/2"] }\n');
+  t.doesNotThrow(() => loadScenario(mixed));
+});
+
+t.test('with a fake client in the registry: an affected cell is planned not-applicable with the reason', async t => {
+  const { planCell } = await t.mockImport<typeof import('../../harness/run/plan.js')>('../../harness/run/plan.js', {
+    '../../harness/target/implementations.js': await withFakeClient(t),
+  });
+  const base = testCell({ sever: 'client-kill' });
+  t.equal(planCell(base).supported, true);
+  t.equal(planCell(testCell({ sever: 'client-kill', serverAlive: '5/2' })).supported, 'the fake-client client cannot: it has no client-side keepalive');
+});
