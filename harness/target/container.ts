@@ -1,6 +1,3 @@
-// First: it tells testcontainers, before any use, that there is no reaper to pull and where the
-// host is. Without it, code that starts a target without the CLI (a test) pulls Ryuk and fails.
-import { configureTestcontainers } from './engine.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { withDeadline } from '../core/deadline.js';
@@ -11,6 +8,7 @@ import { servers } from '../server/registry.js';
 import type { ServerImplementation } from '../server/types.js';
 import type { TargetCapability } from '../sever/types.js';
 import { SshBannerWaitStrategy, waitForBanner } from './banner-wait.js';
+import { configureTestcontainers } from './engine.js';
 import { takeFingerprint } from './fingerprint.js';
 import { hostCgroupV2, targetGrants } from './grants.js';
 import { runLabels } from './labels.js';
