@@ -9,13 +9,19 @@ type Shell = Pick<Target, 'exec' | 'sh'>;
 export async function addUsers(target: Shell, targetName: string, users: string[], publicKey: string): Promise<void> {
   const script = users
     .map(
-      // A user that exists already was made by an earlier try of this batch (its docker exec
-      // may have run on past its deadline): skipped, so the batch can be tried again. That earlier
-      // exec may still be running beside this one and win the race between `id` and `useradd`:
-      // useradd's "already exists" (exit 9) then counts as done (seen at load 60).
-      u => `if ! id -u ${u} >/dev/null 2>&1; then if useradd -m -s /bin/bash -G hangup-lab ${u}; then cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc; else [ $? = 9 ]; fi; fi && install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
-        `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys && chown ${u}:${u} /home/${u}/.ssh/authorized_keys && ` +
-        `chmod 600 /home/${u}/.ssh/authorized_keys`,
+      // Every try leaves every user of the batch whole, whoever created it: an earlier try of the
+      // batch may still run beside this one (its docker exec went past its deadline under load), and
+      // a user that try created may not have its prompt or key yet. Seen at load 15-20: logins to
+      // such users got "Permission denied (publickey)" or a shell without the harness's prompt, three
+      // tries in a row. So creation tolerates "already exists" (useradd exit 9), the prompt is added
+      // unless it is there, the key is written, and the result is read back before the try counts.
+      u =>
+        `{ id -u ${u} >/dev/null 2>&1 || useradd -m -s /bin/bash -G hangup-lab ${u} || [ $? = 9 ]; } && ` +
+        `{ grep -qF '[hl-ready]' /home/${u}/.bashrc 2>/dev/null || cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc; } && ` +
+        `install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
+        `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys.$$ && chown ${u}:${u} /home/${u}/.ssh/authorized_keys.$$ && ` +
+        `chmod 600 /home/${u}/.ssh/authorized_keys.$$ && mv -f /home/${u}/.ssh/authorized_keys.$$ /home/${u}/.ssh/authorized_keys && ` +
+        `grep -qxF "$KEY" /home/${u}/.ssh/authorized_keys && grep -qF '[hl-ready]' /home/${u}/.bashrc`,
     )
     .join(' && ');
   const r = await target.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; ${script}`]);
