@@ -14,26 +14,9 @@ import { probeCommand, probeLogPath } from '../../harness/probe/command.js';
 import { runAllCleanups, self } from '../../harness/core/cleanup.js';
 import { makeRunKey } from '../../harness/run/run-key.js';
 import { SshClient } from '../../harness/session/ssh-client.js';
-import { StartedTarget } from '../../harness/target/container.js';
-import { ensureImage } from '../../harness/target/image.js';
-import { targetSpec } from '../../harness/target/targets.js';
+import { startPlainTarget } from '../fixtures/target.js';
 
-const spec = targetSpec('debian-bookworm');
-const target = await StartedTarget.start({
-  spec,
-  image: await ensureImage(spec, () => {}),
-  runId: 'birthtest',
-  server: { clientAlive: 'off', tcpKeepAlive: 'yes', kernel: 'default', killUserProcesses: 'no' },
-  sshdExtra: [],
-  logindExtra: [],
-  sshdConfig: null,
-  scenarioFile: 'birth-trace.test.ts',
-  capabilities: [],
-});
-t.teardown(async () => {
-  await target[Symbol.asyncDispose]();
-  await runAllCleanups();
-});
+const target = await startPlainTarget(t, 'birthtest', 'birth-trace.test.ts');
 
 t.test("ssh -tt host 'cmd &' and 'nohup cmd &': what started, what killed it, who sent it", async t => {
   const dir = t.testdir({});

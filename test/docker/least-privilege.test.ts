@@ -10,12 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { bin } from '../fixtures/cli.js';
+import { startPlainTarget } from '../fixtures/target.js';
 import type { RunResult } from '../../harness/results.js';
 import { SshClient } from '../../harness/session/ssh-client.js';
-import { StartedTarget } from '../../harness/target/container.js';
-import { ensureImage } from '../../harness/target/image.js';
-import { targetSpec } from '../../harness/target/targets.js';
-import { runAllCleanups } from '../../harness/core/cleanup.js';
 import { makeRunKey } from '../../harness/run/run-key.js';
 
 const scenario = path.resolve(import.meta.dirname, 'least-privilege.yaml');
@@ -105,23 +102,8 @@ t.test('containers get only what their cells need; reports hold no keys; non-roo
 });
 
 t.test('the client pins the host key: a wrong pinned key refuses the login', async t => {
-  const spec = targetSpec('debian-bookworm');
-  const image = await ensureImage(spec, () => {});
-  const target = await StartedTarget.start({
-    spec,
-    image,
-    runId: 'pintest0',
-    server: { clientAlive: 'off', tcpKeepAlive: 'yes', kernel: 'default', killUserProcesses: 'no' },
-    sshdExtra: [],
-    logindExtra: [],
-    sshdConfig: null,
-    scenarioFile: 'least-privilege.test.ts',
-    capabilities: [],
-  });
-  t.teardown(async () => {
-    await target[Symbol.asyncDispose]();
-    await runAllCleanups();
-  });
+  const target = await startPlainTarget(t, 'pintest0', 'least-privilege.test.ts');
+
   const dir = t.testdir({});
   fs.mkdirSync(path.join(dir, 'other'));
   const { keyFile, publicKey } = await makeRunKey(dir, 'pintest0');
