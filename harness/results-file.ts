@@ -40,6 +40,28 @@ const UPGRADES: Record<number, (r: Json) => Json> = {
     schemaVersion: 5,
     cells: (r.cells as unknown[]).map(c => (isObject(c) ? { ...c, setup: { attempts: 1, failures: [] } } : c)),
   }),
+  // v6 adds the server and client implementation axes; before them every cell was OpenSSH on both
+  // sides (the ids stay the same: matrix/cell-id.ts). The cell's own `server` and `client` fields
+  // were the fingerprint key and the client's end: they are renamed, so the axes can take the names.
+  5: r => ({
+    ...r,
+    schemaVersion: 6,
+    cells: (r.cells as unknown[]).map(c => {
+      if (!isObject(c)) return c;
+      const { server: serverKey, client: clientEnd, ...rest } = c;
+      return { ...rest, server: 'openssh', client: 'openssh', serverKey, clientEnd };
+    }),
+    // Every cell's client was this machine's OpenSSH; each fingerprint recorded its version.
+    clients: Array.isArray(r.targets) && isObject(r.targets[0]) && typeof r.targets[0].client === 'string' ? { openssh: r.targets[0].client } : {},
+    // The fingerprint's `openssh` was the server's version when every server was OpenSSH.
+    targets: Array.isArray(r.targets)
+      ? r.targets.map(t => {
+          if (!isObject(t)) return t;
+          const { openssh: serverVersion, ...rest } = t;
+          return { ...rest, server: 'openssh', serverVersion };
+        })
+      : r.targets,
+  }),
 };
 
 const FIX = `give a results.json written by hangup-lab (schemaVersion ${OLDEST_READABLE_SCHEMA} to ${SCHEMA_VERSION}), or run the scenario again`;

@@ -8,11 +8,13 @@
 
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The axes, in the order cells are expanded and rendered. */
 export const AXIS_NAMES = [
   'target',
+  'server',
+  'client',
   'user',
   'session',
   'launch',
@@ -58,6 +60,10 @@ export const cellSchema = z.object({
   /** hash of the axis values without `rep`: the repetitions of one case share it */
   caseId: z.string(),
   target: z.string(),
+  /** the SSH server implementation the target runs for this cell (harness/server/) */
+  server: z.string(),
+  /** the SSH client implementation that opens the session on this machine (harness/client/) */
+  client: z.string(),
   /** who logs in: an unprivileged user of the cell's own (`lab`), or root */
   user: z.enum(['lab', 'root']),
   session: z.string(),
@@ -189,7 +195,8 @@ export const cellResultSchema = cellSchema.extend({
   deathMs: z.number().nullable(),
   /** ms from the sever to the end of the per-session sshd process; null if still running */
   sessionEndedMs: z.number().nullable(),
-  client: clientOutcomeSchema.nullable(),
+  /** what the local client did after the sever (null: the cell never got that far) */
+  clientEnd: clientOutcomeSchema.nullable(),
   probe: z.object({
     pid: z.number().nullable(),
     /** write errors on stdout after the sever (EIO: the terminal was hung up; EPIPE: reader gone) */
@@ -226,7 +233,7 @@ export const cellResultSchema = cellSchema.extend({
   detectors: z.array(z.string()),
   checks: z.array(checkSchema),
   /** which TargetFingerprint (by key) describes the server this cell ran on */
-  server: z.string(),
+  serverKey: z.string(),
   /**
    * The setup before the probe logged its start (login, launch line): how many tries it took and
    * why each failed try failed. Setup may be retried (a bounded few times, run/setup.ts); nothing
@@ -276,8 +283,10 @@ export const targetFingerprintSchema = z.object({
   name: z.string(),
   config: z.object({ clientAlive: z.string(), tcpKeepAlive: yesNo, kernel: z.string(), killUserProcesses: yesNo }),
   image: z.string(),
-  /** `ssh -V` inside the target (the server's OpenSSH version) */
-  openssh: z.string(),
+  /** the server implementation (harness/server/) */
+  server: z.string(),
+  /** its version as it reports it (OpenSSH: `ssh -V` inside the target) */
+  serverVersion: z.string(),
   /** selected lines of the effective `sshd -T` */
   sshdEffective: stringMap,
   /** the ssh unit's KillMode (Debian: process, so restarting sshd keeps sessions) */
@@ -371,6 +380,8 @@ export const runResultSchema = z.object({
   finishedAt: z.string(),
   durationMs: z.number(),
   targets: z.array(targetFingerprintSchema),
+  /** the local client implementations the cells used, each with this machine's version line */
+  clients: z.record(z.string(), z.string()),
   /** every axis with the values the scenario gave it (one value: the axis was fixed), in order */
   axes: z.record(axisName, z.array(z.string())),
   /** a user's own sshd_config every target ran with (--sshd-config / sshd.config), else null */

@@ -66,7 +66,7 @@ export type UntestableClaim = z.infer<typeof untestableClaimSchema>;
 export type ClaimSet = z.infer<typeof claimSetSchema>;
 
 /** The axes that configure the server (one container per distinct combination). */
-export const SERVER_AXES = ['target', 'clientAlive', 'tcpKeepAlive', 'kernel', 'killUserProcesses'] as const satisfies readonly AxisName[];
+export const SERVER_AXES = ['target', 'server', 'clientAlive', 'tcpKeepAlive', 'kernel', 'killUserProcesses'] as const satisfies readonly AxisName[];
 
 // ---- `flaky` and `signalVaries`: derived from the cells (the determinism check, expect/flaky.ts) ----
 

@@ -40,10 +40,10 @@ export function confirmsIn(cell: CellResult, c: Confirms): boolean {
   if (c.signal !== undefined && cell.signal !== c.signal) return false;
   if (c.sender !== undefined && !new RegExp(c.sender).test(cell.signalSender?.comm ?? '')) return false;
   if (c.sessionEnded !== undefined && (cell.sessionEndedMs !== null) !== c.sessionEnded) return false;
-  if (c.clientExited !== undefined && (cell.client?.exitMs != null) !== c.clientExited) return false;
+  if (c.clientExited !== undefined && (cell.clientEnd?.exitMs != null) !== c.clientExited) return false;
   if (c.pathBroke !== undefined && (cell.pathBrokeMs !== null) !== c.pathBroke) return false;
   if (c.clientNoticedS) {
-    const exit = cell.client?.exitMs;
+    const exit = cell.clientEnd?.exitMs;
     if (exit == null || cell.pathBrokeMs === null) return false;
     const s = (exit - cell.pathBrokeMs) / 1000;
     if (s < c.clientNoticedS[0] || s > c.clientNoticedS[1]) return false;
@@ -179,7 +179,7 @@ export function judgeClaim(claim: Claim, cells: readonly CellResult[], describeT
 
 /** Every claim of a result, judged; targets are described with their OpenSSH release. */
 export function judgeClaims(result: RunResult): ClaimOutcome[] {
-  const openssh = new Map(result.targets.map(fp => [fp.name, fp.openssh.match(/OpenSSH_[\w.]+/)?.[0] ?? fp.openssh]));
+  const openssh = new Map(result.targets.map(fp => [fp.name, fp.serverVersion.match(/OpenSSH_[\w.]+/)?.[0] ?? fp.serverVersion]));
   const describe = (t: string) => (openssh.has(t) ? `${t} (${openssh.get(t)})` : t);
   return (result.claims?.claims ?? []).map(c => judgeClaim(c, result.cells, describe));
 }

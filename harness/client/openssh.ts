@@ -1,4 +1,4 @@
-import { defineClient, type ClientEndpoint } from './types.js';
+import { defineClient, type ClientEndpoint, type SessionRequest } from './types.js';
 
 /** ssh options for a ServerAlive setting ("off" → interval 0, which disables it). */
 export function serverAliveOptions(serverAlive: string): string[] {
@@ -12,7 +12,7 @@ export function serverAliveOptions(serverAlive: string): string[] {
  * The options pin the target's host key and ignore the user's ~/.ssh/config (-F /dev/null), so
  * nothing on this machine can change what is measured.
  */
-function sshArgs(ep: ClientEndpoint, options: readonly string[], command?: string): string[] {
+function sshArgs(ep: ClientEndpoint, want: SessionRequest): string[] {
   return [
     '-F', '/dev/null',
     '-i', ep.keyFile,
@@ -23,9 +23,10 @@ function sshArgs(ep: ClientEndpoint, options: readonly string[], command?: strin
     '-o', `HostKeyAlias=${ep.hostKeyAlias}`,
     '-o', 'ConnectTimeout=15',
     ...serverAliveOptions(ep.serverAlive),
-    ...options,
+    // -tt: a terminal even though ssh's own stdin is not one it owns; -T: none.
+    want.remotePty ? '-tt' : '-T',
     `${ep.user}@${ep.host}`,
-    ...(command === undefined ? [] : [command]),
+    ...(want.command === undefined ? [] : [want.command]),
   ];
 }
 
@@ -39,5 +40,8 @@ export default defineClient({
   // ssh -tt (a shell, or a command with a terminal), ssh -T (a command): every session type, and
   // ServerAlive in every version this machine may have.
   supports: () => true,
-  command: (ep, options, command) => ({ file: 'ssh', args: sshArgs(ep, options, command) }),
+  command: (ep, want) => ({ file: 'ssh', args: sshArgs(ep, want) }),
+  // `ssh -V` writes its one line to stderr.
+  program: { file: 'ssh', versionArgs: ['-V'], install: 'apt-get install -y openssh-client' },
 });
+

@@ -3,5 +3,5 @@ import openssh from './openssh.js';
 
 export const clients = makeRegistry('client implementation', [openssh]);
 
-/** Every cell's client until the matrix gets a client axis: the real OpenSSH client. */
-export const CELL_CLIENT = 'openssh';
+/** The client of a session nobody chose one for (doctor's login, a scenario without a client axis). */
+export const DEFAULT_CLIENT = 'openssh';

@@ -3,6 +3,8 @@
 import type { Alive } from '../scenario/values.js';
 
 export interface ClientEndpoint {
+  /** the client implementation (the cell's `client` axis); absent: DEFAULT_CLIENT (client/registry.ts) */
+  client?: string;
   host: string;
   user: string;
   keyFile: string;
@@ -34,10 +36,19 @@ export interface ClientNeeds {
   controls: readonly ClientControl[];
 }
 
+/** What a session asks of the client: a terminal on the server or not; a command or a shell. */
+export interface SessionRequest {
+  remotePty: boolean;
+  /** the remote command; absent: an interactive shell */
+  command?: string;
+}
+
 /** The program and arguments that open one session, run in a local pseudo-terminal. */
 export interface ClientCommand {
   file: string;
   args: string[];
+  /** added to the harness's small environment (PATH, HOME, TERM, LANG), e.g. a HOME of its own */
+  env?: Record<string, string>;
 }
 
 export interface ClientImplementation {
@@ -50,10 +61,16 @@ export interface ClientImplementation {
   /** true, or the reason it cannot do what the cell asks (→ rejected at load, or not-applicable) */
   supports(needs: ClientNeeds): true | string;
   /**
-   * The command that logs in to `ep` and opens a session: `options` are the session type's own
-   * (e.g. a forced remote terminal), `command` the remote command (absent: an interactive shell).
+   * The command that logs in to `ep` and opens the session `want` asks for. It may derive files
+   * from the run's key and known_hosts (another key format, a HOME of its own) next to them, in the
+   * run's temporary directory, which goes with the run.
    */
-  command(ep: ClientEndpoint, options: readonly string[], command?: string): ClientCommand;
+  command(ep: ClientEndpoint, want: SessionRequest): ClientCommand;
+  /**
+   * The program it runs on this machine: asked for its version before a run (recorded in the
+   * results), and when it is missing the run stops with exit 3 and `install`.
+   */
+  program: { file: string; versionArgs: string[]; install: string };
 }
 
 export function defineClient(c: ClientImplementation): ClientImplementation {

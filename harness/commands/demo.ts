@@ -19,6 +19,8 @@ import type { Command } from './types.js';
 /** Each axis's flag, and the value a demo uses when the flag is not given. */
 const AXES: Record<AxisName, { flag: string; value: string }> = {
   target: { flag: 'target', value: 'debian-bookworm' },
+  server: { flag: 'server', value: 'openssh' },
+  client: { flag: 'client', value: 'openssh' },
   user: { flag: 'user', value: 'lab' },
   session: { flag: 'session', value: 'pty' },
   launch: { flag: 'launch', value: 'nohup' },
@@ -118,7 +120,7 @@ export const demo: Command = {
     });
     const cell = result.cells[0];
     if (!cell) throw new HarnessError('hangup-lab demo: the run produced no cell (a bug)', 70);
-    print(endingLines(cell, result.targets.find(t => t.key === cell.server) ?? null));
+    print(endingLines(cell, result.targets.find(t => t.key === cell.serverKey) ?? null));
 
     // Always a cast, so every demo leaves the same files: a cell decided before any session opened
     // (a sever that cannot apply) gets one without events, and its title says why.

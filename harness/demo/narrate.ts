@@ -91,7 +91,7 @@ export class Narration {
 
 /** The verdict, then the paragraph that explains it. */
 export function endingLines(c: Cell, fingerprint: TargetFingerprint | null): string[] {
-  const why = explain(c, fingerprint?.openssh ?? null);
+  const why = explain(c, fingerprint?.serverVersion ?? null);
   // The reason already says when and by whom.
   const head = c.verdict === 'killed' ? `KILLED by ${c.signal}` : c.verdict.toUpperCase();
   return ['', `Verdict: ${head}: ${c.reason}`, '', `Why (${why.mechanisms.join('; ')}):`, ...wrap(why.text, 100).map(l => `  ${l}`)];

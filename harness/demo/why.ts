@@ -113,13 +113,13 @@ export function keepaliveText(c: Cell, openssh: string | null): string | null {
   if (sa) {
     parts.push(
       `The client's ServerAlive (Interval ${sa.intervalS} s × CountMax ${sa.countMax} = ${sa.intervalS * sa.countMax} s) ` +
-        (c.client?.exitMs !== null && c.client ? `ended it ${secs(c.client.exitMs - from)} after the break.` : 'had not ended it when the window closed.'),
+        (c.clientEnd?.exitMs !== null && c.clientEnd ? `ended it ${secs(c.clientEnd.exitMs - from)} after the break.` : 'had not ended it when the window closed.'),
     );
-  } else if (c.client?.exitMs === null || !c.client) {
+  } else if (c.clientEnd?.exitMs === null || !c.clientEnd) {
     parts.push('ServerAlive is off, so the client only finds out when it next sends something.');
   } else {
     const asleep = silent.freezesClient ? ' (it was asleep, and learned it only on resume)' : '';
-    parts.push(`The client exited ${secs(c.client.exitMs - from)} after the break${asleep}${c.client.lastLines.at(-1) ? ` ("${c.client.lastLines.at(-1)}")` : ''}.`);
+    parts.push(`The client exited ${secs(c.clientEnd.exitMs - from)} after the break${asleep}${c.clientEnd.lastLines.at(-1) ? ` ("${c.clientEnd.lastLines.at(-1)}")` : ''}.`);
   }
   if (silent.resets) parts.push('A reset is noticed at once by whichever side sends next.');
   if (c.workload === 'chatty' && c.sessionEndedMs === null && ca) {

@@ -118,7 +118,7 @@ export async function tryLogin(localImages: readonly string[], clientVersion: st
       );
       const lease = await servers.acquire(cell);
       try {
-        const server = (await servers.fingerprints.get(serverKey(cell)))?.openssh ?? '?';
+        const server = (await servers.fingerprints.get(serverKey(cell)))?.serverVersion ?? '?';
         const t0 = performance.now();
         const session = await oneCommandKind().start({ ...lease.endpoint, user: loginUser(cell), serverAlive: cell.serverAlive }, 'true', false);
         const exit = await withDeadline(session.client.exited, LOGIN_TIMEOUT_MS, () => 'no answer').catch(() => null);

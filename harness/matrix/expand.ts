@@ -85,6 +85,8 @@ export function blockCombinations(block: MatrixBlock): Record<string, string>[] 
 function toCellValues(c: Record<string, string>): Omit<Cell, 'id' | 'caseId' | 'rep'> {
   return {
     target: c.target!,
+    server: c.server!,
+    client: c.client!,
     user: c.user as UserKind,
     session: c.session!,
     launch: c.launch!,

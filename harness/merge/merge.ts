@@ -71,6 +71,11 @@ export function mergeResults(parts: Part[]): RunResult {
     finishedAt: new Date(end).toISOString(),
     durationMs: end - start,
     targets: [...targets.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    // Each shard ran the clients of its own cells (on its own machine, perhaps): all of them, the
+    // first shard's word on a version, as with fingerprints.
+    clients: Object.fromEntries(
+      Object.entries(Object.assign({}, ...parts.map(p => p.result.clients).reverse()) as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     shard: null,
     containers: parts
       .flatMap(p => {

@@ -18,16 +18,16 @@ export function fingerprintsInOrder(result: RunResult): TargetFingerprint[] {
 /** Server keys cells refer to without a fingerprint: the report must say it cannot describe them. */
 export function serversWithoutFingerprint(result: RunResult): string[] {
   const known = new Set(result.targets.map((t) => t.key));
-  return [...new Set(result.cells.map((c) => c.server).filter((k) => !known.has(k)))].sort();
+  return [...new Set(result.cells.map((c) => c.serverKey).filter((k) => !known.has(k)))].sort();
 }
 
 export function cellsOnServer(result: RunResult, key: string): number {
-  return result.cells.filter((c) => c.server === key).length;
+  return result.cells.filter((c) => c.serverKey === key).length;
 }
 
 /** `ssh -V` goes on about the OpenSSL build; the OpenSSH release is what a one-liner needs. */
 export function opensshRelease(fp: TargetFingerprint): string {
-  return fp.openssh.split(',')[0]?.trim() ?? '';
+  return fp.serverVersion.split(',')[0]?.trim() ?? '';
 }
 
 /** The server-side axis values, in the order of SERVER_AXES. */
@@ -133,7 +133,7 @@ export function record(values: Record<string, string>): string {
 /** The paths this server's cells took, when any differs from the one its fingerprint names. */
 function cellPaths(result: RunResult, fp: TargetFingerprint): string | null {
   const counts = new Map<string, number>();
-  for (const c of result.cells) if (c.server === fp.key) counts.set(c.networkPath, (counts.get(c.networkPath) ?? 0) + 1);
+  for (const c of result.cells) if (c.serverKey === fp.key) counts.set(c.networkPath, (counts.get(c.networkPath) ?? 0) + 1);
   if ([...counts.keys()].every((p) => p === fp.networkPath)) return null;
   return networkPathInfos(result)
     .filter((p) => counts.has(p.path))
@@ -148,7 +148,7 @@ export function fingerprintRows(result: RunResult, fp: TargetFingerprint): [stri
     [
       ['Key', fp.key],
       ['Cells', String(cellsOnServer(result, fp.key))],
-      ['OpenSSH (ssh -V)', fp.openssh],
+      ['Server', `${fp.server}: ${fp.serverVersion}`],
       ['Image', fp.image],
       ['ssh unit KillMode', fp.sshKillMode],
       ['logind', record(fp.logind)],

@@ -145,7 +145,7 @@ function asleep(cells: CellResult[]): Asleep | null {
   if (!sever?.method.silentBreak?.freezesClient) return null;
   const exits = cells.map((c) => {
     const woke = wokeAtMs(c);
-    return woke === null ? null : since(woke, c.client?.exitMs);
+    return woke === null ? null : since(woke, c.clientEnd?.exitMs);
   });
   return { seconds: sever.param, afterWake: distribution(exits) };
 }
@@ -179,7 +179,7 @@ export function latencyCases(result: RunResult): LatencyCase[] {
         side: 'client',
         setting: first.serverAlive,
         prediction: predict(first.serverAlive),
-        dist: distribution(broke.map((c) => since(c.pathBrokeMs, c.client?.exitMs))),
+        dist: distribution(broke.map((c) => since(c.pathBrokeMs, c.clientEnd?.exitMs))),
         asleep: asleep(broke),
       },
     };

@@ -74,7 +74,7 @@ function sender(cell: CellResult): string {
 }
 
 function clientExit(cell: CellResult): string {
-  const c = cell.client;
+  const c = cell.clientEnd;
   if (!c) return 'no client record';
   if (c.exitMs === null) return 'client still running';
   const how = c.exitSignal ? `signal ${c.exitSignal}` : c.exitCode === null ? 'unknown status' : `code ${c.exitCode}`;

@@ -349,7 +349,7 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
     async login() {
       t.part(`${prefix}opening the ${cell.session} session`);
       try {
-        const endpoint = { ...ctx.endpoint, user: plan.loginUser, serverAlive: cell.serverAlive, ...(t.recording ? { recorder: t.recording } : {}) };
+        const endpoint = { ...ctx.endpoint, client: cell.client, user: plan.loginUser, serverAlive: cell.serverAlive, ...(t.recording ? { recorder: t.recording } : {}) };
         return await plan.session.start(endpoint, t.line, plan.launch.holdsTerminal);
       } catch (e) {
         if (e instanceof ClientWaitError) throw new SetupFailure(e.message, normalizeCause(e.causeText));
@@ -359,6 +359,19 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
     async probeStarted(open) {
       t.part(`${prefix}waiting for the probe to log its start`);
       t.started(await probeStart(s, watcher, t.birth, open));
+    },
+    async explain(failure) {
+      // A refused login is the one setup failure the client cannot explain; the server's log and
+      // the account's state can (seen under load: 3 of 640 cells refused three tries in a row).
+      if (!/Permission denied/.test(failure.causeText)) return null;
+      const u = plan.loginUser;
+      const home = u === 'root' ? '/root' : `/home/${u}`;
+      const r = await ctx.target.sh(
+        `{ id ${u} 2>&1; stat -c '%n %a %U' ${home} ${home}/.ssh ${home}/.ssh/authorized_keys 2>&1; ` +
+          `echo "keys: $(grep -c . ${home}/.ssh/authorized_keys 2>&1)"; ${ctx.target.server.loginLog(u)}; } | tr '\\n' '|'`,
+        { timeoutMs: 10_000 },
+      );
+      return r.stdout.trim() || null;
     },
     async undo(open) {
       // The next try starts from nothing of this one: no client, no session, no process of the
@@ -616,7 +629,7 @@ function askAfterWindow(s: CellScope, watcher: Watcher, probePid: number, t0Mono
   return {
     title: `asking after the window (${launch.name})`,
     async run() {
-      const endpoint = { ...ctx.endpoint, user: plan.loginUser, serverAlive: cell.serverAlive };
+      const endpoint = { ...ctx.endpoint, client: cell.client, user: plan.loginUser, serverAlive: cell.serverAlive };
       const extra: OpenSession[] = [];
       try {
         const answer = await launch.afterWindow!({
@@ -684,7 +697,7 @@ function judgedOutcome(base: CellOutcome, { cell, story }: CellScope, j: Judged)
     deathMs: obs.probeDeathMs,
     sessionEndedMs: obs.sessionEndedMs,
     pathBrokeMs,
-    client,
+    clientEnd: client,
     checks: story.checks,
     probe: {
       ...base.probe,
@@ -810,7 +823,7 @@ function emptyResult(cell: Cell, user: string, ctx: CellRunContext, sever: Sever
     signalSender: null,
     deathMs: null,
     sessionEndedMs: null,
-    client: null,
+    clientEnd: null,
     probe: { pid: null, stdoutErrors: [], lastHeartbeatMs: null, signalsCaught: [], cgroup: null, log: [] },
     sshdSession: null,
     before: [],
@@ -823,7 +836,7 @@ function emptyResult(cell: Cell, user: string, ctx: CellRunContext, sever: Sever
     severLayer: sever.layer,
     detectors: [...sever.detectors],
     checks: [],
-    server: ctx.server,
+    serverKey: ctx.server,
     setup: { attempts: 0, failures: [] },
   };
 }

@@ -6,7 +6,9 @@ import { expand } from '../matrix/expand.js';
 import { inShard, type Shard } from '../matrix/shard.js';
 import { SCHEMA_VERSION, type Cell, type CellResult, type RunResult } from '../results.js';
 import { latencyRepeats, type Scenario } from '../scenario/load.js';
-import { ensureEngine, ensureSshClient } from '../target/engine.js';
+import { ensureEngine } from '../target/engine.js';
+import { clients as clientImplementations, DEFAULT_CLIENT } from '../client/registry.js';
+import { clientVersion as versionOf } from '../client/version.js';
 import type { InfrastructureError } from '../core/errors.js';
 import { runCell, type NarrationEvent } from './cell.js';
 import { interrupting, makeRunDir, sweepLeftovers } from '../core/cleanup.js';
@@ -70,7 +72,10 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   const plan = opts.cells ?? scenarioCells(scenario, repeat);
   const cells = selectCells(plan, opts);
   const strict = opts.strict ?? scenario.run.strict;
-  const clientVersion = ensureSshClient();
+  // Every client the cells use must be here (exit 3 with what installs it, before anything starts);
+  // the default one's (OpenSSH) is also what the fingerprints name.
+  const clients = Object.fromEntries([...new Set([DEFAULT_CLIENT, ...cells.map(c => c.client)])].sort().map(n => [n, versionOf(clientImplementations.get(n))]));
+  const clientVersion = clients[DEFAULT_CLIENT]!;
   await ensureEngine(opts.say);
   await sweepLeftovers(opts.say);
 
@@ -120,7 +125,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
     if (interrupting()) throw new Error('interrupted');
     // Sorted by key, so a run and a merge of its shards list servers in the same order.
     const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
-    return runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, containers: [...servers.containers], results });
+    return runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, clients, containers: [...servers.containers], results });
   } finally {
     await removeTmp();
   }
@@ -178,12 +183,13 @@ interface Finished {
   repeat: number;
   plan: Cell[];
   fingerprints: RunResult['targets'];
+  clients: RunResult['clients'];
   containers: RunResult['containers'];
   results: CellResult[];
 }
 
 /** The run as results.json records it. */
-function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, containers, results }: Finished): RunResult {
+function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, clients, containers, results }: Finished): RunResult {
   const t0 = startedAt.getTime();
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -193,6 +199,7 @@ function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, f
     // One clock reading for both, so finishedAt − startedAt is durationMs exactly (merge relies on it).
     ...((ms: number) => ({ finishedAt: new Date(t0 + ms).toISOString(), durationMs: ms }))(elapsed()),
     targets: fingerprints,
+    clients,
     axes: scenario.axes,
     sshdConfig: scenario.sshdConfig
       ? {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Cell, ContainerTiming, TargetFingerprint } from '../results.js';
 import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
 import type { TargetCapability } from '../sever/types.js';
+import { DEFAULT_SERVER } from '../server/registry.js';
 import { StartedTarget } from '../target/container.js';
 import type { ServerConfig } from '../target/types.js';
 import { ensureImage } from '../target/image.js';
@@ -71,13 +72,14 @@ interface Server {
 }
 
 export function serverConfig(cell: Cell): ServerConfig {
-  return { clientAlive: cell.clientAlive, tcpKeepAlive: cell.tcpKeepAlive, kernel: cell.kernel, killUserProcesses: cell.killUserProcesses };
+  return { server: cell.server, clientAlive: cell.clientAlive, tcpKeepAlive: cell.tcpKeepAlive, kernel: cell.kernel, killUserProcesses: cell.killUserProcesses };
 }
 
 /** One fingerprint, one container per distinct server: the target plus the server-side axes. */
 export function serverKey(cell: Cell): string {
   const c = serverConfig(cell);
-  return `${cell.target} clientAlive=${c.clientAlive} tcpKeepAlive=${c.tcpKeepAlive} kernel=${c.kernel} killUserProcesses=${c.killUserProcesses}`;
+  // The default server, the one every key had before the axis, is left out: old keys still match.
+  return `${cell.target}${c.server === DEFAULT_SERVER ? '' : ` server=${c.server}`} clientAlive=${c.clientAlive} tcpKeepAlive=${c.tcpKeepAlive} kernel=${c.kernel} killUserProcesses=${c.killUserProcesses}`;
 }
 
 /**

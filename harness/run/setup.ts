@@ -133,6 +133,11 @@ export interface SetupSteps<S> {
   probeStarted(session: S, attempt: number): Promise<void>;
   /** undo a failed try: kill its client, end whatever it started, so the next try starts clean */
   undo(session: S | undefined, attempt: number): Promise<void>;
+  /**
+   * What the server says of a failed try, when the client's words do not explain it (a refused
+   * login): added to the try's record. Null when there is nothing to add.
+   */
+  explain?(failure: SetupFailure, attempt: number): Promise<string | null>;
 }
 
 export interface SetupOptions {
@@ -194,6 +199,8 @@ export async function setUp<S>(steps: SetupSteps<S>, o: SetupOptions = {}): Prom
       await steps.undo(session, attempt).catch(() => {});
       if (o.signal?.aborted) throw new AbortError(o.signal.reason instanceof Error ? o.signal.reason : new Error(String(o.signal.reason)));
       if (!(e instanceof SetupFailure)) throw new AbortError(e as Error);
+      const said = await steps.explain?.(e, attempt).catch(() => null);
+      if (said) e.message += `; the server's log: ${said}`;
       failures.push(`try ${attempt}: ${e.message}`);
       const fault = o.health?.loginFailed(e.causeText);
       if (fault) throw new AbortError(fault);

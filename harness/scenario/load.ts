@@ -7,6 +7,8 @@ import { launches } from '../launch/registry.js';
 import { patternMatches } from '../expect/judge.js';
 import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
 import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type CellPattern, type Claim, type ClaimSet, type Expectation, type Verdict } from '../results.js';
+import { clients, DEFAULT_CLIENT } from '../client/registry.js';
+import { DEFAULT_SERVER, servers } from '../server/registry.js';
 import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
@@ -93,6 +95,8 @@ function validators(): Record<AxisName, (v: string) => true | string> {
   };
   return {
     target: among('target', Object.keys(TARGETS)),
+    server: among('server implementation', servers.names),
+    client: among('client implementation', clients.names),
     user: among('user', ['lab', 'root']),
     session: among('session', sessions.names),
     launch: among('launch mode', launches.names),
@@ -235,6 +239,8 @@ function sshdConfigOf(file: string, s: Parsed, raw: unknown, opts: LoadOptions, 
 function defaultAxes(s: Parsed): Axes {
   return {
     target: s.targets,
+    server: [DEFAULT_SERVER],
+    client: [DEFAULT_CLIENT],
     user: ['lab'],
     session: [],
     launch: [],

@@ -58,6 +58,7 @@ export default defineServer({
   // Every keepalive setting the axes can ask for exists in every OpenSSH the targets run (8.4+).
   supports: () => true,
   configure,
+  loginLog,
   // By title, not uid: for a root login the session process runs as root too.
   sessionProcess: (procs, user) => procs.find(p => sshdRole(p, user) === 'session') ?? null,
   monitorProcess: (procs, user) => procs.find(p => p.uid === 0 && sshdRole(p, user) === 'monitor') ?? null,
@@ -72,6 +73,15 @@ export default defineServer({
     }),
   },
 });
+
+/**
+ * sshd logs at LogLevel VERBOSE in every target (openssh-config.ts): "Invalid user", "Authentication
+ * refused: bad ownership or modes", "Failed publickey for" carry the user's name. The unit is
+ * Debian's ssh.service in every suite.
+ */
+function loginLog(user: string): string {
+  return `journalctl -q --no-pager -o cat -u ssh.service --since=-5min 2>/dev/null | grep -F -- '${user}' | tail -n 6`;
+}
 
 async function configure(ctx: ServerConfigureContext): Promise<void> {
   const { settings: s } = ctx;

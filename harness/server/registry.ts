@@ -2,3 +2,6 @@ import { makeRegistry } from '../core/registry.js';
 import openssh from './openssh.js';
 
 export const servers = makeRegistry('server implementation', [openssh]);
+
+/** The server of a scenario without a server axis: every run before the axis existed was OpenSSH. */
+export const DEFAULT_SERVER = 'openssh';

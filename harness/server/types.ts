@@ -58,6 +58,11 @@ export interface ServerImplementation {
   /** the privileged monitor of the same login, when the implementation has one */
   monitorProcess(procs: ProcessInfo[], user: string): ProcessInfo | null;
   fingerprint: ServerFingerprint;
+  /**
+   * Shell lines printing the server's own recent log lines about `user`'s logins: why it refused
+   * one is in there (no such user, bad modes, key not accepted), and the client never says.
+   */
+  loginLog(user: string): string;
 }
 
 export function defineServer(s: ServerImplementation): ServerImplementation {

@@ -7,7 +7,7 @@ export default defineSessionKind({
   remotePty: true,
   shell: false,
   async start(ep, launchLine) {
-    const client = new SshClient(ep, ['-tt'], launchLine);
+    const client = new SshClient(ep, { remotePty: true, command: launchLine });
     return {
       client,
       // As with exec: the session ends when the command returns; there is no shell to type into.

@@ -7,7 +7,7 @@ export default defineSessionKind({
   remotePty: false,
   shell: false,
   async start(ep, launchLine) {
-    const client = new SshClient(ep, ['-T'], launchLine);
+    const client = new SshClient(ep, { remotePty: false, command: launchLine });
     return {
       client,
       // Nothing to type: for an exec session, logging out *is* the command returning.

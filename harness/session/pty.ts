@@ -9,7 +9,7 @@ export default defineSessionKind({
   remotePty: true,
   shell: true,
   async start(ep, launchLine, holdsTerminal) {
-    const client = new SshClient(ep, ['-tt']);
+    const client = new SshClient(ep, { remotePty: true });
     try {
       const ready = await client.waitFor(PROMPT, 'the login shell prompt', patientMs(20_000));
       client.type(launchLine);

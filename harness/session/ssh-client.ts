@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import pty from 'node-pty';
 import { constants as osConstants } from 'node:os';
 import { trackProcess } from '../core/cleanup.js';
-import { CELL_CLIENT, clients } from '../client/registry.js';
-import type { ClientEndpoint, TerminalRecorder } from '../client/types.js';
+import { DEFAULT_CLIENT, clients } from '../client/registry.js';
+import type { ClientEndpoint, SessionRequest, TerminalRecorder } from '../client/types.js';
 
 export type { ClientEndpoint, TerminalRecorder } from '../client/types.js';
 
@@ -86,8 +86,8 @@ export class SshClient {
   private readonly recorder: TerminalRecorder | undefined;
   readonly exited: Promise<ClientExit>;
 
-  constructor(ep: ClientEndpoint, options: string[], command?: string) {
-    const { file, args } = clients.get(CELL_CLIENT).command(ep, options, command);
+  constructor(ep: ClientEndpoint, want: SessionRequest) {
+    const { file, args, env } = clients.get(ep.client ?? DEFAULT_CLIENT).command(ep, want);
     const { cols, rows } = TERMINAL_SIZE;
     this.recorder = ep.recorder;
     this.recorder?.begin(cols, rows);
@@ -95,7 +95,7 @@ export class SshClient {
       name: 'xterm-256color',
       cols,
       rows,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env },
     });
     this.proc.onData(d => {
       this.output += d;

@@ -140,7 +140,7 @@ export class StartedTarget implements Target, AsyncDisposable {
   }
 
   static async start(o: TargetOptions): Promise<StartedTarget> {
-    const server = servers.get(o.spec.server);
+    const server = servers.get(o.server.server);
     configureTestcontainers();
     const sshd = new SshdContainer(o, server);
     let container: StartedTestContainer;

@@ -78,22 +78,3 @@ export async function ensureEngine(say: (line: string) => void): Promise<void> {
   }
 }
 
-/** The local OpenSSH client is the thing under test on the client side: it must be real. */
-export function ensureSshClient(): string {
-  // Only a missing program means "not installed". Under heavy load a spawn can fail for other
-  // reasons (EAGAIN, a kill by the OOM killer); those were once misreported as a missing client
-  // and stopped whole test files at load 60. They are tried again (setup, bounded) and, if they
-  // persist, reported as what they are.
-  let last = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const r = spawnSync('ssh', ['-V'], { encoding: 'utf8' });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-      throw new InfrastructureError('the OpenSSH client (ssh) is not installed; run: apt-get install -y openssh-client');
-    }
-    if (!r.error && r.status === 0) return (r.stderr || r.stdout).trim();
-    last = r.error ? r.error.message : `exit ${r.status ?? r.signal}: ${(r.stderr || r.stdout).trim()}`;
-    // A synchronous pause of 1 s (this check runs before anything async has started).
-    if (attempt < 3) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-  }
-  throw new InfrastructureError(`the OpenSSH client (ssh -V) did not answer: ${last}; check that ssh runs on this machine`);
-}

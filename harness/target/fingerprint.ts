@@ -34,7 +34,8 @@ export async function takeFingerprint(target: Pick<Target, 'sh' | 'server'>, o: 
     name: o.name,
     config: o.config,
     image: o.image,
-    openssh: server.version,
+    server: target.server.name,
+    serverVersion: server.version,
     sshdEffective: server.effective,
     sshKillMode: server.killMode,
     // busctl says true/false; logind.conf and the scenario say yes/no: one spelling in the results.

@@ -1,12 +1,12 @@
 // Which SSH server and client implementation a cell uses, and whether they can do what it asks.
-// The server is the target's (its spec names it); the client is the same for every cell until the
-// matrix has a client axis. Asked where severs' support is asked: statically at load time (a block
+// The cell's `server` and `client` axes name them; the server must be one the target's image
+// installs. Asked where severs' support is asked: statically at load time (a block
 // of cells that can never run is bad input) and per cell at run time (not-applicable, with why).
-import { CELL_CLIENT, clients } from '../client/registry.js';
+import { clients, DEFAULT_CLIENT } from '../client/registry.js';
 import type { ClientImplementation, ClientControl } from '../client/types.js';
 import type { AxisName, YesNo } from '../results.js';
 import { parseAlive } from '../scenario/values.js';
-import { servers } from '../server/registry.js';
+import { DEFAULT_SERVER, servers } from '../server/registry.js';
 import type { ServerImplementation } from '../server/types.js';
 import { sessions } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
@@ -15,23 +15,24 @@ import { TARGETS } from './targets.js';
 
 type Axes = Partial<Record<AxisName, string>>;
 
-/** The implementations of a cell's server and client (the server only when the target is known). */
-export function implementationsOf(c: Axes): { server: ServerImplementation | null; client: ClientImplementation } {
-  const spec = c.target === undefined ? undefined : TARGETS[c.target];
-  return { server: spec ? servers.get(spec.server) : null, client: clients.get(CELL_CLIENT) };
+/** The implementations of a cell's server and client; an axis not given has its default. */
+export function implementationsOf(c: Axes): { server: ServerImplementation; client: ClientImplementation } {
+  return { server: servers.get(c.server ?? DEFAULT_SERVER), client: clients.get(c.client ?? DEFAULT_CLIENT) };
 }
 
 /**
  * Why the cell's implementations cannot run it, or null when they can. Only the axes given are
  * asked about (a scenario check may know just some of them).
  */
-export function implementationsDecline(c: Axes, impl: { server: ServerImplementation | null; client: ClientImplementation } = implementationsOf(c)): string | null {
-  if (impl.server) {
+export function implementationsDecline(c: Axes, impl: { server: ServerImplementation; client: ClientImplementation } = implementationsOf(c)): string | null {
+  const spec = c.target === undefined ? undefined : TARGETS[c.target];
+  if (spec && c.server !== undefined && !spec.servers.includes(c.server)) return `the image of ${c.target} has no ${c.server} server (it has ${spec.servers.join(', ')})`;
+  {
     const why = impl.server.supports({
       clientAlive: c.clientAlive === undefined ? null : parseAlive(c.clientAlive),
       tcpKeepAlive: (c.tcpKeepAlive ?? 'yes') as YesNo,
     });
-    if (why !== true) return `the ${impl.server.name} server of ${c.target} cannot: ${why}`;
+    if (why !== true) return `the ${impl.server.name} server${c.target ? ` of ${c.target}` : ''} cannot: ${why}`;
   }
   if (c.session !== undefined) {
     const session = sessions.get(c.session);

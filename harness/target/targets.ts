@@ -11,8 +11,8 @@ export interface TargetSpec {
   dockerfile: string;
   /** --build-arg values; part of the image tag's hash, like every file that goes into the image */
   buildArgs: Record<string, string>;
-  /** the SSH server implementation its image installs (harness/server/) */
-  server: string;
+  /** the SSH server implementations its image installs (harness/server/); a cell's `server` axis picks one */
+  servers: string[];
 }
 
 /**
@@ -30,7 +30,7 @@ export function debianTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpe
     base: `${basePrefix}debian:${suite}`,
     dockerfile: 'debian/Dockerfile',
     buildArgs: { SUITE: suite, ...(basePrefix ? { BASE: `${basePrefix}debian` } : {}) },
-    server: 'openssh',
+    servers: ['openssh'],
   };
 }
 

@@ -37,6 +37,8 @@ export interface Target {
 
 /** The server-side axis values of a cell: everything that needs a container of its own. */
 export interface ServerConfig {
+  /** the server implementation (the cell's `server` axis) */
+  server: string;
   clientAlive: string;
   tcpKeepAlive: YesNo;
   kernel: string;

@@ -14,7 +14,7 @@ const byId = (cs: CellResult[], id: string) => cs.find(c => c.id === id)!;
 t.test('confirmsIn: every criterion that is set must hold', async t => {
   const c = structuredClone(cells()[0]!);
   Object.assign(c, { verdict: 'killed', signal: 'SIGHUP', signalSender: { pid: 9, comm: 'bash', code: 0 }, sessionEndedMs: 40, pathBrokeMs: 0 });
-  c.client = { exitMs: 4500, exitCode: 255, exitSignal: null, lastLines: [] };
+  c.clientEnd = { exitMs: 4500, exitCode: 255, exitSignal: null, lastLines: [] };
   c.checks = [{ name: 'reattach', ok: true, detail: '', atMs: 1 }];
   t.ok(confirmsIn(c, {}));
   t.ok(confirmsIn(c, { verdict: ['killed'], signal: 'SIGHUP', sender: '^bash$', sessionEnded: true, clientExited: true, pathBroke: true }));

@@ -1,23 +1,23 @@
 import t from 'tap';
 import openssh, { serverAliveOptions } from '../../harness/client/openssh.js';
-import { CELL_CLIENT, clients } from '../../harness/client/registry.js';
+import { DEFAULT_CLIENT, clients } from '../../harness/client/registry.js';
 
 const EP = { host: '172.17.0.2', user: 'hl1', keyFile: '/tmp/k', knownHostsFile: '/tmp/kh', hostKeyAlias: 'hangup-lab-0123456789ab', serverAlive: '5/2' };
 
 t.test('every cell uses the OpenSSH client, and the registry knows it by name', async t => {
-  t.equal(clients.get(CELL_CLIENT), openssh);
+  t.equal(clients.get(DEFAULT_CLIENT), openssh);
   t.same(clients.names, ['openssh']);
 });
 
 t.test('a session opens with ssh: pinned host key, no user config, ServerAlive, options, then the destination', async t => {
-  const { file, args } = openssh.command(EP, ['-tt']);
+  const { file, args } = openssh.command(EP, { remotePty: true });
   t.equal(file, 'ssh');
   t.same(args.slice(0, 2), ['-F', '/dev/null']);
   t.ok(args.includes('StrictHostKeyChecking=yes'));
   t.ok(args.includes('HostKeyAlias=hangup-lab-0123456789ab'));
   t.ok(args.includes('ServerAliveInterval=5'));
   t.same(args.slice(-2), ['-tt', 'hl1@172.17.0.2'], 'a shell: no remote command');
-  t.same(openssh.command(EP, ['-T'], 'sleep 1').args.slice(-3), ['-T', 'hl1@172.17.0.2', 'sleep 1'], 'the remote command is one argument, last');
+  t.same(openssh.command(EP, { remotePty: false, command: 'sleep 1' }).args.slice(-3), ['-T', 'hl1@172.17.0.2', 'sleep 1'], 'the remote command is one argument, last');
 });
 
 t.test('its knobs and the signals that kill and freeze it are declared, and it supports every session type', async t => {

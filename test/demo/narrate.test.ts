@@ -9,8 +9,8 @@ import { cell, target } from './fixtures.js';
 function eventsOf(c: CellResult): NarrationEvent[] {
   const timed: [number, NarrationEvent][] = [];
   if (c.sessionEndedMs !== null) timed.push([c.sessionEndedMs, { kind: 'server-noticed', atMs: c.sessionEndedMs, pid: c.sshdSession!.pid }]);
-  if (c.client && c.client.exitMs !== null) {
-    timed.push([c.client.exitMs, { kind: 'client-exited', atMs: c.client.exitMs, exitCode: c.client.exitCode, signal: c.client.exitSignal, lastLine: c.client.lastLines.at(-1) ?? null }]);
+  if (c.clientEnd && c.clientEnd.exitMs !== null) {
+    timed.push([c.clientEnd.exitMs, { kind: 'client-exited', atMs: c.clientEnd.exitMs, exitCode: c.clientEnd.exitCode, signal: c.clientEnd.exitSignal, lastLine: c.clientEnd.lastLines.at(-1) ?? null }]);
   }
   for (const s of c.probe.signalsCaught) timed.push([s.atMs, { kind: 'signal-caught', caught: s, sender: describeSender(s, c.probe.pid) }]);
   if (c.deathMs !== null) timed.push([c.deathMs, { kind: 'probe-died', atMs: c.deathMs }]);

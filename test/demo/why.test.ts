@@ -23,7 +23,7 @@ t.test('the mechanism is chosen from what was observed', async t => {
     ['exec_tmux_client_kill', [MECHANISMS.notApplicable]],
     ['exec_tty_background_client_kill', [MECHANISMS.inconclusive]],
   ];
-  for (const [name, want] of cases) t.same(explain(cell(name), target.openssh).mechanisms, want, name);
+  for (const [name, want] of cases) t.same(explain(cell(name), target.serverVersion).mechanisms, want, name);
 });
 
 t.test('the paragraph carries the evidence', async t => {
@@ -38,14 +38,14 @@ t.test('the paragraph carries the evidence', async t => {
 
 t.test('keepalive arithmetic: (CountMax+1)×Interval, about twice that on 9.2, ServerAlive Interval×CountMax', async t => {
   const drop = cell('pty_tmux_drop');
-  t.match(keepaliveText(drop, target.openssh), /\(CountMax\+1\)×Interval = 3 s; this server runs OpenSSH 9\.2, which takes about twice that \(≈6 s\)/);
+  t.match(keepaliveText(drop, target.serverVersion), /\(CountMax\+1\)×Interval = 3 s; this server runs OpenSSH 9\.2, which takes about twice that \(≈6 s\)/);
   t.match(keepaliveText(drop, 'OpenSSH_10.0p2'), /OpenSSH 9\.2 takes about twice that/, 'another version only gets the note');
-  t.match(keepaliveText({ ...drop, serverAlive: '2/2', client: { exitMs: 4600, exitCode: 255, exitSignal: null, lastLines: ['Timeout, server not responding.'] } }, null), /ServerAlive \(Interval 2 s × CountMax 2 = 4 s\) ended it 4\.46 s after the break/, 'client exit 4600 ms − path broke 144 ms');
+  t.match(keepaliveText({ ...drop, serverAlive: '2/2', clientEnd: { exitMs: 4600, exitCode: 255, exitSignal: null, lastLines: ['Timeout, server not responding.'] } }, null), /ServerAlive \(Interval 2 s × CountMax 2 = 4 s\) ended it 4\.46 s after the break/, 'client exit 4600 ms − path broke 144 ms');
   t.match(keepaliveText({ ...drop, clientAlive: 'off', sessionEndedMs: null }, null), /ClientAlive is off: sshd never asks a silent client, so a dead idle connection stays a ghost session/);
-  t.match(keepaliveText(cell('pty_disown_chatty_drop'), target.openssh), /A chatty session defeats ClientAlive/);
+  t.match(keepaliveText(cell('pty_disown_chatty_drop'), target.serverVersion), /A chatty session defeats ClientAlive/);
   t.equal(keepaliveText(cell('pty_nohup_client_kill'), null), null, 'a process-level sever has no keepalive story');
   t.match(keepaliveText({ ...drop, sever: 'nat-expiry:4', pathBrokeMs: null, sessionEndedMs: null }, null), /The NAT never forgot the flow: the keepalive probes themselves \(every 1 s\)/);
-  t.match(keepaliveText({ ...drop, sever: 'sleep:12', client: { exitMs: 15_030, exitCode: 255, exitSignal: null, lastLines: ['Connection closed.'] } }, null), /it was asleep, and learned it only on resume/);
+  t.match(keepaliveText({ ...drop, sever: 'sleep:12', clientEnd: { exitMs: 15_030, exitCode: 255, exitSignal: null, lastLines: ['Connection closed.'] } }, null), /it was asleep, and learned it only on resume/);
 });
 
 t.test('opensshVersion', async t => {

@@ -35,7 +35,7 @@ t.test("ssh -tt host 'cmd &' and 'nohup cmd &': what started, what killed it, wh
       const trace = await startBirthTrace({ target, user: c.user });
       const probe = probeCommand(c.user, 'quiet');
       const line = launches.get(c.launch).line({ probe, user: 'lab' } as Parameters<ReturnType<typeof launches.get>['line']>[0]);
-      const client = new SshClient({ host: target.ip, user: c.user, keyFile: key.keyFile, knownHostsFile, hostKeyAlias: target.hostKeyAlias, serverAlive: 'off' }, ['-tt'], line);
+      const client = new SshClient({ host: target.ip, user: c.user, keyFile: key.keyFile, knownHostsFile, hostKeyAlias: target.hostKeyAlias, serverAlive: 'off' }, { remotePty: true, command: line });
       const exit = await client.exited;
       return { ...c, trace, exit, client };
     }),

@@ -36,9 +36,9 @@ t.test('every requested cell ran once and could be judged', async t => {
 });
 
 t.test('the fingerprints name the OpenSSH and systemd the images were built with', async t => {
-  t.match(fingerprint('debian-bullseye').openssh, /^OpenSSH_8\.4p1 Debian/);
+  t.match(fingerprint('debian-bullseye').serverVersion, /^OpenSSH_8\.4p1 Debian/);
   t.match(fingerprint('debian-bullseye').versions.systemd, /^systemd 247 /);
-  t.match(fingerprint('debian-trixie').openssh, /^OpenSSH_10\.0p\d Debian/);
+  t.match(fingerprint('debian-trixie').serverVersion, /^OpenSSH_10\.0p\d Debian/);
   t.match(fingerprint('debian-trixie').versions.systemd, /^systemd 257 /);
   for (const target of TARGETS) t.equal(fingerprint(target).sshKillMode, 'process', `${target}: Debian's ssh.service has KillMode=process`);
 });

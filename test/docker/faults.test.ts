@@ -93,7 +93,7 @@ t.test('sleep: a short nap leaves the session usable, a long one lets sshd end i
   t.equal(check(long, 'nap')?.ok, false, check(long, 'nap')?.detail ?? 'no such check');
   const resumed = long.timeline.find(e => e.event === 'client resumed')?.atMs;
   t.ok(long.sessionEndedMs !== null && resumed !== undefined && long.sessionEndedMs < resumed, 'sshd ended the session while the client slept');
-  t.not(long.client?.exitMs, null, 'the client found out after resuming');
+  t.not(long.clientEnd?.exitMs, null, 'the client found out after resuming');
 });
 
 t.test('sshd-restart: Debian restarts only the listener (KillMode=process), the session lives on', async t => {
@@ -149,8 +149,8 @@ t.test('huponexit: a normal exit then SIGHUPs the jobs too', async t => {
 t.test('without ClientAlive: the client ServerAlive notices a drop, sshd never does', async t => {
   const c = cell({ launch: 'nohup', sever: 'drop', clientAlive: 'off', serverAlive: '1/2' });
   t.equal(c.verdict, 'session-open');
-  t.equal(c.client?.exitCode, 255);
-  t.match(c.client?.lastLines.join(' ') ?? '', /Timeout, server .* not responding/);
+  t.equal(c.clientEnd?.exitCode, 255);
+  t.match(c.clientEnd?.lastLines.join(' ') ?? '', /Timeout, server .* not responding/);
 });
 
 t.test('kernel TCP keepalive (sshd TCPKeepAlive + short timers) ends a dropped idle session', async t => {
@@ -167,10 +167,10 @@ t.test('a low tcp_retries2 ends a dropped chatty session that ClientAlive cannot
 t.test('nat-expiry: ServerAlive shorter than the NAT timeout keeps the flow, longer does not', async t => {
   const kept = cell({ launch: 'nohup', sever: 'nat-expiry:3', clientAlive: 'off', serverAlive: '1/2' });
   t.equal(kept.pathBrokeMs, null, 'the router never forgot the flow');
-  t.equal(kept.client?.exitMs, null);
+  t.equal(kept.clientEnd?.exitMs, null);
   const lost = cell({ launch: 'nohup', sever: 'nat-expiry:3', clientAlive: 'off', serverAlive: '5/1' });
   t.not(lost.pathBrokeMs, null, 'the router forgot the idle flow');
-  t.equal(lost.client?.exitCode, 255);
+  t.equal(lost.clientEnd?.exitCode, 255);
   t.match(lost.networkPath, /^NAT: .*no userland proxy/);
 });
 
@@ -179,7 +179,7 @@ t.test('one fingerprint per server configuration, with the settings it was asked
   t.equal(kup?.logind.KillUserProcesses, 'yes');
   const off = result.targets.find(f => f.config.clientAlive === 'off');
   t.equal(off?.sshdEffective.clientaliveinterval, '0');
-  t.ok(result.cells.every(c => result.targets.some(f => f.key === c.server)), 'every cell names its server');
+  t.ok(result.cells.every(c => result.targets.some(f => f.key === c.serverKey)), 'every cell names its server');
 });
 
 t.test('nothing is left behind: no container of this process remains', async t => {

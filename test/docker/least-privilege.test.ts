@@ -113,7 +113,7 @@ t.test('the client pins the host key: a wrong pinned key refuses the login', asy
   const login = async (pinned: string) => {
     const knownHostsFile = path.join(dir, `known_hosts-${pinned.slice(-8).replace(/\W/g, '')}`);
     fs.writeFileSync(knownHostsFile, `${target.hostKeyAlias} ${pinned}\n`);
-    const client = new SshClient({ host: target.ip, user: 'hlpintest', keyFile, knownHostsFile, hostKeyAlias: target.hostKeyAlias, serverAlive: 'off' }, ['-T'], 'echo hl-logged-in');
+    const client = new SshClient({ host: target.ip, user: 'hlpintest', keyFile, knownHostsFile, hostKeyAlias: target.hostKeyAlias, serverAlive: 'off' }, { remotePty: false, command: 'echo hl-logged-in' });
     const exit = await client.exited;
     return { exit, text: client.text };
   };

@@ -94,7 +94,7 @@ t.test('killing the per-session sshd hangs up the terminal: the foreground job g
 
 t.test('fingerprint names the server and its settings', async t => {
   const fp = result.targets[0]!;
-  t.match(fp.openssh, /OpenSSH_9\.2/);
+  t.match(fp.serverVersion, /OpenSSH_9\.2/);
   t.equal(fp.sshdEffective.clientaliveinterval, '1');
   t.equal(fp.sshdEffective.clientalivecountmax, '2');
   t.equal(fp.sshKillMode, 'process');

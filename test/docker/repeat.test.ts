@@ -43,7 +43,7 @@ function repLine(c: CellResult): string {
   const sender = c.signalSender ? ` from ${c.signalSender.comm ?? '?'} (pid ${c.signalSender.pid ?? '?'}, code ${c.signalSender.code ?? '?'})` : '';
   return (
     `    rep ${c.rep} ${c.id}: ${c.verdict}${c.signal ? ` ${c.signal}${sender}` : ''}; session ended ${ms(c.sessionEndedMs)}, ` +
-    `probe died ${ms(c.deathMs)}, client exit ${ms(c.client?.exitMs ?? null)}; window ${c.window.endedBecause}; ${c.reason}`
+    `probe died ${ms(c.deathMs)}, client exit ${ms(c.clientEnd?.exitMs ?? null)}; window ${c.window.endedBecause}; ${c.reason}`
   );
 }
 

@@ -19,7 +19,7 @@ function essence(r: RunResult) {
     axes: r.axes,
     expectations: r.expectations,
     shard: r.shard,
-    servers: r.targets.map(fp => [fp.key, fp.openssh]),
+    servers: r.targets.map(fp => [fp.key, fp.serverVersion]),
     cells: r.cells.map(c => [c.id, c.verdict, c.signal, c.expectations.map(o => `${o.expectation}:${o.status}`).join(',')]),
   };
 }

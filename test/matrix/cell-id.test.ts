@@ -54,6 +54,8 @@ t.test('a sever parameter is part of the id', async t => {
 t.test('all cells of a large matrix over the new axes have distinct ids', async t => {
   const axes: Axes = {
     target: ['debian-bookworm'],
+    server: ['openssh'],
+    client: ['openssh'],
     user: ['lab', 'root'],
     session: ['pty', 'exec', 'exec-tty'],
     launch: ['foreground', 'background', 'disown', 'nohup', 'setsid', 'tmux', 'screen', 'systemd-run-user'],

@@ -7,6 +7,8 @@ import { AXIS_NAMES, type Cell } from '../../harness/results.js';
 /** Every axis fixed at one value except session, launch and sever (2 × 2 × 2 = 8 cells). */
 const small: Axes = {
   target: ['debian-bookworm'],
+  server: ['openssh'],
+  client: ['openssh'],
   user: ['lab'],
   session: ['pty', 'exec'],
   launch: ['nohup', 'tmux'],

@@ -17,7 +17,7 @@ function split(result: RunResult, n: number): Part[] {
   return Array.from({ length: n }, (_, i) => {
     const index = i + 1;
     const cells = result.cells.filter((c) => shardOf(c, n) === index);
-    const servers = new Set(cells.map((c) => c.server));
+    const servers = new Set(cells.map((c) => c.serverKey));
     const part: RunResult = {
       ...structuredClone(result),
       shard: { index, count: n },
@@ -119,7 +119,7 @@ t.test('targets run separately (--target) merge like shards', async (t) => {
   const original = withExpectations(multiTarget());
   const parts = ['debian-bullseye', 'debian-trixie'].map((target): Part => {
     const cells = original.cells.filter((c) => c.target === target);
-    const servers = new Set(cells.map((c) => c.server));
+    const servers = new Set(cells.map((c) => c.serverKey));
     return {
       file: `${target}/results.json`,
       result: {
@@ -218,9 +218,9 @@ t.test('a server both parts used is listed once, with the first file’s fingerp
   const original = withExpectations(runOrderCopy());
   const [a, b] = split(original, 2) as [Part, Part];
   t.same(a.result.targets, b.result.targets, 'both used the one server');
-  b.result.targets[0]!.openssh = 'OpenSSH_9.2p1 Debian-2+deb12u8';
+  b.result.targets[0]!.serverVersion = 'OpenSSH_9.2p1 Debian-2+deb12u8';
   t.same(mergeResults([a, b]).targets, original.targets);
-  t.equal(mergeResults([b, a]).targets[0]!.openssh, 'OpenSSH_9.2p1 Debian-2+deb12u8');
+  t.equal(mergeResults([b, a]).targets[0]!.serverVersion, 'OpenSSH_9.2p1 Debian-2+deb12u8');
   t.equal(mergeResults([b, a]).targets.length, 1);
 });
 
@@ -249,7 +249,7 @@ t.test('errors: another schema version, naming the file', async (t) => {
   (parts[1].result as { schemaVersion: number }).schemaVersion = 2;
   t.equal(
     mergeError(t, parts).message,
-    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 5; merge results written by the same version',
+    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 6; merge results written by the same version',
   );
   const first = three();
   (first[0].result as { schemaVersion: number }).schemaVersion = 3;

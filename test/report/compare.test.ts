@@ -110,7 +110,7 @@ t.test('differs when verdict or signal differ, not when only the times do', asyn
   const times = multiTarget();
   const c = cellOf(times, TRIXIE, 'b4c5d6e7');
   Object.assign(c, { sessionEndedMs: 1, pathBrokeMs: 2, timing: { ...c.timing, durationMs: 5 }, reason: 'other words', checks: [] });
-  c.client = { exitMs: 1, exitCode: 0, exitSignal: null, lastLines: [] };
+  c.clientEnd = { exitMs: 1, exitCode: 0, exitSignal: null, lastLines: [] };
   t.equal(slotAt(compareViews(times), 'pty/nohup/quiet', 'nat-expiry:10')!.differs, false, 'times, reasons, client and checks do not count');
 });
 

@@ -15,7 +15,8 @@ export const target: TargetFingerprint = {
   name: 'debian-bookworm',
   config: { clientAlive: '1/2', tcpKeepAlive: 'yes', kernel: 'default', killUserProcesses: 'no' },
   image: 'hangup-lab/debian-bookworm:latest',
-  openssh: 'OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025',
+  server: 'openssh',
+  serverVersion: 'OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025',
   sshdEffective: {
     clientaliveinterval: '1',
     clientalivecountmax: '2',
@@ -68,6 +69,8 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
     id,
     caseId: `case-${id}`,
     target: 'debian-bookworm',
+    server: 'openssh',
+    client: 'openssh',
     user: 'lab',
     workload: 'quiet',
     clientAlive: '1/2',
@@ -86,7 +89,7 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
     signalSender: null,
     deathMs: null,
     sessionEndedMs: 12,
-    client: { exitMs: 9, exitCode: 255, exitSignal: null, lastLines: [] },
+    clientEnd: { exitMs: 9, exitCode: 255, exitSignal: null, lastLines: [] },
     probe: {
       pid,
       stdoutErrors: [],
@@ -109,7 +112,7 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
     severLayer: 'process',
     detectors: ['close'],
     checks: [],
-    server: target.key,
+    serverKey: target.key,
     setup: { attempts: 1, failures: [] },
     expectations: [],
     timing: { startedMs: 1000, durationMs: 20_000, serverWaitMs: 4000, watchedMs: 12_000 },
@@ -117,7 +120,7 @@ function cell(id: string, axes: Axes, outcome: Partial<CellResult>): CellResult 
   };
 }
 
-const notRun = { sessionEndedMs: null, client: null, window: { watchedMs: 0, endedBecause: 'not run' } } as const;
+const notRun = { sessionEndedMs: null, clientEnd: null, window: { watchedMs: 0, endedBecause: 'not run' } } as const;
 
 /** A silent break: the path is gone at the sever, and only keepalives can notice. */
 const dropped: Partial<CellResult> = {
@@ -148,12 +151,12 @@ export const cells: CellResult[] = [
     signalSender: { pid: 2041, comm: 'bash', code: 0 },
     deathMs: 41,
     sessionEndedMs: 18,
-    client: { exitMs: 3, exitCode: null, exitSignal: 'SIGKILL', lastLines: [] },
+    clientEnd: { exitMs: 3, exitCode: null, exitSignal: 'SIGKILL', lastLines: [] },
   }),
   cell('3c4d5e6f', { session: 'pty', launch: 'nohup', sever: 'logout' }, {
     reason: 'alive at the end of the window; SIGHUP is ignored under nohup',
     sessionEndedMs: 7,
-    client: { exitMs: 11, exitCode: 0, exitSignal: null, lastLines: ['logout', 'Connection to 172.17.0.3 closed.'] },
+    clientEnd: { exitMs: 11, exitCode: 0, exitSignal: null, lastLines: ['logout', 'Connection to 172.17.0.3 closed.'] },
   }),
   cell('4d5e6f70', { session: 'pty', launch: 'nohup', sever: 'client-kill' }, {
     reason: 'alive at the end of the window; SIGHUP is ignored under nohup',
@@ -192,7 +195,7 @@ export const cells: CellResult[] = [
     caseId: 'case-drop-disown',
     reason: 'alive at the end of the window; a disowned job gets no SIGHUP from bash',
     sessionEndedMs: 5_300,
-    client: timedOut(9_100),
+    clientEnd: timedOut(9_100),
   }),
   cell('a2000002', { session: 'pty', launch: 'disown', sever: 'drop' }, {
     ...dropped,
@@ -200,7 +203,7 @@ export const cells: CellResult[] = [
     rep: 2,
     reason: 'alive at the end of the window; a disowned job gets no SIGHUP from bash',
     sessionEndedMs: 5_100,
-    client: timedOut(9_200),
+    clientEnd: timedOut(9_200),
   }),
   cell('a3000003', { session: 'pty', launch: 'disown', sever: 'drop' }, {
     ...dropped,
@@ -213,7 +216,7 @@ export const cells: CellResult[] = [
     signalSender: { pid: null, comm: null, code: 128 },
     deathMs: 5_650,
     sessionEndedMs: 5_600,
-    client: { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] },
+    clientEnd: { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] },
     probe: {
       pid: 2163,
       stdoutErrors: [],
@@ -230,12 +233,12 @@ export const cells: CellResult[] = [
     severLayer: 'middlebox',
     detectors: ['sshd-clientalive', 'client-serveralive', 'tcp-keepalive', 'write'],
     sessionEndedMs: 15_700,
-    client: timedOut(19_600),
+    clientEnd: timedOut(19_600),
   }),
   cell('c5d6e7f8', { session: 'pty', launch: 'tmux', sever: 'logout' }, {
     reason: 'alive at the end of the window; tmux keeps its own session',
     sessionEndedMs: 8,
-    client: { exitMs: 10, exitCode: 0, exitSignal: null, lastLines: ['logout'] },
+    clientEnd: { exitMs: 10, exitCode: 0, exitSignal: null, lastLines: ['logout'] },
     checks: [{ name: 'reattach', ok: true, detail: 'a new session attached to tmux session hl-c5 and saw the probe', atMs: 12_100 }],
   }),
   cell('d6e7f809', { session: 'pty', launch: 'tmux', sever: 'client-kill' }, {
@@ -259,7 +262,7 @@ export const cells: CellResult[] = [
     signalSender: { pid: 2240, comm: 'bash', code: 0 },
     deathMs: 30,
     sessionEndedMs: 14,
-    client: { exitMs: 2, exitCode: null, exitSignal: 'SIGKILL', lastLines: [] },
+    clientEnd: { exitMs: 2, exitCode: null, exitSignal: 'SIGKILL', lastLines: [] },
     probe: {
       pid: 2247,
       stdoutErrors: [],
@@ -294,7 +297,7 @@ const shuffled = [
 ].map(byId);
 
 export const fixture: RunResult = {
-  schemaVersion: 5,
+  schemaVersion: 6,
   tool: { name: 'hangup-lab', version: '0.2.0' },
   scenario: {
     file: 'scenarios/pty-vs-exec.yaml',
@@ -305,8 +308,11 @@ export const fixture: RunResult = {
   finishedAt: '2025-06-14T09:14:45.902Z',
   durationMs: 162_485,
   targets: [target],
+  clients: { openssh: target.client },
   axes: {
     target: ['debian-bookworm'],
+    server: ['openssh'],
+    client: ['openssh'],
     user: ['lab', 'root'],
     session: ['pty', 'exec'],
     launch: ['foreground', 'background', 'disown', 'nohup', 'setsid', 'tmux'],
@@ -436,7 +442,7 @@ export function repeatedRun(repeat = 3): RunResult {
 
 const OPENSSH: Record<string, string> = {
   'debian-bullseye': 'OpenSSH_8.4p1 Debian-5+deb11u3, OpenSSL 1.1.1w  11 Sep 2023',
-  'debian-bookworm': target.openssh,
+  'debian-bookworm': target.serverVersion,
   'debian-trixie': 'OpenSSH_10.0p2 Debian-7, OpenSSL 3.5.1 1 Jul 2025',
 };
 
@@ -456,7 +462,7 @@ export function multiTarget(names: readonly string[] = ['debian-bullseye', 'debi
       key: target.key.replace('debian-bookworm', name),
       name,
       image: `hangup-lab/${name}:latest`,
-      openssh: OPENSSH[name] ?? `OpenSSH_9.9p1 ${name}`,
+      serverVersion: OPENSSH[name] ?? `OpenSSH_9.9p1 ${name}`,
     }),
   );
   result.cells = names.flatMap((name, i) =>
@@ -466,7 +472,7 @@ export function multiTarget(names: readonly string[] = ['debian-bullseye', 'debi
         id: hash(`${name}:${c.id}`, 10),
         caseId: hash(`${name}:${c.caseId}`, 10),
         target: name,
-        server: fingerprints[i]!.key,
+        serverKey: fingerprints[i]!.key,
         timing: { ...c.timing, startedMs: c.timing.startedMs + i * 500 },
       };
       if (name !== last) return copy;

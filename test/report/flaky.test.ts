@@ -3,7 +3,7 @@
 // cell), report.html (badge, section, detail view), junit.xml (junit.test.ts) and results.json.
 import t from 'tap';
 import { reporters } from '../../harness/report/registry.js';
-import type { RunResult } from '../../harness/results.js';
+import { SCHEMA_VERSION, type RunResult } from '../../harness/results.js';
 import { expectations, fixtureCopy, repeatedRun, steadyCopy, withExpectations } from './fixtures.js';
 import { section } from './markdown-text.js';
 
@@ -14,7 +14,7 @@ const idOf = (r: RunResult, launch: string, sever: string, rep: number) =>
 t.test('results.json carries repeat, flaky and signalVaries as computed', async (t) => {
   const r = repeated();
   const json = JSON.parse(reporters.json.render(r)) as RunResult;
-  t.equal(json.schemaVersion, 5);
+  t.equal(json.schemaVersion, SCHEMA_VERSION);
   t.equal(json.repeat, 3);
   t.same(
     json.flaky.map((f) => [f.verdicts, f.cellIds.length]),

@@ -110,7 +110,7 @@ function hostile(): RunResult {
   c.probe.log = [evil, '<!--<script>'];
   c.timeline.push({ atMs: 3, event: evil });
   c.before.push({ ...c.before[0]!, pid: 9, ppid: 9, args: evil, comm: evil, cgroup: evil, sigIgn: evil });
-  c.client = { exitMs: 5, exitCode: 255, exitSignal: null, lastLines: [evil] };
+  c.clientEnd = { exitMs: 5, exitCode: 255, exitSignal: null, lastLines: [evil] };
   c.checks = [{ name: evil, ok: false, detail: evil, atMs: 1 }];
   c.recording = { width: 80, height: 24, events: [[0.1, 'o', `${evil}\r\n`], [0.2, 'o', '<!--<script>']] };
   // An axis value is untrusted too: it reaches attributes, filters and labels.

@@ -96,7 +96,7 @@ t.test('null-safe: no session end, no client record, a path that never broke', a
   const result = fixtureCopy();
   const reps = result.cells.filter((c) => c.caseId === 'case-drop-disown').sort((a, b) => a.rep - b.rep);
   reps[0]!.sessionEndedMs = null;
-  reps[1]!.client = null;
+  reps[1]!.clientEnd = null;
   reps[2]!.pathBrokeMs = null;
   const drop = latencyCases(result)[0]!;
   t.equal(drop.neverBroke, 1, 'rep 3: the path never broke');
@@ -109,7 +109,7 @@ t.test('null-safe: no session end, no client record, a path that never broke', a
 t.test('a path that never broke in any repetition says so instead of "no detection"', async (t) => {
   const result = fixtureCopy();
   for (const c of result.cells.filter((c) => c.caseId === 'case-drop-disown'))
-    Object.assign(c, { sever: 'nat-expiry:4', severLayer: 'middlebox', pathBrokeMs: null, sessionEndedMs: null, client: timedOut(null) });
+    Object.assign(c, { sever: 'nat-expiry:4', severLayer: 'middlebox', pathBrokeMs: null, sessionEndedMs: null, clientEnd: timedOut(null) });
   const nat = latencyCases(result)[0]!;
   t.equal(nat.neverBroke, 3);
   t.same(nat.server.dist, { samples: [], missing: 0, min: null, median: null, max: null });
@@ -134,7 +134,7 @@ t.test('a client put to sleep: measured from the break, read from waking, no pre
   const result = fixtureCopy();
   for (const c of result.cells.filter((c) => c.caseId === 'case-drop-disown')) {
     c.sever = 'sleep:16';
-    c.client = timedOut(c.rep === 3 ? null : 16_100 + c.rep * 20);
+    c.clientEnd = timedOut(c.rep === 3 ? null : 16_100 + c.rep * 20);
     c.timeline = [...c.timeline, { atMs: 16_090, event: 'client resumed' }];
   }
   const sleep = latencyCases(result)[0]!;
@@ -162,7 +162,7 @@ function side(s: Partial<SideLatency> & { values: (number | null)[] }): SideLate
 }
 
 /** A client exit ServerAlive timed out, or none (still running). */
-function timedOut(exitMs: number | null): CellResult['client'] {
+function timedOut(exitMs: number | null): CellResult['clientEnd'] {
   return { exitMs, exitCode: exitMs === null ? null : 255, exitSignal: null, lastLines: [] };
 }
 

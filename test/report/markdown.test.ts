@@ -13,7 +13,7 @@ t.test('title, run line, fixed axes and network paths', async (t) => {
   t.match(out, 'Started 2025-06-14T09:12:03.417Z · took 162.5 s · 16 cells');
   t.match(
     out,
-    '\n\nFixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off\n\n',
+    '\n\nFixed: server=openssh · client=openssh · clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off · huponexit=off\n\n',
   );
   t.notMatch(out, /Fixed: [^\n]*user=/, 'user varies, so it is not fixed');
   t.match(out, '\nNetwork paths (Details name the path of every cell not on direct):\n- **direct** (15 cells)\n- **nat** (1 cell)\n\n');
@@ -57,7 +57,7 @@ t.test('nothing varies: one matrix titled plainly', async (t) => {
   const out = markdown.render(result);
   t.match(out, '\n### Matrix\n');
   t.notMatch(out, '### Matrix:');
-  t.match(out, 'Fixed: user=lab · clientAlive=1/2');
+  t.match(out, 'Fixed: server=openssh · client=openssh · user=lab · clientAlive=1/2');
 });
 
 t.test('an empty combination is skipped', async (t) => {
@@ -114,7 +114,7 @@ t.test('kill details: the cgroup at the signal wins over the one at start; unkno
   const killed = result.cells.find((c) => c.id === '2b3c4d5e')!;
   killed.signalSender = { pid: null, comm: null, code: 128 };
   killed.sessionEndedMs = null;
-  killed.client = { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] };
+  killed.clientEnd = { exitMs: null, exitCode: null, exitSignal: null, lastLines: [] };
   killed.probe.signalsCaught = [
     { signal: 'SIGHUP', atMs: 40, code: 128, senderPid: null, senderComm: null, cgroup: '/user.slice/user-1001.slice/user@1001.service/app.slice/run-u5.scope' },
   ];
@@ -240,7 +240,7 @@ t.test('Servers: one block per fingerprint with every recorded fact', async (t) 
   const servers = section(markdown.render(fixture), '## Servers');
   t.match(servers, '### debian-bookworm · clientAlive=1/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no\n');
   t.match(servers, '| Cells | 16 |');
-  t.match(servers, '| OpenSSH (ssh -V) | OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025 |');
+  t.match(servers, '| Server | openssh: OpenSSH_9.2p1 Debian-2+deb12u7, OpenSSL 3.0.17 1 Jul 2025 |');
   t.match(servers, '| ssh unit KillMode | process |');
   t.match(servers, '| logind | KillUserProcesses=no, KillExcludeUsers=root |');
   t.match(servers, /\| Versions \| systemd=252\.38-1~deb12u1/);
@@ -256,7 +256,7 @@ t.test('Servers: a measured config that disagrees with the axes, and a server wi
   const result = fixtureCopy();
   result.targets[0]!.sshdEffective.clientaliveinterval = '0';
   result.targets[0]!.config.kernel = 'tcp_retries2=3';
-  result.cells[0]!.server = 'debian-bookworm|elsewhere';
+  result.cells[0]!.serverKey = 'debian-bookworm|elsewhere';
   const servers = section(markdown.render(result), '## Servers');
   t.match(servers, '- **Config mismatch**: clientAlive is 1/2, but sshd -T says clientaliveinterval 0, clientalivecountmax 2');
   t.match(servers, '- **Config mismatch**: kernel asks tcp_retries2=3, but the server has net.ipv4.tcp_retries2=15');

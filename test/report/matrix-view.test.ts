@@ -12,6 +12,8 @@ t.test('varying and fixed axes come from declared values and cell values togethe
   t.same(varyingExtraAxes(fixture), ['user']);
   t.same(varyingAxes(fixture), ['user']);
   t.same(fixedExtraAxes(fixture).map(([a]) => a), [
+    'server',
+    'client',
     'clientAlive',
     'serverAlive',
     'tcpKeepAlive',
@@ -124,12 +126,12 @@ function twoServers(): RunResult {
     id: 'off00001',
     caseId: 'case-off-drop',
     clientAlive: 'off',
-    server: off.key,
+    serverKey: off.key,
     sessionEndedMs: null,
     verdict: 'session-open',
     reason: 'sshd-session was still running when the 20 s window closed',
   };
-  const rep2: CellResult = { ...structuredClone(c), id: 'off00002', rep: 2, client: { ...c.client!, exitMs: 9_300 } };
+  const rep2: CellResult = { ...structuredClone(c), id: 'off00002', rep: 2, clientEnd: { ...c.clientEnd!, exitMs: 9_300 } };
   result.cells.push(c, rep2);
   return result;
 }

@@ -35,8 +35,8 @@ const ROOT = 'debian-bookworm · user=root';
 t.test('header: scenario, size, fixed axes, network paths, one line per server', async (t) => {
   const [first, fixed, fixed2, paths, server, server2, blank] = terminal.render(fixture).split('\n');
   t.equal(first, 'hangup-lab: pty vs exec — 16 cells in 162.5 s');
-  t.equal(fixed, 'fixed: clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default · killUserProcesses=no · linger=off ·');
-  t.equal(fixed2, '  huponexit=off', 'wrapped at a separator rather than past 120 columns');
+  t.equal(fixed, 'fixed: server=openssh · client=openssh · clientAlive=1/2 · serverAlive=3/2 · tcpKeepAlive=yes · kernel=default ·');
+  t.equal(fixed2, '  killUserProcesses=no · linger=off · huponexit=off', 'wrapped at a separator rather than past 120 columns');
   t.equal(paths, 'network paths: direct (15 cells), nat (1 cell)');
   t.equal(server, 'server debian-bookworm: OpenSSH_9.2p1 Debian-2+deb12u7 · clientAlive 1/2 · tcpKeepAlive yes · kernel default ·');
   t.equal(server2, '  killUserProcesses no');

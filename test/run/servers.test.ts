@@ -12,6 +12,7 @@ const other = OTHER_AXES;
 
 t.test('serverConfig: the server-side axes of the cell', async t => {
   t.same(serverConfig(cell({ clientAlive: '5/2', tcpKeepAlive: 'no', kernel: 'tcp_retries2=3', killUserProcesses: 'yes' })), {
+    server: 'openssh',
     clientAlive: '5/2',
     tcpKeepAlive: 'no',
     kernel: 'tcp_retries2=3',

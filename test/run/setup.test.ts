@@ -179,3 +179,26 @@ t.test('causes are the same for every cell: no user, address, port or key path',
   t.equal(normalizeCause('ssh: connect to host 172.17.0.2 port 22: Connection refused'), 'ssh: connect to host ADDR port N: Connection refused');
   t.equal(normalizeCause('Load key "/tmp/hangup-lab-1-ab-x/id_ed25519": error in libcrypto'), 'Load key "KEY": error in libcrypto');
 });
+
+t.test("a failed try carries what the server says of it; an explanation that fails adds nothing", async t => {
+  const asked: string[] = [];
+  const refused = (n: number) => new SetupFailure(`hl1a@172.17.0.2: Permission denied (publickey). (try ${n})`, 'Permission denied (publickey).');
+  const err = await setUp(
+    {
+      ...steps(async n => Promise.reject(refused(n))),
+      explain: async (f, n) => {
+        asked.push(f.causeText);
+        if (n === 2) throw new Error('docker exec did not return in time');
+        return n === 1 ? 'Invalid user hl1a from 172.17.0.1 port 40000' : null;
+      },
+    },
+    FAST,
+  ).catch(e => e);
+  t.ok(err instanceof SetupGaveUp);
+  t.same(asked, ['Permission denied (publickey).', 'Permission denied (publickey).', 'Permission denied (publickey).'], 'asked once per failed try');
+  t.same((err as SetupGaveUp).failures, [
+    "try 1: hl1a@172.17.0.2: Permission denied (publickey). (try 1); the server's log: Invalid user hl1a from 172.17.0.1 port 40000",
+    'try 2: hl1a@172.17.0.2: Permission denied (publickey). (try 2)',
+    'try 3: hl1a@172.17.0.2: Permission denied (publickey). (try 3)',
+  ]);
+});

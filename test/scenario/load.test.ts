@@ -24,6 +24,8 @@ axes:
 /** The axes a scenario gets when it sets nothing but the four required ones. */
 const DEFAULT_AXES = {
   target: ['debian-bookworm'],
+  server: ['openssh'],
+  client: ['openssh'],
   user: ['lab'],
   clientAlive: ['off'],
   serverAlive: ['off'],
@@ -525,7 +527,7 @@ t.test('an unknown target is named', async t => {
 });
 
 /** The axes an `axes:` map may name, as "unknown axis" messages list them. */
-const AXES_KNOWN = '(known: user, session, launch, workload, sever, clientAlive, serverAlive, tcpKeepAlive, kernel, killUserProcesses, linger, huponexit)';
+const AXES_KNOWN = '(known: server, client, user, session, launch, workload, sever, clientAlive, serverAlive, tcpKeepAlive, kernel, killUserProcesses, linger, huponexit)';
 const TARGET_HINT = '(the target is set with target: or targets: at the top level)';
 
 t.test('an unknown top-level key is named as an unknown field, with the fix', async t => {

@@ -28,7 +28,7 @@ t.test("one exec gives the server's part (asked of its implementation) and the s
       };
     },
   };
-  const config = { clientAlive: '1/2', tcpKeepAlive: 'yes' as const, kernel: 'default', killUserProcesses: 'no' as const };
+  const config = { server: 'openssh', clientAlive: '1/2', tcpKeepAlive: 'yes' as const, kernel: 'default', killUserProcesses: 'no' as const };
   const fp = await takeFingerprint(target, { key: 'k', name: 'debian-bookworm', image: 'img', config, logindExtra: ['FooSec=3'], networkPath: 'direct', client: 'OpenSSH_9.2p1' });
   t.equal(scripts.length, 1);
   t.match(scripts[0], /KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec FooUSec;/, 'a logind.extra key is asked as its D-Bus property');
@@ -37,7 +37,8 @@ t.test("one exec gives the server's part (asked of its implementation) and the s
     name: 'debian-bookworm',
     config,
     image: 'img',
-    openssh: 'OpenSSH_9.2p1 Debian',
+    server: 'openssh',
+    serverVersion: 'OpenSSH_9.2p1 Debian',
     sshdEffective: { clientaliveinterval: '1' },
     sshKillMode: 'process',
     logind: { KillUserProcesses: 'no', UserStopDelayUSec: '10s', Foo: '' },

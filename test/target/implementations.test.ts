@@ -32,12 +32,16 @@ const noClientAliveServer: ServerImplementation = {
 
 const cell = { target: 'debian-bookworm', session: 'pty', launch: 'nohup', sever: 'client-kill', clientAlive: 'off', serverAlive: 'off', tcpKeepAlive: 'yes' };
 
-t.test('every target names its server implementation, and every cell uses the OpenSSH client', async t => {
-  for (const spec of Object.values(TARGETS)) t.equal(spec.server, 'openssh', spec.name);
+t.test('every target installs OpenSSH; a cell without the axes uses OpenSSH on both sides', async t => {
+  for (const spec of Object.values(TARGETS)) t.ok(spec.servers.includes('openssh'), spec.name);
   const impl = implementationsOf(cell);
   t.equal(impl.server?.name, 'openssh');
   t.equal(impl.client.name, 'openssh');
-  t.equal(implementationsOf({ session: 'pty' }).server, null, 'no target: no server to ask');
+  t.equal(implementationsOf({ session: 'pty' }).server.name, 'openssh', 'no server axis: the default');
+  t.equal(
+    implementationsDecline({ ...cell, server: 'fake-server' }, { server: noClientAliveServer, client: openssh }),
+    `the image of debian-bookworm has no fake-server server (it has ${TARGETS['debian-bookworm']!.servers.join(', ')})`,
+  );
 });
 
 t.test("today's OpenSSH server and client support every cell", async t => {
@@ -61,20 +65,22 @@ t.test('a declining implementation gives the reason, naming the implementation',
 /** The implementations check with the fake client in the client registry (mocks reach direct imports only). */
 const withFakeClient = (t: Test) =>
   t.mockImport<typeof import('../../harness/target/implementations.js')>('../../harness/target/implementations.js', {
-    '../../harness/client/registry.js': { clients: makeRegistry('client implementation', [noKeepaliveClient]), CELL_CLIENT: 'fake-client' },
+    '../../harness/client/registry.js': { clients: makeRegistry('client implementation', [openssh, noKeepaliveClient]), DEFAULT_CLIENT: 'openssh' },
   });
 
 t.test('with a fake client in the registry: a block of cells it cannot run is rejected at load time in one line', async t => {
   const contradictions = await t.mockImport('../../harness/scenario/contradictions.js', { '../../harness/target/implementations.js': await withFakeClient(t) });
   const { loadScenario } = await t.mockImport<typeof import('../../harness/scenario/load.js')>('../../harness/scenario/load.js', {
     '../../harness/scenario/contradictions.js': contradictions,
+    '../../harness/client/registry.js': { clients: makeRegistry('client implementation', [openssh, noKeepaliveClient]), DEFAULT_CLIENT: 'openssh' },
   });
   const head = 'name: t\ntarget: debian-bookworm\n';
-  const file = scenarioFile(t, head + 'axes: { session: [pty], launch: [nohup], workload: [quiet], sever: [client-kill], serverAlive: ["5/2"] }\n');
-  t.doesNotThrow(() => realLoad(file), 'the real OpenSSH client has ServerAlive');
-  t.throws(() => loadScenario(file), /every cell can never run: the fake-client client cannot: it has no client-side keepalive; /);
+  const axes = (client: string, serverAlive: string) =>
+    scenarioFile(t, head + `axes: { client: [${client}], session: [pty], launch: [nohup], workload: [quiet], sever: [client-kill], serverAlive: [${serverAlive}] }\n`);
+  t.doesNotThrow(() => realLoad(axes('openssh', '"5/2"')), 'the real OpenSSH client has ServerAlive');
+  t.throws(() => loadScenario(axes('fake-client', '"5/2"')), /every cell can never run: the fake-client client cannot: it has no client-side keepalive; /);
   // A cross product in which only some cells are affected still loads: those are not-applicable.
-  const mixed = scenarioFile(t, head + 'axes: { session: [pty], launch: [nohup], workload: [quiet], sever: [client-kill], serverAlive: ["off", "5/2"] }\n');
+  const mixed = axes('fake-client', '"off", "5/2"');
   t.doesNotThrow(() => loadScenario(mixed));
 });
 
@@ -82,7 +88,8 @@ t.test('with a fake client in the registry: an affected cell is planned not-appl
   const { planCell } = await t.mockImport<typeof import('../../harness/run/plan.js')>('../../harness/run/plan.js', {
     '../../harness/target/implementations.js': await withFakeClient(t),
   });
-  const base = testCell({ sever: 'client-kill' });
+  const base = testCell({ client: 'fake-client', sever: 'client-kill' });
   t.equal(planCell(base).supported, true);
-  t.equal(planCell(testCell({ sever: 'client-kill', serverAlive: '5/2' })).supported, 'the fake-client client cannot: it has no client-side keepalive');
+  t.equal(planCell({ ...base, serverAlive: '5/2' }).supported, 'the fake-client client cannot: it has no client-side keepalive');
+  t.equal(planCell({ ...base, client: 'openssh', serverAlive: '5/2' }).supported, true, 'the OpenSSH client of the same cell can');
 });

@@ -30,7 +30,7 @@ interface Lane {
 
 /** The milestones in the order the question runs: sever → path → who noticed → what the probe felt. */
 function lanes(cell: CellResult): Lane[] {
-  const c = cell.client;
+  const c = cell.clientEnd;
   const clientHow = c ? (c.exitSignal ? `killed by ${c.exitSignal}` : c.exitCode === null ? '' : `exit code ${c.exitCode}`) : '';
   return [
     { label: 'sever', colour: '#111', atMs: 0, note: cell.sever, missing: '' },
@@ -186,7 +186,7 @@ function kv(rows: [string, string][]): string {
 }
 
 function facts(cell: CellResult): [string, string][] {
-  const c = cell.client;
+  const c = cell.clientEnd;
   const sender = senderText(cell);
   const signal = cell.signal
     ? `${esc(cell.signal)}${cell.signalEvidence ? ` (${esc(cell.signalEvidence)})` : ''}${sender ? ` from ${esc(sender)}` : ''}`
@@ -240,8 +240,8 @@ function expectationsBlock(result: RunResult, cell: CellResult): string {
 }
 
 function serverBlock(result: RunResult, cell: CellResult): string {
-  const fp = result.targets.find((t) => t.key === cell.server);
-  if (!fp) return `<h3>Server</h3><p class="muted">No fingerprint recorded for server ${esc(cell.server)}.</p>`;
+  const fp = result.targets.find((t) => t.key === cell.serverKey);
+  if (!fp) return `<h3>Server</h3><p class="muted">No fingerprint recorded for server ${esc(cell.serverKey)}.</p>`;
   const mismatches = configMismatches(fp).map((m) => `<li class="fail">config mismatch: ${esc(m)}</li>`);
   return (
     `<h3>Server</h3><p>${esc(fingerprintOneLiner(fp))} · <a href="${esc(`#${encodeURIComponent(serverAnchor(fp.key))}`)}">fingerprint</a></p>` +
