@@ -21,6 +21,11 @@ export const CLAIM_VERDICT_LEGEND = {
   UNDECIDED: 'no evidence cell could be judged',
 } as const;
 
+/** The claim as written, with where it comes from when that is not the file's article (a thread's URL). */
+export function claimWithSource(claim: ClaimOutcome['claim'], result: RunResult): string {
+  return result.claims && claim.article !== result.claims.article ? `${claim.claim} (source: ${claim.article})` : claim.claim;
+}
+
 /** "3 CONFIRMED · 2 CONDITIONAL · 1 REFUTED" */
 export function claimCounts(result: RunResult): string {
   const rows = claimRows(result);

@@ -35,7 +35,7 @@ import { cellDetail } from './html/cell-detail.js';
 import { cellHref, esc, serverAnchor } from './html/escape.js';
 import { SCRIPT } from './html/script.js';
 import { CSS } from './html/style.js';
-import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
+import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows, claimWithSource } from './claims.js';
 import {
   FLAKY_RULE,
   SIGNAL_VARIES_RULE,
@@ -273,7 +273,7 @@ export function claimsSection(result: RunResult): string {
   const rows = claimRows(result).map(({ outcome: o, evidence }) => {
     const links = evidence.map((id) => `<a href="${cellHref(id)}">${esc(id)}</a>`).join(' ');
     return (
-      `<tr><td>${esc(o.claim.id)}</td><td>${esc(o.claim.claim)}</td><td class="${verdictClass[o.verdict]}"><b>${esc(o.verdict)}</b></td>` +
+      `<tr><td>${esc(o.claim.id)}</td><td>${esc(claimWithSource(o.claim, result))}</td><td class="${verdictClass[o.verdict]}"><b>${esc(o.verdict)}</b></td>` +
       `<td>${esc(o.condition)}</td><td>${esc(o.claim.explain || '—')}</td><td class="evidence">${links}</td></tr>`
     );
   });

@@ -30,7 +30,7 @@ import {
 } from './matrix-view.js';
 import { cellsOn, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
-import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows } from './claims.js';
+import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows, claimWithSource } from './claims.js';
 import {
   FLAKY_RULE,
   SIGNAL_VARIES_RULE,
@@ -257,7 +257,7 @@ function claimsSection(result: RunResult): string[] {
   if (!result.claims) return [];
   const rows = claimRows(result).map(({ outcome: o, evidence }) => [
     o.claim.id,
-    o.claim.claim,
+    claimWithSource(o.claim, result),
     `**${o.verdict}**`,
     o.condition,
     o.claim.explain || '—',

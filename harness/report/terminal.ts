@@ -32,7 +32,7 @@ import {
 } from './matrix-view.js';
 import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
 import { failingCells, summaryText } from './expectations.js';
-import { claimCounts, claimRows } from './claims.js';
+import { claimCounts, claimRows, claimWithSource } from './claims.js';
 import { setupSummary } from './setup.js';
 import { caseName, determinismChecked, flakyEntries, repOutcome, signalVariesEntries } from './flaky.js';
 import type { Reporter } from './types.js';
@@ -210,7 +210,7 @@ export function claimLines(result: RunResult): string[] {
   return [
     `claims of ${result.claims.article}: ${claimCounts(result)}`,
     ...rows.flatMap(({ outcome: o, evidence }) => [
-      `  ${o.claim.id.padEnd(width)}  ${o.verdict.padEnd(11)}  ${oneLine(o.claim.claim)}`,
+      `  ${o.claim.id.padEnd(width)}  ${o.verdict.padEnd(11)}  ${oneLine(claimWithSource(o.claim, result))}`,
       `  ${' '.repeat(width)}  ${' '.repeat(11)}  ${oneLine(o.condition)}; cells ${evidence.slice(0, 4).join(' ')}${evidence.length > 4 ? ' …' : ''}`,
     ]),
     ...result.claims.untestable.map((u) => `  not tested: ${oneLine(u.claim)} (${oneLine(u.why)})`),

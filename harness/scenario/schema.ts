@@ -30,7 +30,16 @@ const expectation = z
 // checked against the registries by the loader; and nothing else (a misspelt field is an error).
 const confirms = confirmsSchema.extend({ verdict: z.union([z.string(), z.array(z.string()).min(1)]).optional() }).strict();
 const claim = z
-  .object({ id: z.string().min(1), claim: z.string().min(1), where: cellPattern.default({}), confirms, explain: z.string().default('') })
+  .object({
+    id: z.string().min(1),
+    claim: z.string().min(1),
+    // Where this one comes from when it is not the file's article: a thread's or a release note's
+    // URL (scenarios/questions/ gathers users' questions from several threads in one file).
+    source: z.string().min(1).optional(),
+    where: cellPattern.default({}),
+    confirms,
+    explain: z.string().default(''),
+  })
   .strict();
 
 /** A scenario file after loadScenario has read `target:` as `targets:`. */

@@ -196,6 +196,7 @@ t.test('claims: a section with every claim, its verdict and links to its evidenc
     claims: [
       { id: '003-1', article: '003_x.txt', claim: 'nohup <survives>', where: { launch: ['nohup'] }, confirms: { verdict: ['survived'] }, explain: 'x' },
       { id: '003-2', article: '003_x.txt', claim: 'all killed', where: {}, confirms: { verdict: ['killed'] }, explain: '' },
+      { id: 'q-1', article: 'https://example.org/t/1', claim: 'a question', where: {}, confirms: { verdict: ['killed'] }, explain: '' },
     ],
     untestable: [{ article: '003_x.txt', claim: 'nohup.out', why: 'files are not observed' }],
   };
@@ -204,6 +205,8 @@ t.test('claims: a section with every claim, its verdict and links to its evidenc
   t.match(out, 'nohup &lt;survives&gt;', 'claim text escaped');
   t.match(out, /003-2<\/td><td>all killed<\/td><td class="cond"><b>CONDITIONAL<\/b>/);
   t.match(out, 'nohup.out — not tested: files are not observed');
+  t.match(out, '<td>a question (source: https://example.org/t/1)</td>', "a claim from elsewhere than the file's article names its source");
+  t.notMatch(out, 'nohup &lt;survives&gt; (source:', "the file's own claims do not repeat the article");
   const linked = [...out.matchAll(/<td class="evidence">(.*?)<\/td>/g)].flatMap((m) => [...m[1]!.matchAll(/>(\w+)<\/a>/g)].map((x) => x[1]));
   t.ok(linked.every((id) => ids.includes(id!)), 'every evidence link names a cell of the run');
   t.equal(html.render(fixtureCopy()).includes('id="claims"'), false, 'no claims, no section');

@@ -836,6 +836,21 @@ t.test('the expectations of default.yaml and distros.yaml are the same list', as
 
 // ---- claims files ----
 
+t.test("claims: a claim's own source (a thread's URL) replaces the file's article for that claim only", async t => {
+  const file = scenarioFile(
+    t,
+    minimal +
+      'article: questions about hangups\nclaims:\n' +
+      '  - {id: q-1, claim: c, source: "https://github.com/paramiko/paramiko/issues/785", confirms: {verdict: survived}}\n' +
+      '  - {id: q-2, claim: d, confirms: {verdict: survived}}\n',
+  );
+  const claims = loadScenario(file).claims!;
+  t.same(
+    claims.claims.map(c => c.article),
+    ['https://github.com/paramiko/paramiko/issues/785', 'questions about hangups'],
+  );
+});
+
 t.test('claims: a bad field is named with its path; claims need an article', async t => {
   const bad = (e: string) => errorOf(t, minimal + e);
   t.match(bad('claims:\n  - {id: a-1, claim: c, confirms: {verdict: survived}}\n'), /^article: a file with claims names the article/);
