@@ -15,16 +15,20 @@ export async function addUsers(target: Shell, targetName: string, users: string[
       // such users got "Permission denied (publickey)" or a shell without the harness's prompt, three
       // tries in a row. So creation tolerates "already exists" (useradd exit 9), the prompt is added
       // unless it is there, the key is written, and the result is read back before the try counts.
+      // The tries never interleave (the lock below): at load 20-27 one try's useradd had written
+      // /etc/passwd but not yet made the home while another found the user and wrote into the home:
+      // "cannot create /home/hl…/.bashrc: Directory nonexistent", three times, and the run stopped.
       u =>
         `{ id -u ${u} >/dev/null 2>&1 || useradd -m -s /bin/bash -G hangup-lab ${u} || [ $? = 9 ]; } && ` +
         `{ grep -qF '[hl-ready]' /home/${u}/.bashrc 2>/dev/null || cat /usr/local/lib/hangup-lab/bashrc-append >> /home/${u}/.bashrc; } && ` +
         `install -d -m 700 -o ${u} -g ${u} /home/${u}/.ssh && ` +
         `printf '%s\\n' "$KEY" > /home/${u}/.ssh/authorized_keys.$$ && chown ${u}:${u} /home/${u}/.ssh/authorized_keys.$$ && ` +
         `chmod 600 /home/${u}/.ssh/authorized_keys.$$ && mv -f /home/${u}/.ssh/authorized_keys.$$ /home/${u}/.ssh/authorized_keys && ` +
-        `grep -qxF "$KEY" /home/${u}/.ssh/authorized_keys && grep -qF '[hl-ready]' /home/${u}/.bashrc`,
+        `grep -qxF "$KEY" /home/${u}/.ssh/authorized_keys && grep -qF '[hl-ready]' /home/${u}/.bashrc && [ "$(stat -c %U /home/${u})" = ${u} ]`,
     )
     .join(' && ');
-  const r = await target.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; ${script}`]);
+  // flock(1) is util-linux's, in every Debian; the lock is the container's own, in /run.
+  const r = await target.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; exec 9>/run/hangup-lab-users.lock; flock 9; ${script}`]);
   if (r.exitCode !== 0) throw new InfrastructureError(`target ${targetName}: creating login users failed: ${r.stderr || r.stdout}`);
 }
 
