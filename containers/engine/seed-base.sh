@@ -57,6 +57,16 @@ fi
 if [ "$mirror" = http://archive.debian.org/debian ]; then
   echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99hangup-lab-archive"
 fi
+# A suite whose Release carries Valid-Until (sid: a week; released suites have none) can be served
+# stale: on these machines deb.debian.org's sid Release was dated 2026-10-30, valid until
+# 2026-11-06, on 2026-12-06. debootstrap does not check the date; the Dockerfile's apt-get update
+# would refuse the suite ("Release file ... is expired"). Build from what the archive serves, and
+# say so: the fingerprint records the versions actually installed.
+valid_until=$(wget -q -T 20 -O- "$mirror/dists/$suite/Release" 2>/dev/null | sed -n 's/^Valid-Until: //p' | head -n 1)
+if [ -n "$valid_until" ] && [ "$(date -d "$valid_until" +%s 2>/dev/null || echo 99999999999)" -lt "$(date +%s)" ]; then
+  log "$suite's Release on $mirror expired on $valid_until (a stale copy); apt in $image will not check Valid-Until"
+  echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99hangup-lab-stale-release"
+fi
 # Slim the tarball: apt lists and caches are rebuilt by every Dockerfile's apt-get update anyway.
 rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
 tar -C "$dir" -c . | docker import -c 'CMD ["/bin/bash"]' - "$image" >/dev/null

@@ -43,5 +43,12 @@ export default defineClient({
   command: (ep, want) => ({ file: 'ssh', args: sshArgs(ep, want) }),
   // `ssh -V` writes its one line to stderr.
   program: { file: 'ssh', versionArgs: ['-V'], install: 'apt-get install -y openssh-client' },
+  loginFailures: [
+    { re: /Permission denied \(/, transient: false, refused: true, fix: "the server refuses the run's key: check the sshd settings that decide key logins (sshd.extra or --sshd-config: AuthorizedKeysFile, PubkeyAuthentication, AllowUsers, PubkeyAcceptedAlgorithms) and run `hangup-lab doctor`" },
+    { re: /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/, transient: false, fix: "the server's host key is not the one pinned when it started; this is a bug of hangup-lab's target setup: report it with the target's name" },
+    { re: /Load key .*:|invalid format|error in libcrypto/, transient: false, fix: "the ssh client cannot load the run's key; run `hangup-lab doctor` (it logs in with a key made the same way)" },
+    { re: /Connection refused|No route to host/, transient: false, fix: 'nothing answers on the server\'s port 22: the target\'s sshd did not start or was stopped; run `hangup-lab doctor`' },
+    { re: /Timeout, server .* not responding|Connection timed out|Connection reset|Connection closed by|kex_exchange_identification|Broken pipe/, transient: true, fix: '' },
+  ],
 });
 

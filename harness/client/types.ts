@@ -71,6 +71,30 @@ export interface ClientImplementation {
    * results), and when it is missing the run stops with exit 3 and `install`.
    */
   program: { file: string; versionArgs: string[]; install: string };
+  /**
+   * What it prints when a login fails, in its own words, and which of those a loaded machine
+   * explains (run/setup.ts tells a systematic fault from a passing one by them). Absent: none known.
+   */
+  loginFailures?: readonly LoginFailure[];
+  /**
+   * Whether its exit was its own failure (login refused, connection lost) and not the remote
+   * command's status; `said` is what it printed, without terminal escapes. Absent: exit 255, as
+   * OpenSSH does. A client whose own failures share a status a remote command may return too
+   * (dbclient, plink: 1) tells them apart by its words.
+   */
+  failedOnItsOwn?(exitCode: number, said: string): boolean;
+}
+
+/** A failed login as the client words it. */
+export interface LoginFailure {
+  /** matched against the client's last line, with user, addresses and numbers taken out */
+  re: RegExp;
+  /** a cause a loaded machine can produce once and not the next time: never systematic */
+  transient: boolean;
+  /** what to do about it, for the one line a systematic fault prints ('' when transient) */
+  fix: string;
+  /** the server refused the login (key, account): its own log says why, and a failed try records it */
+  refused?: boolean;
 }
 
 export function defineClient(c: ClientImplementation): ClientImplementation {

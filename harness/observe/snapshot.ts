@@ -1,5 +1,6 @@
 import type { ProcessInfo } from '../results.js';
 import openssh from '../server/openssh.js';
+import type { ServerImplementation } from '../server/types.js';
 
 /**
  * Parse the target's snapshot (containers/agent/snapshot: one JSON object per line). Cgroup paths
@@ -20,17 +21,17 @@ export function normalizeProcess(p: ProcessInfo): ProcessInfo {
 }
 
 /**
- * The per-session sshd process: the unprivileged child that holds the connection and is the
- * shell's parent. Which process that is, by version, is the server implementation's fact
- * (harness/server/openssh.ts); every target runs OpenSSH today.
+ * The per-session server process: the child that holds the connection and is the shell's parent.
+ * Which process that is, by implementation and version, is the server implementation's fact
+ * (harness/server/); the cell passes its target's.
  */
-export function findSshdSession(procs: ProcessInfo[], user: string): ProcessInfo | null {
-  return openssh.sessionProcess(procs, user);
+export function findSshdSession(procs: ProcessInfo[], user: string, server: Pick<ServerImplementation, 'sessionProcess'> = openssh): ProcessInfo | null {
+  return server.sessionProcess(procs, user);
 }
 
-/** The root-owned privileged monitor of the same login ("sshd: user [priv]"). */
-export function findSshdMonitor(procs: ProcessInfo[], user: string): ProcessInfo | null {
-  return openssh.monitorProcess(procs, user);
+/** The root-owned privileged monitor of the same login (OpenSSH's "sshd: user [priv]"), if the server has one. */
+export function findSshdMonitor(procs: ProcessInfo[], user: string, server: Pick<ServerImplementation, 'monitorProcess'> = openssh): ProcessInfo | null {
+  return server.monitorProcess(procs, user);
 }
 
 /** Has an exec session's command returned? Then the sshd session process has no children left. */

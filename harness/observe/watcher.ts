@@ -72,9 +72,12 @@ export class Watcher {
     return this.events.slice(from).filter(e => 'id' in e && e.id === id);
   }
 
-  /** The user's processes as containers/agent/snapshot sees them, read by the watcher; null if it could not. */
-  async snapshot(user: string, now: () => number, timeoutMs = 20_000): Promise<ProcessInfo[] | null> {
-    const events = await this.command('snap', user, timeoutMs, now);
+  /**
+   * The user's processes as containers/agent/snapshot sees them, read by the watcher; null if it
+   * could not. `rootSessionComm`: the server's root-owned per-connection process (ServerImplementation).
+   */
+  async snapshot(user: string, now: () => number, timeoutMs = 20_000, rootSessionComm?: string): Promise<ProcessInfo[] | null> {
+    const events = await this.command('snap', rootSessionComm ? `${user} ${rootSessionComm}` : user, timeoutMs, now);
     return events && events.flatMap(e => (e.e === 'snap' ? [normalizeProcess(e.p)] : []));
   }
 

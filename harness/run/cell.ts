@@ -6,7 +6,7 @@ import { Watcher, type WatchEvent } from '../observe/watcher.js';
 import { probeCommand, probeLogPath } from '../probe/command.js';
 import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
 import { interactiveLoginKind } from '../session/registry.js';
-import { monoMs, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
+import { monoMs, stripAnsi, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
 import type { OpenSession } from '../session/types.js';
 import type { SeverContext, SeverMethod } from '../sever/types.js';
 import type { LaunchContext } from '../launch/types.js';
@@ -17,7 +17,7 @@ import { startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.
 import { explainUnbornProbe, type UnbornVerdict } from '../observe/birth-story.js';
 import type { Gate } from './gate.js';
 import { planCell, type CellPlan, type WatchWindow } from './plan.js';
-import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, normalizeCause, setUp, type SetupSteps } from './setup.js';
+import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, knownCause, normalizeCause, setUp, type SetupSteps } from './setup.js';
 import { ClientWaitError } from '../session/ssh-client.js';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { StepRunner, StepStopped, type Step, type StepContext } from './steps.js';
@@ -363,7 +363,7 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
     async explain(failure) {
       // A refused login is the one setup failure the client cannot explain; the server's log and
       // the account's state can (seen under load: 3 of 640 cells refused three tries in a row).
-      if (!/Permission denied/.test(failure.causeText)) return null;
+      if (!knownCause(failure.causeText)?.refused) return null;
       const u = plan.loginUser;
       const home = u === 'root' ? '/root' : `/home/${u}`;
       const r = await ctx.target.sh(
@@ -397,8 +397,10 @@ async function probeStart({ plan, signal }: CellScope, watcher: Watcher, birth: 
   const said = open.client.lastLines(2).join(' / ');
   // ssh exits 255 for its own errors (the login failed); any other status is the remote
   // command's: the session ran, and what it started was gone before it could log anything
-  // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure.
-  if (gone && gone.exitCode !== null && gone.exitCode !== 255) {
+  // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure. Clients
+  // whose own failures share a status with remote commands (dbclient, plink: 1) tell by their words.
+  const ownFailure = (code: number) => (plan.client.failedOnItsOwn ? plan.client.failedOnItsOwn(code, stripAnsi(open.client.text)) : code === 255);
+  if (gone && gone.exitCode !== null && !ownFailure(gone.exitCode)) {
     const unborn = explainUnbornProbe(birth ? await birth.stop() : { unavailable: 'no kernel trace was taken for this cell' }, { t0Mono: gone.atMono });
     if (unborn.verdict !== 'inconclusive') throw new UnbornProbe(unborn);
     throw new NotSetup(
@@ -427,8 +429,8 @@ function snapshotBefore({ ctx, plan, signal }: CellScope, watcher: Watcher, star
       const started = parseProbeLine(startLine.line);
       const probePid = started?.kind === 'start' ? Number(started.fields.pid) : NaN;
       const probe = procs.find(p => p.pid === probePid);
-      const sshd = findSshdSession(procs, plan.loginUser);
-      const monitor = findSshdMonitor(procs, plan.loginUser);
+      const sshd = findSshdSession(procs, plan.loginUser, ctx.target.server);
+      const monitor = findSshdMonitor(procs, plan.loginUser, ctx.target.server);
       const manager = findUserManager(procs);
       for (const p of [probe, sshd, monitor, manager]) if (p) watcher.watch(p.pid, p.startTime);
       return { procs, probePid, probe, sshd, manager };
@@ -751,9 +753,10 @@ function describeEntry(l: ReturnType<typeof parseProbeLine>): string {
 
 /** The user's processes, read by the cell's watcher (no docker exec), else by a docker exec. */
 async function snapshot(target: StartedTarget, user: string, watcher: Watcher): Promise<ProcessInfo[]> {
-  const viaWatcher = await watcher.snapshot(user, monoMs);
+  const comm = target.server.rootSessionComm;
+  const viaWatcher = await watcher.snapshot(user, monoMs, undefined, comm);
   if (viaWatcher) return viaWatcher;
-  const r = await target.exec([`${AGENT}/snapshot`, user]);
+  const r = await target.exec([`${AGENT}/snapshot`, user, ...(comm ? [comm] : [])]);
   if (r.exitCode !== 0) throw new CellAbort(`snapshot of ${user}'s processes failed: ${r.stderr.trim()}`);
   return parseSnapshot(r.stdout);
 }

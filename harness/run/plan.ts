@@ -10,7 +10,9 @@ import { sessions } from '../session/registry.js';
 import type { SessionKind } from '../session/types.js';
 import { resolveSever } from '../sever/registry.js';
 import type { Detector, SeverMethod, TargetCapability } from '../sever/types.js';
-import { implementationsSupport } from '../target/implementations.js';
+import type { ClientImplementation } from '../client/types.js';
+import type { ServerImplementation } from '../server/types.js';
+import { implementationsOf, implementationsSupport } from '../target/implementations.js';
 
 export interface WatchWindow {
   /** how long after the sever to wait for sshd to end the session before calling it session-open */
@@ -26,6 +28,9 @@ export interface WatchWindow {
 
 export interface CellPlan {
   cell: Cell;
+  /** the cell's server and client implementations (its `server` and `client` axes) */
+  server: ServerImplementation;
+  client: ClientImplementation;
   session: SessionKind;
   launch: LaunchMode;
   sever: SeverMethod;
@@ -139,6 +144,7 @@ export function planCell(cell: Cell): CellPlan {
   const endIsCommandReturn = sever.ordinaryEnd === true && !session.shell;
   return {
     cell,
+    ...implementationsOf(cell),
     session,
     launch,
     sever,

@@ -12,6 +12,8 @@
 //   log anything (`ssh -tt host 'cmd &'`). That is the cell's outcome, observed, and it is never
 //   tried again.
 import pRetry, { AbortError } from 'p-retry';
+import { clients } from '../client/registry.js';
+import type { LoginFailure } from '../client/types.js';
 import { InfrastructureError } from '../core/errors.js';
 import type { Gate } from './gate.js';
 
@@ -55,25 +57,16 @@ export function normalizeCause(text: string): string {
     .trim();
 }
 
-interface KnownCause {
-  re: RegExp;
-  /** a cause a loaded machine can produce once and not the next time: never systematic */
-  transient: boolean;
-  /** what to do about it, for the one line a systematic fault prints */
-  fix: string;
-}
+type KnownCause = LoginFailure;
 
 /**
- * What the OpenSSH client says when a login fails, and which of those a loaded machine explains.
- * Unknown words are treated as systematic only when every first login of a server says them.
+ * What a failed login says, and which of those a loaded machine explains: each client declares its
+ * own words (client/*.ts, loginFailures); these are the harness's own, for a login that did not
+ * finish in time. Unknown words are treated as systematic only when every first login of a server
+ * says them.
  */
-const KNOWN_CAUSES: KnownCause[] = [
-  { re: /Permission denied \(/, transient: false, fix: "the server refuses the run's key: check the sshd settings that decide key logins (sshd.extra or --sshd-config: AuthorizedKeysFile, PubkeyAuthentication, AllowUsers, PubkeyAcceptedAlgorithms) and run `hangup-lab doctor`" },
-  { re: /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/, transient: false, fix: "the server's host key is not the one pinned when it started; this is a bug of hangup-lab's target setup: report it with the target's name" },
-  { re: /Load key .*:|invalid format|error in libcrypto/, transient: false, fix: "the ssh client cannot load the run's key; run `hangup-lab doctor` (it logs in with a key made the same way)" },
-  { re: /Connection refused|No route to host/, transient: false, fix: 'nothing answers on the server\'s port 22: the target\'s sshd did not start or was stopped; run `hangup-lab doctor`' },
-  { re: /Timeout, server .* not responding|Connection timed out|timed out after|Connection reset|Connection closed by|kex_exchange_identification|Broken pipe|did not start within|did not return in time/, transient: true, fix: '' },
-];
+const HARNESS_CAUSES: KnownCause[] = [{ re: /timed out after|did not start within|did not return in time/, transient: true, fix: '' }];
+const KNOWN_CAUSES: KnownCause[] = [...clients.all.flatMap(c => c.loginFailures ?? []), ...HARNESS_CAUSES];
 
 export function knownCause(cause: string): KnownCause | null {
   return KNOWN_CAUSES.find(k => k.re.test(cause)) ?? null;

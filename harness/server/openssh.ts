@@ -22,17 +22,19 @@ import { defineServer, type ServerConfigureContext } from './types.js';
  *                                    sshd-session: USER [priv]  root monitor
  *                                    sshd-auth: USER [net]      pre-auth (10.0+), privsep user
  *                                    sshd-session: USER@pts/0 | @notty
+ *   10.6 (sid, 2026-10)              sshd-session: USER [postauth]  root monitor after login
+ *                                    sshd-session: USER@pts/0 | @notty
  *
  * The comm is the binary's name (sshd-session is 12 characters: comm's 15 keep it whole); the
  * title says which role. Both must match, so a process that merely mentions `user@` in its
  * arguments (`ssh user@host`) is never taken for sshd, and the pre-auth sshd-auth never is either.
  */
-const SSHD_TITLE = /^(sshd|sshd-session): (\S+?)(@\S+| \[priv\])\s*$/;
+const SSHD_TITLE = /^(sshd|sshd-session): (\S+?)(@\S+| \[priv\]| \[postauth\])\s*$/;
 
 function sshdRole(p: ProcessInfo, user: string): 'session' | 'monitor' | null {
   const m = SSHD_TITLE.exec(p.args);
   if (!m || m[1] !== p.comm || m[2] !== user) return null;
-  return m[3] === ' [priv]' ? 'monitor' : 'session';
+  return m[3]?.startsWith(' [') ? 'monitor' : 'session';
 }
 
 /** `sshd -T` keywords the fingerprint records (lowercase, as sshd -T prints them). */
@@ -55,6 +57,11 @@ export default defineServer({
   name: 'openssh',
   summary: "OpenSSH's sshd under systemd (Debian's ssh.service), configured by a drop-in in /etc/ssh/sshd_config.d",
   keepalive: { probeInterval: 'ClientAliveInterval', probeCountMax: 'ClientAliveCountMax', tcpKeepAlive: 'TCPKeepAlive' },
+  // Debian's unit is ssh.service in every suite (sshd.service is an alias); see sever/sshd-restart.ts.
+  service: 'ssh',
+  // Made per container by hangup-lab-hostkeys.service (containers/common), before ssh.service.
+  hostKeyScript: 'cat /etc/ssh/ssh_host_ed25519_key.pub',
+  banner: /^SSH-2\.0-OpenSSH_/,
   // Every keepalive setting the axes can ask for exists in every OpenSSH the targets run (8.4+).
   supports: () => true,
   configure,
@@ -68,7 +75,9 @@ export default defineServer({
       `echo "server.killmode=$(systemctl show ssh -p KillMode --value)";`,
     read: kv => ({
       version: kv['server.version'] ?? '?',
-      effective: Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith('server.effective.')).map(([k, v]) => [k.slice('server.effective.'.length), v])),
+      // 10.6 (sid) prints keywords as sshd_config spells them ("ClientAliveInterval") and yes/no as
+      // true/false; up to 10.0 all lowercase. One spelling of the keys for the results.
+      effective: Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith('server.effective.')).map(([k, v]) => [k.slice('server.effective.'.length).toLowerCase(), v])),
       killMode: kv['server.killmode'] ?? '?',
     }),
   },

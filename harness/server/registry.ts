@@ -1,7 +1,8 @@
 import { makeRegistry } from '../core/registry.js';
+import dropbear from './dropbear.js';
 import openssh from './openssh.js';
 
-export const servers = makeRegistry('server implementation', [openssh]);
+export const servers = makeRegistry('server implementation', [openssh, dropbear]);
 
 /** The server of a scenario without a server axis: every run before the axis existed was OpenSSH. */
 export const DEFAULT_SERVER = 'openssh';

@@ -45,7 +45,19 @@ export interface ServerImplementation {
   name: string;
   summary: string;
   /** its keepalive knobs as it calls them; a missing one is a knob it does not have */
-  keepalive: { probeInterval?: string; probeCountMax?: string; tcpKeepAlive?: string };
+  keepalive: { probeInterval?: string; probeCountMax?: string; tcpKeepAlive?: string; idleTimeout?: string };
+  /** the systemd unit it runs as in the targets (restarted by the sshd-restart sever, its journal read) */
+  service: string;
+  /** shell lines printing its ed25519 host key as "ssh-ed25519 AAAA…" (the harness pins that key) */
+  hostKeyScript: string;
+  /** what its banner starts with: after configure() the harness checks the right server answers */
+  banner: RegExp;
+  /**
+   * The comm of its per-connection process when that runs as root and its title does not name the
+   * user (Dropbear): the snapshot of a user's processes then takes such a process that is the parent
+   * of one of them. Unset when the title names the user (OpenSSH's "sshd: USER [priv]").
+   */
+  rootSessionComm?: string;
   /** true, or the reason it cannot do what the cell asks (→ rejected at load, or not-applicable) */
   supports(needs: ServerNeeds): true | string;
   /**

@@ -2,7 +2,8 @@ import { defineSeverMethod } from './types.js';
 
 export default defineSeverMethod({
   name: 'sshd-kill',
-  summary: "the per-session sshd process (sshd: user@pts/N, or sshd-session on OpenSSH >= 9.8) is SIGKILLed on the server",
+  // Which process that is, is the server implementation's fact (harness/server/: sessionProcess).
+  summary: "the SSH server's per-session process (OpenSSH: sshd: user@pts/N, sshd-session on >= 9.8; Dropbear: the login's dropbear) is SIGKILLed on the server",
   layer: 'process',
   // The server's kernel closes the dead process's socket (FIN) and its pty master: the client
   // reads EOF and the terminal is hung up, both at once.

@@ -4,17 +4,19 @@ import { defineSeverMethod } from './types.js';
 const ROUND_TRIP_TIMEOUT_MS = 3000;
 
 /**
- * `systemctl restart ssh`, as a package upgrade or a config change does. Debian's ssh.service has
+ * `systemctl restart` of the SSH server's unit (the implementation's `service`), as a package
+ * upgrade or a config change does. For OpenSSH: Debian's ssh.service has
  * KillMode=process, so systemd is expected to stop only the listening sshd and leave the
  * per-session processes alone: measured here, not assumed (the unit's KillMode is in the target's
  * fingerprint). The unit is `ssh` on every Debian target: bullseye and bookworm call it ssh.service
  * with the alias sshd.service, and so does trixie (OpenSSH 10.0), whose ssh.socket is shipped
  * disabled, so the listener is the service's own sshd there too and its sshd-session children
- * are what KillMode=process spares.
+ * are what KillMode=process spares. Debian's dropbear unit (and bullseye's init script through the
+ * sysv generator) has KillMode=process too (harness/server/dropbear.ts).
  */
 export default defineSeverMethod({
   name: 'sshd-restart',
-  summary: 'systemctl restart ssh on the server while the session is open (Debian: KillMode=process)',
+  summary: "the SSH server's service is restarted (systemctl restart) while the session is open (Debian's ssh and dropbear units: KillMode=process)",
   layer: 'process',
   // The restart signals the listening sshd (systemd's SIGTERM); if that reached the session's own
   // sshd too (another KillMode), the connection would close at once: nothing has to be detected
@@ -31,8 +33,10 @@ export default defineSeverMethod({
   supports: () => true,
   // Audit (issue 12): nothing acts before apply(); `exclusive` only gives the cell its own container.
   async apply(ctx) {
-    const r = await ctx.target.sh('systemctl restart ssh 2>&1');
-    if (r.exitCode !== 0) throw new Error(`systemctl restart ssh failed: ${r.stdout.trim()}`);
+    // The unit is the server implementation's (ssh, dropbear): the sever restarts whichever runs.
+    const unit = ctx.target.server.service;
+    const r = await ctx.target.sh(`systemctl restart ${unit} 2>&1`);
+    if (r.exitCode !== 0) throw new Error(`systemctl restart ${unit} failed: ${r.stdout.trim()}`);
     ctx.mark('sshd restarted');
     ctx.check({ name: 'session-after-restart', ...(await sessionUsable(ctx, ROUND_TRIP_TIMEOUT_MS, 'after the restart')) });
   },

@@ -35,7 +35,7 @@ export class SshBannerWaitStrategy implements WaitStrategy {
   }
 }
 
-/** Try until the banner comes or `timeoutMs` has passed; each try is bounded too. */
+/** Try until the banner comes or `timeoutMs` has passed; each try is bounded too. Resolves with the banner line. */
 export async function waitForBanner(host: string, port: number, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -61,7 +61,12 @@ export function readBanner(host: string, port: number, timeoutMs: number): Promi
     const timer = setTimeout(() => done(new Error(`no SSH banner from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
     s.on('data', d => {
       buf += d.toString('latin1');
-      if (buf.includes('\n')) done(buf.startsWith('SSH-2.0-') ? undefined : new Error(`unexpected banner ${JSON.stringify(buf)}`));
+      if (!buf.includes('\n')) return;
+      // Any implementation's banner (OpenSSH, Dropbear): which one should answer is the caller's
+      // question (container.ts asks the server implementation). Only the line itself is kept:
+      // Dropbear sends its key exchange right behind it, in the same segment.
+      buf = buf.slice(0, buf.indexOf('\n') + 1);
+      done(buf.startsWith('SSH-2.0-') ? undefined : new Error(`unexpected banner ${JSON.stringify(buf)}`));
     });
     s.on('error', e => done(e));
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { withDeadline } from '../core/deadline.js';
+import { InfrastructureError } from '../core/errors.js';
 import type { TargetFingerprint } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
 import type { SshdConfigFile } from '../scenario/sshd-config-file.js';
@@ -10,6 +11,7 @@ import type { TargetCapability } from '../sever/types.js';
 import { SshBannerWaitStrategy, waitForBanner } from './banner-wait.js';
 import { configureTestcontainers } from './engine.js';
 import { takeFingerprint } from './fingerprint.js';
+import { cgroupMount } from './cgroup.js';
 import { hostCgroupV2, targetGrants } from './grants.js';
 import { runLabels } from './labels.js';
 import { configureLogind } from './logind.js';
@@ -67,7 +69,7 @@ class SshdContainer extends GenericContainer {
     if (grants.capAdd.length) this.withAddedCapabilities(...(grants.capAdd as Parameters<GenericContainer['withAddedCapabilities']>));
     if (grants.securityOpt.length) this.withSecurityOpt(...grants.securityOpt);
     this.withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
-      .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: hostCgroupV2() ? 'rw' : 'ro' }])
+      .withBindMounts([cgroupMount(o.spec)])
       .withExposedPorts(SSH_PORT)
       .withWaitStrategy(
         Wait.forAll([
@@ -107,8 +109,13 @@ class SshdContainer extends GenericContainer {
         sh,
         copy,
       });
-      this.hostKey = (await sh('cat /etc/ssh/ssh_host_ed25519_key.pub')).stdout.trim().split(/\s+/).slice(0, 2).join(' ');
-      await waitForBanner(container.getIpAddress('bridge'), SSH_PORT, STARTUP_TIMEOUT_MS);
+      // The key of the server that will answer, asked of its implementation: "ssh-ed25519 AAAA…".
+      const key = (await sh(this.server.hostKeyScript)).stdout.trim().split(/\s+/).slice(0, 2);
+      if (key[0] !== 'ssh-ed25519' || !key[1]) throw new InfrastructureError(`target ${o.spec.name}: the ${this.server.name} server's ed25519 host key could not be read (${this.server.hostKeyScript})`);
+      this.hostKey = key.join(' ');
+      const banner = await waitForBanner(container.getIpAddress('bridge'), SSH_PORT, STARTUP_TIMEOUT_MS);
+      // The configured server, not the one the image booted with, must be the one answering.
+      if (!this.server.banner.test(banner)) throw new InfrastructureError(`target ${o.spec.name}: port ${SSH_PORT} answers ${JSON.stringify(banner.trim())}, not the ${this.server.name} server`);
     } catch (e) {
       await container.stop({ remove: true, timeout: 0 }).catch(() => {});
       throw e;

@@ -11,6 +11,8 @@ export interface TargetSpec {
   dockerfile: string;
   /** --build-arg values; part of the image tag's hash, like every file that goes into the image */
   buildArgs: Record<string, string>;
+  /** its systemd boots only on a cgroup v2 hierarchy (258+ dropped v1): see cgroup.ts */
+  cgroupV2Only?: boolean;
   /** the SSH server implementations its image installs (harness/server/); a cell's `server` axis picks one */
   servers: string[];
 }
@@ -30,8 +32,18 @@ export function debianTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpe
     base: `${basePrefix}debian:${suite}`,
     dockerfile: 'debian/Dockerfile',
     buildArgs: { SUITE: suite, ...(basePrefix ? { BASE: `${basePrefix}debian` } : {}) },
-    servers: ['openssh'],
+    servers: ['openssh', 'dropbear'],
   };
+}
+
+/**
+ * A Debian suite with OpenSSH from its backports (containers/debian/Dockerfile, BACKPORTS): the
+ * suite's systemd, logind and kernel-side userland with a newer sshd, so a change of verdict
+ * between the two targets of one suite is OpenSSH's alone.
+ */
+export function debianBackportsTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
+  const spec = debianTarget(suite, basePrefix);
+  return { ...spec, name: `${spec.name}-backports`, buildArgs: { ...spec.buildArgs, BACKPORTS: `${suite}-backports` } };
 }
 
 /** A prefix must keep the base a valid local image name: lowercase path components ending in "/". */
@@ -43,9 +55,10 @@ export function checkBasePrefix(): void {
 
 // Explicit registry: adding a distro means adding a line here (and a Dockerfile when it is not
 // Debian). Versions measured in these images: bullseye OpenSSH 8.4p1 + systemd 247, bookworm 9.2p1
-// + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties).
+// + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties), bookworm-backports 10.0p1 + 252,
+// sid (2026-10-30) 10.6p1 + 262 (sshd-auth too). sid's systemd (258+) refuses a cgroup v1 host.
 export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
-  ['bullseye', 'bookworm', 'trixie'].map(suite => [`debian-${suite}`, debianTarget(suite)]),
+  [debianTarget('bullseye'), debianTarget('bookworm'), debianBackportsTarget('bookworm'), debianTarget('trixie'), { ...debianTarget('sid'), cgroupV2Only: true }].map(spec => [spec.name, spec]),
 );
 
 export function targetSpec(name: string): TargetSpec {

@@ -4,9 +4,9 @@ import { DEFAULT_CLIENT, clients } from '../../harness/client/registry.js';
 
 const EP = { host: '172.17.0.2', user: 'hl1', keyFile: '/tmp/k', knownHostsFile: '/tmp/kh', hostKeyAlias: 'hangup-lab-0123456789ab', serverAlive: '5/2' };
 
-t.test('every cell uses the OpenSSH client, and the registry knows it by name', async t => {
+t.test('the default client is OpenSSH, and the registry knows it by name', async t => {
   t.equal(clients.get(DEFAULT_CLIENT), openssh);
-  t.same(clients.names, ['openssh']);
+  t.ok(clients.names.includes('openssh'));
 });
 
 t.test('a session opens with ssh: pinned host key, no user config, ServerAlive, options, then the destination', async t => {

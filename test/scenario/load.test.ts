@@ -831,7 +831,7 @@ t.test('the expectations of default.yaml and distros.yaml are the same list', as
   const b = loadScenario(path.join(scenarios, 'distros.yaml'));
   t.ok(a.expectations.length >= 8);
   t.same(a.expectations, b.expectations);
-  t.same(b.axes.target, ['debian-bullseye', 'debian-bookworm', 'debian-trixie']);
+  t.same(b.axes.target, ['debian-bullseye', 'debian-bookworm', 'debian-bookworm-backports', 'debian-trixie', 'debian-sid']);
 });
 
 // ---- claims files ----

@@ -9,7 +9,7 @@ const proc = (pid: number, uid: number, comm: string, args: string) => ({ pid, u
 
 t.test('the registry knows OpenSSH by name, and rejects an unknown implementation with the known list', async t => {
   t.equal(servers.get('openssh'), openssh);
-  t.throws(() => servers.get('dropbear'), /unknown server implementation "dropbear".*\(known: openssh\)/);
+  t.throws(() => servers.get('tinysshd'), /unknown server implementation "tinysshd".*\(known: openssh, dropbear\)/);
 });
 
 t.test('its keepalive knobs are named as sshd_config names them, and it supports every keepalive setting', async t => {
@@ -25,6 +25,17 @@ t.test('the per-session process: sshd before 9.8, sshd-session after; the monito
   t.equal(openssh.sessionProcess(v10, 'hl1')?.pid, 21);
   t.equal(openssh.monitorProcess(v10, 'hl1')?.pid, 20);
   t.equal(openssh.sessionProcess([proc(30, 1001, 'ssh', 'sshd: hl1@pts/0')], 'hl1'), null, 'the title alone is not enough: the comm must agree');
+});
+
+t.test('10.6 (sid) titles the root monitor [postauth] after login; it is still the monitor, never the session', async t => {
+  const v106 = [proc(71, 0, 'sshd-session', 'sshd-session: hl1 [postauth]'), proc(89, 1001, 'sshd-session', 'sshd-session: hl1@pts/0')];
+  t.equal(openssh.monitorProcess(v106, 'hl1')?.pid, 71);
+  t.equal(openssh.sessionProcess(v106, 'hl1')?.pid, 89);
+  t.equal(openssh.monitorProcess([proc(72, 1001, 'sshd-session', 'sshd-session: hl1 [postauth]')], 'hl1'), null, 'a monitor runs as root');
+});
+
+t.test("10.6's sshd -T spells keywords in mixed case: the fingerprint keeps them lowercase, values as printed", async t => {
+  t.same(openssh.fingerprint.read({ 'server.effective.ClientAliveInterval': '1', 'server.effective.TCPKeepAlive': 'true' }).effective, { clientaliveinterval: '1', tcpkeepalive: 'true' });
 });
 
 t.test('the fingerprint reads its version, effective settings and KillMode from key=value lines', async t => {
