@@ -14,30 +14,16 @@ import t from 'tap';
 import { clients } from '../../harness/client/registry.js';
 import { clientVersion } from '../../harness/client/version.js';
 import type { CellResult, RunResult } from '../../harness/results.js';
-import { makeRunKey } from '../../harness/run/run-key.js';
 import { knownCause, normalizeCause } from '../../harness/run/setup.js';
 import { SHELL_PROMPT } from '../../harness/session/prompt.js';
 import { SshClient, stripAnsi } from '../../harness/session/ssh-client.js';
 import { cliAsync, leftoversOf } from '../fixtures/cli.js';
-import { startPlainTarget } from '../fixtures/target.js';
+import { startPinnedTarget } from '../fixtures/target.js';
 
 const CLIS = ['dbclient', 'plink'] as const;
 
 t.test('dbclient and plink pin the host key: the right one logs in, any other is refused at once', async t => {
-  const target = await startPlainTarget(t, 'clipin00', 'cli-clients.test.ts');
-  const dir = t.testdir({ other: {} });
-  const { keyFile, publicKey } = await makeRunKey(dir, 'clipin00');
-  await target.addUsers(['hlclipin'], publicKey);
-  // Any ed25519 key other than the target's serves as the wrongly pinned host key.
-  const other = (await makeRunKey(path.join(dir, 'other'), 'clipin01')).publicKey.split(' ').slice(0, 2).join(' ');
-  const pin = (name: string, key: string) => {
-    const file = path.join(dir, `known_hosts-${name}`);
-    fs.writeFileSync(file, `${target.hostKeyAlias} ${key}\n`);
-    return file;
-  };
-  const right = pin('right', target.hostKey);
-  const wrong = pin('wrong', other);
-  const endpoint = (client: string, knownHostsFile: string, user = 'hlclipin') => ({ client, host: target.ip, user, keyFile, knownHostsFile, hostKeyAlias: target.hostKeyAlias, serverAlive: 'off' });
+  const { dir, right, wrong, endpoint } = await startPinnedTarget(t, 'clipin00', 'cli-clients.test.ts', 'hlclipin');
   /** The client's end, killed after 30 s so that a client asking a question fails the test, not hangs it. */
   const ended = async (c: SshClient) => {
     const timer = setTimeout(() => c.kill('SIGKILL'), 30_000);

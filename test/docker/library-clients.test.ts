@@ -11,29 +11,15 @@ import t from 'tap';
 import { clients } from '../../harness/client/registry.js';
 import type { CellResult, RunResult } from '../../harness/results.js';
 import { clientVersion } from '../../harness/client/version.js';
-import { makeRunKey } from '../../harness/run/run-key.js';
 import { SHELL_PROMPT } from '../../harness/session/prompt.js';
 import { SshClient } from '../../harness/session/ssh-client.js';
 import { cli, cliAsync, lastLine } from '../fixtures/cli.js';
-import { startPlainTarget } from '../fixtures/target.js';
+import { startPinnedTarget } from '../fixtures/target.js';
 
 const LIBRARIES = ['paramiko', 'asyncssh', 'ssh2'] as const;
 
 t.test('each library runner pins the host key: the right one logs in, any other is refused', async t => {
-  const target = await startPlainTarget(t, 'libpin00', 'library-clients.test.ts');
-  const dir = t.testdir({ other: {} });
-  const { keyFile, publicKey } = await makeRunKey(dir, 'libpin00');
-  await target.addUsers(['hllibpin'], publicKey);
-  // Any ed25519 key other than the target's serves as the wrongly pinned host key.
-  const other = (await makeRunKey(path.join(dir, 'other'), 'libpin01')).publicKey.split(' ').slice(0, 2).join(' ');
-  const pin = (name: string, key: string) => {
-    const file = path.join(dir, `known_hosts-${name}`);
-    fs.writeFileSync(file, `${target.hostKeyAlias} ${key}\n`);
-    return file;
-  };
-  const right = pin('right', target.hostKey);
-  const wrong = pin('wrong', other);
-  const endpoint = (client: string, knownHostsFile: string) => ({ client, host: target.ip, user: 'hllibpin', keyFile, knownHostsFile, hostKeyAlias: target.hostKeyAlias, serverAlive: 'off' });
+  const { right, wrong, endpoint } = await startPinnedTarget(t, 'libpin00', 'library-clients.test.ts', 'hllibpin');
 
   for (const lib of LIBRARIES) {
     t.comment(`${lib}: ${clientVersion(clients.get(lib))}`);
