@@ -12,7 +12,7 @@ import { resolveSever } from '../sever/registry.js';
 import type { Detector, SeverMethod, TargetCapability } from '../sever/types.js';
 import type { ClientImplementation } from '../client/types.js';
 import type { ServerImplementation } from '../server/types.js';
-import { implementationsOf, implementationsSupport } from '../target/implementations.js';
+import { implementationsDecline, implementationsOf } from '../target/implementations.js';
 
 export interface WatchWindow {
   /** how long after the sever to wait for sshd to end the session before calling it session-open */
@@ -142,15 +142,16 @@ export function planCell(cell: Cell): CellPlan {
   const session = sessions.get(cell.session);
   const launch = launches.get(cell.launch);
   const endIsCommandReturn = sever.ordinaryEnd === true && !session.shell;
+  const impl = implementationsOf(cell);
   return {
     cell,
-    ...implementationsOf(cell),
+    ...impl,
     session,
     launch,
     sever,
     param,
     // The sever's own table first, then what the server and client implementations can do.
-    supported: [sever.supports(session, launch), implementationsSupport(cell)].find(s => s !== true) ?? true,
+    supported: [sever.supports(session, launch), implementationsDecline(cell, impl) ?? (true as const)].find(s => s !== true) ?? true,
     window: watchWindow(cell, sever, param),
     detectors: [...sever.detectors],
     capabilities: [...(sever.capabilities ?? [])],
