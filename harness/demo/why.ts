@@ -141,8 +141,12 @@ function killedWhy(c: Cell): Reason {
   const fatal = fatalSignal(c);
   const pid = c.probe.pid;
   if (!fatal) {
+    if (c.signal === 'SIGKILL' && c.signalEvidence === 'kernel trace') {
+      return { mechanism: MECHANISMS.sigkill, text: `SIGKILL cannot be caught, so the probe could not log it; the kernel's trace of the probes' signals saw it arrive: ${c.reason}.` };
+    }
+    // Results written before the kernel's witness (schema 6 and older) guessed SIGKILL from the silence.
     if (c.signalEvidence === 'inferred') {
-      return { mechanism: MECHANISMS.sigkill, text: `The probe vanished ${secs(c.deathMs ?? 0)} after the sever without its handler logging anything: only SIGKILL (or SIGSTOP) cannot be caught, so that is what killed it; nothing recorded who sent it.` };
+      return { mechanism: MECHANISMS.sigkill, text: `The probe vanished ${secs(c.deathMs ?? 0)} after the sever without its handler logging anything; the version that wrote these results took that for SIGKILL, without a witness (current versions ask the kernel's trace, or leave the cell inconclusive).` };
     }
     return { mechanism: MECHANISMS.other, text: `The probe died of ${c.signal ?? 'a signal'}: ${c.reason}.` };
   }

@@ -7,20 +7,17 @@
 // tracepoints. It costs a bounded ring buffer (bufferKbPerCpu × CPUs) while it runs and only for
 // the cells needsBirthTrace() picks. The instance is removed by stop(), by the run's undos on
 // SIGINT/SIGTERM, or, after a SIGKILL, by the next run's sweep (tracefs.ts).
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import type { LaunchMode } from '../launch/types.js';
 import { PROBE_BIN } from '../probe/command.js';
 import { onCleanup, self } from '../core/cleanup.js';
 import type { SessionKind } from '../session/types.js';
 import type { Target } from '../target/types.js';
 import { analyseBirth, type BirthStory } from './birth-story.js';
-import { acquireTracefs, INSTANCE_PREFIX, removeInstance } from './tracefs.js';
-
-const run = promisify(execFile);
+import { containerInitPid, pidsInNamespaceOf } from './host-pids.js';
+import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './tracefs.js';
 
 /**
  * Only cells whose probe can die before it starts: the line returns at once (`&`, a program that
@@ -193,38 +190,4 @@ async function enableInstance(dir: string, seeds: number[], o: BirthTraceOptions
 function unavailable(why: string): StartedBirthTrace {
   const answer = Promise.resolve({ unavailable: why });
   return { read: () => answer, settled: () => answer, stop: () => answer, text: null, [Symbol.asyncDispose]: async () => {} };
-}
-
-/** The container's PID 1 as the host sees it. */
-async function containerInitPid(id: string): Promise<number> {
-  const { stdout } = await run('docker', ['inspect', '-f', '{{.State.Pid}}', id], { timeout: 30_000 });
-  return Number(stdout.trim());
-}
-
-/** Host pids of every process in the PID namespace of `init` (the target container's processes). */
-function pidsInNamespaceOf(init: number): number[] {
-  const ns = (pid: number | string) => {
-    try {
-      return fs.readlinkSync(`/proc/${pid}/ns/pid`);
-    } catch {
-      return null;
-    }
-  };
-  const want = ns(init);
-  if (!want) return [];
-  return fs
-    .readdirSync('/proc')
-    .filter(d => /^\d+$/.test(d) && ns(d) === want)
-    .map(Number);
-}
-
-/** Events the full buffer dropped or overwrote, over all CPUs. */
-async function lostEvents(dir: string): Promise<number> {
-  const cpus = await fs.promises.readdir(path.join(dir, 'per_cpu')).catch(() => [] as string[]);
-  let lost = 0;
-  for (const cpu of cpus) {
-    const stats = await fs.promises.readFile(path.join(dir, 'per_cpu', cpu, 'stats'), 'utf8').catch(() => '');
-    for (const m of stats.matchAll(/^(?:overrun|dropped events): (\d+)/gm)) lost += Number(m[1]);
-  }
-  return lost;
 }

@@ -119,3 +119,14 @@ function rmdirQuietly(dir: string): void {
     /* already gone, or still mounted (the sweep of a later run retries) */
   }
 }
+
+/** Events a full buffer dropped or overwrote, over all CPUs of an instance. */
+export async function lostEvents(dir: string): Promise<number> {
+  const cpus = await fs.promises.readdir(path.join(dir, 'per_cpu')).catch(() => [] as string[]);
+  let lost = 0;
+  for (const cpu of cpus) {
+    const stats = await fs.promises.readFile(path.join(dir, 'per_cpu', cpu, 'stats'), 'utf8').catch(() => '');
+    for (const m of stats.matchAll(/^(?:overrun|dropped events): (\d+)/gm)) lost += Number(m[1]);
+  }
+  return lost;
+}

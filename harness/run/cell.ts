@@ -14,6 +14,7 @@ import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
 import { DeadlineError } from '../core/deadline.js';
 import { startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.js';
+import type { DeathWitness } from '../observe/death-witness.js';
 import { explainUnbornProbe, type UnbornVerdict } from '../observe/birth-story.js';
 import type { Gate } from './gate.js';
 import { planCell, type CellPlan, type WatchWindow } from './plan.js';
@@ -21,7 +22,7 @@ import { LoginHealth, NotSetup, SetupFailure, SetupGaveUp, knownCause, normalize
 import { ClientWaitError } from '../session/ssh-client.js';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { StepRunner, StepStopped, type Step, type StepContext } from './steps.js';
-import { describeSender, judge, type Judgement, type Observation } from './verdict.js';
+import { describeSender, judge, needsKernelWitness, type Judgement, type Observation } from './verdict.js';
 import { caughtSignal, judgeWatch, mattersToWatch, observeWatch, recordWatch, type WatchSetup } from './watch.js';
 
 /**
@@ -53,6 +54,11 @@ export interface CellRunContext {
   loginHealth?: LoginHealth;
   /** the run stopping (a systematic fault, an interrupt): the cell stops at its next step */
   signal?: AbortSignal;
+  /**
+   * The kernel's trace of the probes' signals, asked when a probe dies without logging why
+   * (observe/death-witness.ts). Without it such a cell is inconclusive.
+   */
+  witness?: DeathWitness;
 }
 
 /**
@@ -207,7 +213,7 @@ async function observeCell(
       await following.stop();
       ctx.narrate?.({ kind: 'window-closed', watchedMs, endedBecause: watched.endedBecause, after: base.after });
     }
-    const { obs, probeLog, judgement } = judgeWindow(s, watcher, { probe, armed, watchSetup, watched, after: base.after });
+    const { obs, probeLog, judgement } = await judgeWindow(s, watcher, { probe, armed, watchSetup, watched, after: base.after });
     const client = await clientOutcome(setup.open, armed.t0Mono);
     // Questions asked after the verdict is fixed (reattach, restart): they never change it.
     if (plan.launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
@@ -459,6 +465,8 @@ interface ArmedSever {
   sessionOver: boolean;
   /** who a signal's sender was when the probe could not read it (it had exited) */
   senderName(pid: number): string | null;
+  /** the probe's host pid, for the kernel's witness (found while it runs: after a death it cannot be) */
+  probeHostPid: number | { unavailable: string };
 }
 
 /**
@@ -471,6 +479,8 @@ function armSever({ cell, ctx, plan, story }: CellScope, watcher: Watcher, open:
   return {
     title: `preparing the sever (${cell.sever})`,
     async run() {
+      // Before the sever's clock: a /proc scan on this machine, a few ms (a docker inspect once per container).
+      const probeHostPid = ctx.witness ? await ctx.witness.locate(ctx.target.id, probe.pid, probe.startTime) : { unavailable: 'this run has no kernel witness' };
       const state: Record<string, unknown> = {};
       await sever.prepare?.({ cell, target: ctx.target, session: open, router: ctx.router, param, state });
       const fromEvent = watcher.all.length;
@@ -495,7 +505,7 @@ function armSever({ cell, ctx, plan, story }: CellScope, watcher: Watcher, open:
       // sever still does.
       const commBefore = new Map(b.procs.map(p => [p.pid, p.comm]));
       const senderName = (pid: number) => commBefore.get(pid) ?? story.senders.get(pid) ?? null;
-      return { severCtx, t0Mono, fromEvent, sessionOver, senderName };
+      return { severCtx, t0Mono, fromEvent, sessionOver, senderName, probeHostPid };
     },
     teardown: ({ severCtx }) => sever.heal(severCtx),
   };
@@ -597,11 +607,11 @@ function watchTheWindow(watcher: Watcher, w: WatchSetup, fromEvent: number): Ste
  * The verdict, from the watcher's events and the "after" snapshot, the two witnesses that must
  * agree (verdict.ts); with HANGUP_LAB_RECORD_WATCH set, the watch is recorded for the tests.
  */
-function judgeWindow(
-  { cell, plan }: CellScope,
+async function judgeWindow(
+  { cell, plan, ctx }: CellScope,
   watcher: Watcher,
   w: { probe: ProcessInfo; armed: ArmedSever; watchSetup: WatchSetup; watched: WatchEnd; after: ProcessInfo[] },
-): { obs: Observation; probeLog: ProbeLogEntry[]; judgement: Judgement } {
+): Promise<{ obs: Observation; probeLog: ProbeLogEntry[]; judgement: Judgement }> {
   const { obs, probeLog } = observeWatch({
     events: watcher.all,
     fromEvent: w.armed.fromEvent,
@@ -613,6 +623,12 @@ function judgeWindow(
     sessionMustEnd: plan.sever.endsSession,
     senderName: w.armed.senderName,
   });
+  // A death the probe's log does not explain is judged from the kernel's trace, or not at all.
+  if (needsKernelWitness(obs)) {
+    const host = w.armed.probeHostPid;
+    const deathMono = w.armed.t0Mono + obs.probeDeathMs!;
+    obs.kernel = typeof host !== 'number' ? host : ctx.witness ? await ctx.witness.explain(host, w.armed.t0Mono - 1000, deathMono + 1000) : { unavailable: 'this run has no kernel witness' };
+  }
   const judgement = judge(obs);
   const outcome = { endedBecause: w.watched.endedBecause, sessionEndMono: w.watched.sessionEndMono, obs, verdict: judgement.verdict };
   recordWatch(cell.id, { cell, setup: w.watchSetup, fromEvent: w.armed.fromEvent, probeInAfterSnapshot: obs.probeInAfterSnapshot, watchEndMono: w.watched.watchEndMono, outcome, events: watcher.all });

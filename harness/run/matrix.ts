@@ -15,6 +15,7 @@ import { interrupting, makeRunDir, sweepLeftovers } from '../core/cleanup.js';
 import { startOrder } from './schedule.js';
 import { makeRunKey } from './run-key.js';
 import { ServerPool } from './servers.js';
+import { startDeathWitness, type DeathWitness } from '../observe/death-witness.js';
 
 export interface RunOptions {
   concurrency?: number;
@@ -85,6 +86,8 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   setMaxListeners(Number.POSITIVE_INFINITY, stop.signal);
   let fault: InfrastructureError | null = null;
   const { dir: tmp, remove: removeTmp } = makeRunDir(runId);
+  // The kernel's account of deaths a probe does not log (a few file writes; run/verdict.ts).
+  const witness = await startDeathWitness();
   try {
     // A key pair for this run only; it never leaves the temp dir and the target containers.
     const { keyFile, publicKey } = await makeRunKey(tmp, runId);
@@ -116,7 +119,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
       `${cells.length} cells${cells.length < plan.length ? ` of ${plan.length} (${[opts.targets ? `targets ${opts.targets.join(', ')}` : '', opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}` : ''].filter(Boolean).join(', ')})` : ''}, ${concurrency} at a time`,
     );
     opts.progress?.planned(cells.length);
-    const results = await pool(cells, concurrency, cell => runOneCell(cell, { scenario, opts, servers, elapsed, signal: stop.signal }), startOrder(cells, opts.history), stop.signal);
+    const results = await pool(cells, concurrency, cell => runOneCell(cell, { scenario, opts, servers, elapsed, signal: stop.signal, witness }), startOrder(cells, opts.history), stop.signal);
     // No results of a run whose setup was systematically broken: they would be a table of
     // inconclusive cells that looks like a measurement. One line, exit 3 (the CLI).
     if (fault) throw fault;
@@ -127,6 +130,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
     const fingerprints = (await Promise.all(servers.fingerprints.values())).sort((a, b) => a.key.localeCompare(b.key));
     return runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, clients, containers: [...servers.containers], results });
   } finally {
+    await witness.close();
     await removeTmp();
   }
 }
@@ -137,10 +141,11 @@ interface CellScope {
   servers: ServerPool;
   elapsed: () => number;
   signal: AbortSignal;
+  witness: DeathWitness;
 }
 
 /** One cell of the matrix: wait for its server, run it, judge its expectations. */
-async function runOneCell(cell: Cell, { scenario, opts, servers, elapsed, signal }: CellScope): Promise<CellResult> {
+async function runOneCell(cell: Cell, { scenario, opts, servers, elapsed, signal, witness }: CellScope): Promise<CellResult> {
   const startedMs = elapsed();
   opts.progress?.started(cell);
   const lease = await servers.acquire(cell);
@@ -151,6 +156,7 @@ async function runOneCell(cell: Cell, { scenario, opts, servers, elapsed, signal
     outcome = await runCell(cell, {
       ...lease,
       signal,
+      witness,
       windowOverride: windowOverrideOf(scenario),
       ...(opts.record ? { record: true } : {}),
       ...(opts.cellTimeoutMs ? { cellTimeoutMs: opts.cellTimeoutMs } : {}),

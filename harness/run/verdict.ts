@@ -1,3 +1,4 @@
+import { describeKernelSender, type WitnessAnswer } from '../observe/death-witness.js';
 import { describeSender as describe } from '../observe/sender.js';
 import type { CaughtSignal, Verdict } from '../results.js';
 
@@ -29,13 +30,18 @@ export interface Observation {
   /** the last heartbeat, to tell "alive" from "alive but stuck" */
   lastHeartbeatMs: number | null;
   watchedMs: number;
+  /**
+   * The kernel's account of a death the probe did not log (observe/death-witness.ts): asked only
+   * then. Absent: nobody asked (a recorded watch, a probe that logged its end).
+   */
+  kernel?: WitnessAnswer;
 }
 
 export interface Judgement {
   verdict: Verdict;
   reason: string;
   signal: string | null;
-  signalEvidence: 'caught' | 'inferred' | null;
+  signalEvidence: 'caught' | 'kernel trace' | null;
   signalSender: { pid: number | null; comm: string | null; code: number | null } | null;
 }
 
@@ -69,7 +75,7 @@ export function judge(o: Observation): Judgement {
     }
     // The handler logs, restores the default action and re-raises: the last fatal signal logged
     // before the death is the one it died of (CONT is only logged, never fatal).
-    const fatal = o.signalsCaught.filter(s => s.signal !== 'SIGCONT' && s.atMs <= o.probeDeathMs! + 50).at(-1);
+    const fatal = fatalLogged(o).at(-1);
     if (fatal) {
       return {
         verdict: 'killed',
@@ -79,13 +85,7 @@ export function judge(o: Observation): Judgement {
         signalSender: { pid: fatal.senderPid, comm: fatal.senderComm, code: fatal.code },
       };
     }
-    return {
-      verdict: 'killed',
-      reason: `vanished ${secs(o.probeDeathMs)} after the sever without logging a signal: an uncatchable one (SIGKILL)`,
-      signal: 'SIGKILL',
-      signalEvidence: 'inferred',
-      signalSender: null,
-    };
+    return vanished(o.probeDeathMs, o.kernel);
   }
   const stuck =
     o.lastHeartbeatMs !== null && o.watchedMs - o.lastHeartbeatMs > 2000
@@ -109,5 +109,44 @@ export function judge(o: Observation): Judgement {
     verdict: 'survived',
     reason: `alive ${secs(o.watchedMs - o.sessionEndedMs)} after sshd ended the session${stuck}`,
     ...none,
+  };
+}
+
+/** Whether a death can be judged from the probe's log alone; if not, the kernel is asked (cell.ts). */
+export function needsKernelWitness(o: Observation): boolean {
+  return o.probePid !== null && o.probeDeathMs !== null && !o.probeInAfterSnapshot && !o.exitLogged && !fatalLogged(o).length;
+}
+
+/** The signals logged up to the death that can end it (CONT is only logged, never fatal). */
+function fatalLogged(o: Observation): CaughtSignal[] {
+  return o.signalsCaught.filter(s => s.signal !== 'SIGCONT' && s.atMs <= (o.probeDeathMs ?? Infinity) + 50);
+}
+
+/**
+ * A probe that died without logging a signal or an exit. Its handler logs every catchable signal,
+ * so "uncatchable, hence SIGKILL" is tempting, but it once came out where the probe had in fact
+ * caught SIGHUP: only the kernel's trace may name what ended it, else the cell is not judged.
+ */
+function vanished(deathMs: number, kernel: WitnessAnswer | undefined): Judgement {
+  const none = { signal: null, signalEvidence: null, signalSender: null } as const;
+  const what = `the probe vanished ${secs(deathMs)} after the sever without logging a signal or an exit`;
+  if (!kernel) return { verdict: 'inconclusive', reason: `${what}, and the kernel was not asked what ended it`, ...none };
+  if ('unavailable' in kernel) return { verdict: 'inconclusive', reason: `${what}, and no kernel trace can say what ended it: ${kernel.unavailable}`, ...none };
+  if (kernel.kind === 'none') {
+    const lost = kernel.lostEvents ? `; the trace buffer had overwritten ${kernel.lostEvents} events` : '';
+    return { verdict: 'inconclusive', reason: `${what}, and the kernel trace holds no fatal signal for it nor an exit (host pid ${kernel.hostPid})${lost}`, ...none };
+  }
+  if (kernel.kind === 'exit') {
+    return { verdict: 'exited', reason: `the probe exited with status ${kernel.code} ${secs(deathMs)} after the sever without logging why (kernel trace, host pid ${kernel.hostPid})`, ...none };
+  }
+  const s = kernel.signal;
+  const caught = kernel.reraised ? `; its handler ran and re-raised it, but the log line it writes first is missing` : ': it could not log it';
+  return {
+    verdict: 'killed',
+    reason: `${s.signal} from ${describeKernelSender(s)} (si_code ${s.code}; kernel trace, the probe is host pid ${kernel.hostPid}), dead ${secs(deathMs)} after the sever${caught}`,
+    signal: s.signal,
+    signalEvidence: 'kernel trace',
+    // The trace knows host pids, the results the container's: the reason names the host pid.
+    signalSender: { pid: null, comm: s.senderComm, code: s.code },
   };
 }

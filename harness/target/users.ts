@@ -1,12 +1,14 @@
 // Login users inside a target. One unprivileged user per cell: user@.service, linger, the tmux
 // socket and screen's directory are per user, so cells side by side must not share one.
+import { DeadlineError } from '../core/deadline.js';
 import { InfrastructureError } from '../core/errors.js';
+import { patientMs } from '../core/patience.js';
 import type { Target } from './types.js';
 
 type Shell = Pick<Target, 'exec' | 'sh'>;
 
 /** Create `users` (those missing) with the run's key authorized, in one docker exec. */
-export async function addUsers(target: Shell, targetName: string, users: string[], publicKey: string): Promise<void> {
+export async function addUsers(target: Shell, targetName: string, users: string[], publicKey: string, o: { timeoutMs?: number } = {}): Promise<void> {
   const script = users
     .map(
       // Every try leaves every user of the batch whole, whoever created it: an earlier try of the
@@ -27,9 +29,32 @@ export async function addUsers(target: Shell, targetName: string, users: string[
         `grep -qxF "$KEY" /home/${u}/.ssh/authorized_keys && grep -qF '[hl-ready]' /home/${u}/.bashrc && [ "$(stat -c %U /home/${u})" = ${u} ]`,
     )
     .join(' && ');
-  // flock(1) is util-linux's, in every Debian; the lock is the container's own, in /run.
-  const r = await target.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; exec 9>/run/hangup-lab-users.lock; flock 9; ${script}`]);
+  // flock(1) is util-linux's, in every Debian; the lock is the container's own, in /run. Its wait
+  // is bounded below the exec's deadline, so a try never queues for good behind a wedged one.
+  const timeoutMs = o.timeoutMs ?? patientMs(USERS_QUIET_MS);
+  const lockWaitS = Math.max(1, Math.floor((timeoutMs - 10_000) / 1000));
+  const locked = `exec 9>${USERS_LOCK}; flock -w ${lockWaitS} 9 || { echo "another creation of login users held ${USERS_LOCK} for ${lockWaitS} s" >&2; exit 75; }`;
+  let r;
+  try {
+    r = await target.exec(['env', `KEY=${publicKey}`, 'sh', '-c', `set -e; ${locked}; ${script}`], { timeoutMs });
+  } catch (e) {
+    if (!(e instanceof DeadlineError)) throw e;
+    // Said with the try's failure: what was running then is the only clue to why (CI logs).
+    throw new DeadlineError(`${e.message}; in the target then: ${await whatRuns(target)}`);
+  }
   if (r.exitCode !== 0) throw new InfrastructureError(`target ${targetName}: creating login users failed: ${r.stderr || r.stdout}`);
+}
+
+/** A try at a quiet machine takes about 1 s for 16 users (useradd -m, 0.6 s, and docker exec). */
+const USERS_QUIET_MS = 60_000;
+const USERS_LOCK = '/run/hangup-lab-users.lock';
+
+/** The processes of a user creation still running in the target, in one line (bounded, never throws). */
+async function whatRuns(target: Shell): Promise<string> {
+  const r = await target
+    .sh(`ps -eo pid,stat,etimes,wchan:20,args --no-headers | grep -E '[u]seradd|[f]lock|[h]angup-lab-users' | cut -c1-160 | head -8`, { timeoutMs: 15_000 })
+    .catch((e: Error) => ({ stdout: `(ps did not answer: ${e.message.split(':')[0]})` }));
+  return r.stdout.trim().replace(/\s*\n\s*/g, ' | ') || 'no user creation process';
 }
 
 /** Root logs in with the run's key too (for cells of user `root`, in a container of their own). */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { makeRunKey } from '../../harness/run/run-key.js';
 import { SshClient } from '../../harness/session/ssh-client.js';
+import { addUsers } from '../../harness/target/users.js';
 import { startPlainTarget } from '../fixtures/target.js';
 import fs from 'node:fs';
 
@@ -28,4 +29,17 @@ t.test('overlapping tries of one batch leave every user whole', async t => {
     const exit = await client.exited;
     t.equal(exit.exitCode, 0, `${user} logs in with the key: ${client.text.trim()}`);
   }
+});
+
+t.test('a try never waits for good behind a wedged one: its lock wait is bounded and said', async t => {
+  const target = await startPlainTarget(t, 'userslck', 'users.test.ts');
+  const { publicKey } = await makeRunKey(t.testdir({}), 'userslck');
+  // A holder that never lets go, as a try whose docker exec outlived its deadline might.
+  target.spawnExec(['flock', '/run/hangup-lab-users.lock', 'sleep', '600']);
+  await target.sh('for i in $(seq 50); do fuser /run/hangup-lab-users.lock >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1');
+  const started = Date.now();
+  const err = await addUsers(target, 'debian-bookworm', ['hlusers0100'], publicKey, { timeoutMs: 15_000 }).catch((e: Error) => e);
+  t.match(String(err), /another creation of login users held \/run\/hangup-lab-users\.lock for 5 s/);
+  t.ok(Date.now() - started < 15_000, 'answered before the exec deadline');
+  t.not((await target.sh('id -u hlusers0100')).exitCode, 0, 'and created nothing');
 });

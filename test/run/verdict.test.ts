@@ -1,5 +1,5 @@
 import t from 'tap';
-import { describeSender, judge, type Observation } from '../../harness/run/verdict.js';
+import { describeSender, judge, needsKernelWitness, type Observation } from '../../harness/run/verdict.js';
 import { describeSender as senderWords } from '../../harness/observe/sender.js';
 import type { CaughtSignal, Verdict } from '../../harness/results.js';
 
@@ -65,25 +65,76 @@ t.test('a signal logged up to 50 ms after the observed death still counts', asyn
 
 t.test('a signal logged well after the death is not taken as its cause', async t => {
   const j = judge(obs({ probeDeathMs: 1000, signalsCaught: [sig('SIGTERM', 1051, 0, 1, 'systemd')] }));
-  t.equal(j.signal, 'SIGKILL');
-  t.equal(j.signalEvidence, 'inferred');
+  t.equal(j.verdict, 'inconclusive');
+  t.equal(j.signal, null);
 });
 
-t.test('vanished without a logged signal: killed by SIGKILL, inferred', async t => {
-  const j = judge(obs({ probeDeathMs: 10_450, sessionEndedMs: 300 }));
-  t.same(j, {
-    verdict: 'killed',
-    reason: 'vanished 10.45 s after the sever without logging a signal: an uncatchable one (SIGKILL)',
-    signal: 'SIGKILL',
-    signalEvidence: 'inferred',
+// A probe that died without logging a signal or an exit: once judged "SIGKILL, inferred", which
+// was false in a real run (the probe had caught SIGHUP). Now only the kernel's trace may say.
+const kernelSignal = (signal: string, senderComm: string, code: number, reraised = false) => ({
+  kind: 'signal' as const,
+  signal: { atMs: 0, signal, code, senderPid: 4242, senderComm, senderExited: false, result: 'delivered' as const },
+  reraised,
+  hostPid: 5151,
+});
+
+t.test('vanished without a logged signal, nobody asked the kernel: inconclusive, never a guess', async t => {
+  const o = obs({ probeDeathMs: 10_450, sessionEndedMs: 300 });
+  t.ok(needsKernelWitness(o));
+  t.same(judge(o), {
+    verdict: 'inconclusive',
+    reason: 'the probe vanished 10.45 s after the sever without logging a signal or an exit, and the kernel was not asked what ended it',
+    signal: null,
+    signalEvidence: null,
     signalSender: null,
   });
 });
 
+t.test('vanished, and no kernel trace on this machine: inconclusive with why', async t => {
+  const j = judge(obs({ probeDeathMs: 616, kernel: { unavailable: 'the harness is not root (uid 1000)' } }));
+  t.equal(j.verdict, 'inconclusive');
+  t.match(j.reason, /no kernel trace can say what ended it: the harness is not root/);
+});
+
+t.test('vanished, the kernel saw SIGKILL: killed by SIGKILL from its sender, evidence the trace', async t => {
+  const j = judge(obs({ probeDeathMs: 616, kernel: kernelSignal('SIGKILL', 'pkill', 0) }));
+  t.same(
+    { verdict: j.verdict, signal: j.signal, signalEvidence: j.signalEvidence, signalSender: j.signalSender },
+    { verdict: 'killed', signal: 'SIGKILL', signalEvidence: 'kernel trace', signalSender: { pid: null, comm: 'pkill', code: 0 } },
+  );
+  t.match(j.reason, /^SIGKILL from kill\(2\) from pkill \(host pid 4242\) \(si_code 0; kernel trace, the probe is host pid 5151\), dead 0\.62 s after the sever: it could not log it$/);
+});
+
+t.test('vanished, the kernel saw the handler re-raise SIGHUP: killed by SIGHUP, the missing log line said', async t => {
+  const j = judge(obs({ probeDeathMs: 616, kernel: kernelSignal('SIGHUP', 'bash', 0, true) }));
+  t.equal(j.signal, 'SIGHUP');
+  t.equal(j.signalEvidence, 'kernel trace');
+  t.match(j.reason, /its handler ran and re-raised it, but the log line it writes first is missing/);
+});
+
+t.test('vanished, the kernel saw an exit_group: exited with its status', async t => {
+  const j = judge(obs({ probeDeathMs: 2000, kernel: { kind: 'exit', code: 255, atMs: 0, hostPid: 5151 } }));
+  t.equal(j.verdict, 'exited');
+  t.match(j.reason, /exited with status 255 2\.00 s after the sever without logging why \(kernel trace, host pid 5151\)/);
+});
+
+t.test('vanished, and the kernel trace holds nothing of it: inconclusive, naming lost events', async t => {
+  const j = judge(obs({ probeDeathMs: 2000, kernel: { kind: 'none', hostPid: 5151, lostEvents: 12 } }));
+  t.equal(j.verdict, 'inconclusive');
+  t.match(j.reason, /holds no fatal signal for it nor an exit \(host pid 5151\); the trace buffer had overwritten 12 events/);
+});
+
 t.test('SIGCONT alone is never taken as fatal', async t => {
-  const j = judge(obs({ probeDeathMs: 500, signalsCaught: [sig('SIGCONT', 400, null, null, null)] }));
-  t.equal(j.signal, 'SIGKILL');
-  t.equal(j.signalEvidence, 'inferred');
+  const o = obs({ probeDeathMs: 500, signalsCaught: [sig('SIGCONT', 400, null, null, null)] });
+  t.ok(needsKernelWitness(o));
+  t.equal(judge(o).verdict, 'inconclusive');
+});
+
+t.test('the kernel is asked only for a death the log does not explain', async t => {
+  t.notOk(needsKernelWitness(obs({})), 'alive');
+  t.notOk(needsKernelWitness(obs({ probeDeathMs: 500, exitLogged: true })), 'a logged exit');
+  t.notOk(needsKernelWitness(obs({ probeDeathMs: 500, signalsCaught: [sig('SIGHUP', 400, 0, 1, 'bash')] })), 'a logged fatal signal');
+  t.notOk(needsKernelWitness(obs({ probeDeathMs: 500, probeInAfterSnapshot: true })), 'the witnesses disagree: judged inconclusive anyway');
 });
 
 t.test('a logged exit: exited, with no signal', async t => {
@@ -170,6 +221,7 @@ t.test('a probe that is gone is never survived (random observations)', async t =
       watchedMs: int(40_000),
       // Even when the two witnesses disagree, a dead probe must not come out alive.
       probeInAfterSnapshot: rand() < 0.5,
+      kernel: [undefined, { unavailable: 'no tracefs' }, { kind: 'none' as const, hostPid: 9, lostEvents: 0 }, kernelSignal('SIGKILL', 'pkill', 0), { kind: 'exit' as const, code: 0, atMs: 0, hostPid: 9 }][int(5)],
     };
     const j = judge(o);
     seen.add(j.verdict);
@@ -177,7 +229,13 @@ t.test('a probe that is gone is never survived (random observations)', async t =
       t.fail(`a dead probe was judged ${j.verdict}`, { observation: o });
       break;
     }
-    if (o.probePid !== null && !o.probeInAfterSnapshot && !['killed', 'exited'].includes(j.verdict)) {
+    // A death its log does not explain is judged only with the kernel's account of it.
+    const unexplained = needsKernelWitness(o) && !(o.kernel && 'kind' in o.kernel && o.kernel.kind !== 'none');
+    if (o.probePid !== null && !o.probeInAfterSnapshot && !unexplained && !['killed', 'exited'].includes(j.verdict)) {
+      t.fail(`a seen, dead probe was judged ${j.verdict}`, { observation: o });
+      break;
+    }
+    if (unexplained && j.verdict !== 'inconclusive') {
       t.fail(`a seen, dead probe was judged ${j.verdict}`, { observation: o });
       break;
     }
@@ -250,7 +308,7 @@ t.test('sessionMustEnd false: a dead probe is judged as always', async t => {
     signalEvidence: 'caught',
     signalSender: { pid: 300, comm: 'kill', code: 0 },
   });
-  t.equal(judge(obs({ sessionMustEnd: false, probeDeathMs: 30 })).signal, 'SIGKILL');
+  t.equal(judge(obs({ sessionMustEnd: false, probeDeathMs: 30, kernel: kernelSignal('SIGKILL', 'pkill', 0) })).signal, 'SIGKILL');
   t.equal(judge(obs({ sessionMustEnd: false, probeDeathMs: 30, exitLogged: true })).verdict, 'exited');
 });
 

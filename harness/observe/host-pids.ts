@@ -1,0 +1,52 @@
+// A target's processes as this machine sees them: the kernel traces speak of host pids, the cells
+// of the container's. Read from /proc on the Docker host (no docker exec on a busy engine); a
+// remote engine's processes are not there, and the callers say so.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The container's PID 1 as the host sees it. */
+export async function containerInitPid(id: string): Promise<number> {
+  const { stdout } = await run('docker', ['inspect', '-f', '{{.State.Pid}}', id], { timeout: 30_000 });
+  return Number(stdout.trim());
+}
+
+const pidNamespace = (pid: number | string) => {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+};
+
+/** Host pids of every process in the PID namespace of `init` (the target container's processes). */
+export function pidsInNamespaceOf(init: number): number[] {
+  const want = pidNamespace(init);
+  if (!want) return [];
+  return fs
+    .readdirSync('/proc')
+    .filter(d => /^\d+$/.test(d) && pidNamespace(d) === want)
+    .map(Number);
+}
+
+/**
+ * The host pid of the process that is `nsPid` in the PID namespace of host pid `init`, checked
+ * against its start time (field 22 of /proc/PID/stat, the same in every namespace: a pid reused
+ * since is not it); null when none is.
+ */
+export function hostPidOf(init: number, nsPid: number, startTime: string): number | null {
+  for (const pid of pidsInNamespaceOf(init)) {
+    try {
+      // NSpid lists the pid in each nested namespace, the innermost (the container's) last.
+      const inner = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).at(-1);
+      if (Number(inner) !== nsPid) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] === startTime) return pid;
+    } catch {
+      /* gone while we looked */
+    }
+  }
+  return null;
+}
