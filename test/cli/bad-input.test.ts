@@ -238,3 +238,29 @@ t.test('demo --port on a port that is taken: exit 3 naming who holds it, before 
   );
   t.notOk(fs.existsSync(out), 'nothing written either');
 });
+
+// ---- every SSH implementation's knobs: what it cannot say is refused, never mapped ----
+
+t.test("an include asking an implementation for a knob it cannot express names the knob and the implementation's words", async t => {
+  const cases: [string, string, RegExp][] = [
+    // servers (an include puts the knob on the cell)
+    // (tcpKeepAlive no: Dropbear cannot say yes, the default, which would be refused first)
+    ['server: [dropbear]\n  tcpKeepAlive: ["no"]\n  clientAlive: ["5/2"]', '{ server: dropbear, tcpKeepAlive: "no", clientAlive: "5/2" }', /5\/2/],
+    ['server: [dropbear]\n  tcpKeepAlive: ["yes"]', '{ server: dropbear, tcpKeepAlive: "yes" }', /tcpKeepAlive/],
+    // clients
+    ['client: [plink]\n  serverAlive: ["5/2"]', '{ client: plink, serverAlive: "5/2" }', /plink/],
+    ['client: [paramiko]\n  serverAlive: ["5/2"]', '{ client: paramiko, serverAlive: "5/2" }', /paramiko/],
+    ['client: [dbclient]\n  serverAlive: ["5/3"]', '{ client: dbclient, serverAlive: "5/3" }', /dbclient|Dropbear/],
+    ['client: [asyncssh]\n  serverAlive: ["5/0"]', '{ client: asyncssh, serverAlive: "5/0" }', /asyncssh/],
+  ];
+  for (const [axes, include, says] of cases) {
+    const message = badScenario(t, `${base}  sever: [drop]\n  ${axes}\ninclude:\n  - ${include}\n`);
+    t.match(message, /^include\[0\]: asks for a cell that can never run: /, include);
+    t.match(message, says, `${include}: says which knob`);
+  }
+});
+
+t.test('an unknown server or client implementation suggests the closest', async t => {
+  t.match(badScenario(t, `${base}  sever: [drop]\n  server: [dropbar]\n`), /^axes\.server\[0\]: unknown .*"dropbar" \(did you mean "dropbear"\?\)/);
+  t.match(badScenario(t, `${base}  sever: [drop]\n  client: [paramko]\n`), /^axes\.client\[0\]: unknown .*"paramko" \(did you mean "paramiko"\?\)/);
+});
