@@ -11,6 +11,8 @@ export default defineClient({
   // the maximum, as OpenSSH's ServerAliveCountMax does
   // (https://asyncssh.readthedocs.io/en/latest/api.html#asyncssh.SSHClientConnectionOptions).
   keepalive: { probeInterval: 'keepalive_interval', probeCountMax: 'keepalive_count_max' },
+  // Its timer closes when it fires with count_max requests unanswered: at the (count_max + 1)th.
+  keepaliveGivesUpS: a => (a.countMax + 1) * a.intervalS,
   // A Python process like any other: SIGKILL leaves the kernel to close its socket (FIN); SIGSTOP
   // freezes its event loop with the socket still ACKed by the kernel.
   signals: { kill: 'SIGKILL', freeze: 'SIGSTOP', thaw: 'SIGCONT' },

@@ -102,6 +102,9 @@ export default defineClient({
   summary: "Dropbear's client (dbclient) of this machine, in a local pseudo-terminal, with a HOME of its own holding the pinned host key",
   // -K: the interval; the count of missed answers is built in (KEEPALIVE_LIMIT), not a knob.
   keepalive: { probeInterval: '-K' },
+  // KEEPALIVE_LIMIT silent intervals, checked at most once per interval (its server side, the same
+  // code, measured 2.1-3.1 s with -K 1).
+  keepaliveGivesUpS: a => (KEEPALIVE_LIMIT + 1) * a.intervalS,
   // A local process that owns its socket: SIGKILL leaves the kernel to close it (FIN); SIGSTOP
   // freezes it with the socket still ACKed by its kernel, SIGCONT resumes it.
   signals: { kill: 'SIGKILL', freeze: 'SIGSTOP', thaw: 'SIGCONT' },

@@ -34,6 +34,8 @@ export default defineClient({
   name: 'openssh',
   summary: 'the real OpenSSH client (ssh) of this machine, in a local pseudo-terminal as a person runs it',
   keepalive: { probeInterval: 'ServerAliveInterval', probeCountMax: 'ServerAliveCountMax' },
+  // CountMax unanswered probes, one per silent Interval, and it gives up at the next.
+  keepaliveGivesUpS: a => (a.countMax + 1) * a.intervalS,
   // A local process: SIGKILL leaves its kernel to close the socket (FIN); SIGSTOP freezes it with
   // its socket still open and ACKed by the kernel, SIGCONT resumes it.
   signals: { kill: 'SIGKILL', freeze: 'SIGSTOP', thaw: 'SIGCONT' },

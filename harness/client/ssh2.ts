@@ -16,6 +16,8 @@ export default defineClient({
   // schedule since the last answer, whether or not other data arrived
   // (https://github.com/mscdex/ssh2/blob/master/lib/client.js, sendKA/resetKA).
   keepalive: { probeInterval: 'keepaliveInterval', probeCountMax: 'keepaliveCountMax' },
+  // sendKA gives up when its count passes the maximum: at the (countMax + 1)th interval.
+  keepaliveGivesUpS: a => (a.countMax + 1) * a.intervalS,
   // A Node process: SIGKILL leaves the kernel to close its socket (FIN); SIGSTOP freezes it with
   // the socket still ACKed by the kernel.
   signals: { kill: 'SIGKILL', freeze: 'SIGSTOP', thaw: 'SIGCONT' },

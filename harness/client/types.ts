@@ -56,6 +56,11 @@ export interface ClientImplementation {
   summary: string;
   /** its keepalive knobs as it calls them; a missing one is a knob it does not have */
   keepalive: { probeInterval?: string; probeCountMax?: string };
+  /**
+   * The longest, in seconds, its keepalive (the serverAlive axis, one it supports) takes to give up
+   * on a silent server. Absent when it has none that gives up (it accepts only "off").
+   */
+  keepaliveGivesUpS?(alive: Alive): number;
   /** the signals that kill, freeze and resume its local process; a missing one cannot be done */
   signals: { kill?: NodeJS.Signals; freeze?: NodeJS.Signals; thaw?: NodeJS.Signals };
   /** true, or the reason it cannot do what the cell asks (→ rejected at load, or not-applicable) */

@@ -83,23 +83,21 @@ const secondsToMs = (s: number) => s * 1000;
 
 /**
  * How long to watch, from the cell's own configuration rather than a guess:
- * - sshd's ClientAlive was measured to take about 2 × (CountMax + 1) × Interval on OpenSSH 9.2
- *   (its loop only probes after a whole idle interval, counted in whole seconds with ">"), and
- *   about (CountMax + 1) × Interval on 8.4 and 10.0; the window takes the longest, 9.2's. The
- *   client's ServerAlive takes about
- *   (CountMax + 1) × Interval; TCP keepalive and retransmission limits set in the kernel axis add
- *   their own deadlines. The session gets the longest of these plus a margin before it is called
- *   open, plus what the sever itself needs (the nap, the NAT's idle timeout).
+ * - the server's keepalive (clientAlive) and the client's (serverAlive) each give up after what
+ *   their implementation declares (harness/server/, harness/client/: measured per implementation);
+ *   TCP keepalive and retransmission limits set in the kernel axis add their own deadlines. The
+ *   session gets the longest of these plus a margin before it is called open, plus what the sever
+ *   itself needs (the nap, the NAT's idle timeout).
  * - After the session ends, logind's user manager stops UserStopDelaySec (10 s) later: a probe in
  *   it gets that plus a margin as the deadline, and the watch ends when the manager is seen to go.
  */
-export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null): WatchWindow {
+export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null, impl: Pick<CellPlan, 'server' | 'client'>): WatchWindow {
   const ca = parseAlive(cell.clientAlive);
   const sa = parseAlive(cell.serverAlive);
   const sysctl = parseKernel(cell.kernel);
   const budgets = [
-    ca && ca.countMax > 0 ? secondsToMs(2 * (ca.countMax + 1) * ca.intervalS) : 0,
-    sa ? secondsToMs((sa.countMax + 1) * sa.intervalS) : 0,
+    secondsToMs((ca && impl.server.keepaliveGivesUpS(ca)) ?? 0),
+    sa && impl.client.keepaliveGivesUpS ? secondsToMs(impl.client.keepaliveGivesUpS(sa)) : 0,
   ];
   const kaTime = Number(sysctl['net.ipv4.tcp_keepalive_time'] ?? 7200);
   const kaIntvl = Number(sysctl['net.ipv4.tcp_keepalive_intvl'] ?? 75);
@@ -123,9 +121,9 @@ export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null
  * that (measured: "Timeout, server not responding" at the prompt with ServerAlive 1/2, 2/2, 5/2
  * under a load average of 15–19). Such a login waits until it can have the container to itself.
  */
-export function loginWeight(cell: Cell): number {
+export function loginWeight(cell: Cell, client: ClientImplementation): number {
   const sa = parseAlive(cell.serverAlive);
-  return sa && (sa.countMax + 1) * sa.intervalS <= 15 ? Number.POSITIVE_INFINITY : 1;
+  return sa && client.keepaliveGivesUpS && client.keepaliveGivesUpS(sa) <= 15 ? Number.POSITIVE_INFINITY : 1;
 }
 
 /** A sever that does not end the session and declares no settle time is watched this long. */
@@ -152,7 +150,7 @@ export function planCell(cell: Cell): CellPlan {
     param,
     // The sever's own table first, then what the server and client implementations can do.
     supported: [sever.supports(session, launch), implementationsDecline(cell, impl) ?? (true as const)].find(s => s !== true) ?? true,
-    window: watchWindow(cell, sever, param),
+    window: watchWindow(cell, sever, param, impl),
     detectors: [...sever.detectors],
     capabilities: [...(sever.capabilities ?? [])],
     cellUser: cellUser(cell),
@@ -163,7 +161,7 @@ export function planCell(cell: Cell): CellPlan {
     // A 'nat' sever's parameter is the router's idle timeout (SeverMethod.path); each such cell
     // gets a router of its own, since the timeout it sets is namespace-wide (issue 12).
     router: sever.path === 'nat' ? { idleTimeoutS: natTimeoutS(sever, param) } : null,
-    loginWeight: loginWeight(cell),
+    loginWeight: loginWeight(cell, impl.client),
     birthTrace: needsBirthTrace(session, launch),
     settleMs: sever.settleMs ?? DEFAULT_SETTLE_MS,
     endIsCommandReturn,

@@ -46,6 +46,12 @@ export interface ServerImplementation {
   summary: string;
   /** its keepalive knobs as it calls them; a missing one is a knob it does not have */
   keepalive: { probeInterval?: string; probeCountMax?: string; tcpKeepAlive?: string; idleTimeout?: string };
+  /**
+   * The longest, in seconds, its keepalive (the clientAlive axis, one it supports) takes to end a
+   * session whose client went silent: the watch waits that long (plus a margin) before it calls
+   * the session open; null when it never does. Measured, not read from the manual.
+   */
+  keepaliveGivesUpS(alive: Alive): number | null;
   /** the systemd unit it runs as in the targets (restarted by the sshd-restart sever, its journal read) */
   service: string;
   /** shell lines printing its ed25519 host key as "ssh-ed25519 AAAA…" (the harness pins that key) */

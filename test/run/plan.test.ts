@@ -34,6 +34,16 @@ t.test('window: ServerAliveCountMax 0 still gives up after one interval', async 
   t.equal(session({ serverAlive: '1/0' }), 8000, 'under the floor');
 });
 
+t.test("window: each implementation's keepalive gives up in its own time (declared by the plug-in)", async t => {
+  // Dropbear -K 2: 3 silent intervals, checked once per interval: 4 × 2 s, not OpenSSH 9.2's 2 × 4 × 2 s.
+  t.equal(session({ server: 'dropbear', tcpKeepAlive: 'no', clientAlive: '2/3' }), 4 * 2 * 1000 + 5000);
+  t.equal(session({ clientAlive: '2/3' }), 2 * 4 * 2 * 1000 + 5000, 'openssh, for comparison');
+  t.equal(session({ client: 'dbclient', serverAlive: '5/2' }), 4 * 5 * 1000 + 5000, 'dbclient -K 5');
+  t.equal(session({ client: 'ssh2', serverAlive: '5/2' }), 3 * 5 * 1000 + 5000, 'ssh2 keepaliveCountMax 2');
+  t.equal(session({ client: 'asyncssh', serverAlive: '5/2' }), 3 * 5 * 1000 + 5000, 'asyncssh keepalive_count_max 2');
+  t.equal(planCell(testCell({ client: 'dbclient', serverAlive: '3/2' })).loginWeight, Number.POSITIVE_INFINITY, 'dbclient: 4 × 3 s = 12 s of silence');
+});
+
 t.test('window: the longest keepalive deadline wins', async t => {
   t.equal(session({ clientAlive: '1/2', serverAlive: '5/2' }), 20_000);
   t.equal(session({ clientAlive: '15/3', serverAlive: '5/2' }), 125_000);
