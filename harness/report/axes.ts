@@ -52,9 +52,9 @@ export function fixedExtraAxes(result: RunResult): [ExtraAxis, string][] {
 }
 
 /** Every combination of the varying extra axes, in axis and value order (possibly empty ones). */
-export function combos(result: RunResult): Combo[] {
+export function combos(result: RunResult, axes: readonly ExtraAxis[] = varyingExtraAxes(result)): Combo[] {
   let all: (readonly [ExtraAxis, string])[][] = [[]];
-  for (const axis of varyingExtraAxes(result)) {
+  for (const axis of axes) {
     const values = axisValues(result, axis);
     all = all.flatMap((c) => values.map((v) => [...c, [axis, v] as const]));
   }

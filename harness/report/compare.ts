@@ -1,22 +1,29 @@
-// The same matrix on several targets, side by side: one matrix per combination of the varying
+// The same matrix on several stacks, side by side: one matrix per combination of the other varying
 // extra axes (as matrix-view.ts lays them out), where each slot holds the case's outcome on every
-// target and says whether they differ. This is the view an admin moving between distros or
-// OpenSSH versions reads first.
+// stack and says whether they differ. A stack is what a user could run: a target, and on it a
+// server and a client implementation; the columns are the combinations of those that vary. This is
+// the view an admin moving between distros, OpenSSH versions or SSH implementations reads first.
 
-import type { CellResult, RunResult } from '../results.js';
-import { axisValues, cellComparator, combos, inCombo, type Combo } from './axes.js';
-import { rowKeys, slotKey, slotsOf, tally, targetNames, type RowKey, type Slot } from './matrix-view.js';
+import type { AxisName, CellResult, RunResult } from '../results.js';
+import { axisValue, axisValues, cellComparator, combos, inCombo, varyingExtraAxes, type Combo } from './axes.js';
+import { rowKeys, slotKey, slotsOf, tally, type RowKey, type Slot } from './matrix-view.js';
+
+/** The axes that make a stack; those that vary in a run are compared side by side. */
+export const STACK_AXES = ['target', 'server', 'client'] as const satisfies readonly AxisName[];
 
 export interface CompareSlot {
-  /** one per target of the view, in its order; undefined where that target has no such case */
-  byTarget: (Slot | undefined)[];
-  /** the targets that ran the case disagree on its outcome (verdict and signal, not times) */
+  /** one per column of the view, in its order; undefined where that stack has no such case */
+  byColumn: (Slot | undefined)[];
+  /** the stacks that ran the case disagree on its outcome (verdict and signal, not times) */
   differs: boolean;
 }
 
 export interface CompareView {
   combo: Combo;
-  targets: string[];
+  /** the stack axes that vary (the columns' meaning), e.g. ["target"] or ["server", "client"] */
+  columnAxes: AxisName[];
+  /** one label per stack: its values of columnAxes joined by " / " ("dropbear / paramiko") */
+  columns: string[];
   severs: string[];
   rows: { key: RowKey; slots: (CompareSlot | undefined)[] }[];
 }
@@ -28,29 +35,47 @@ export function outcomeKey(slot: Slot): string {
     .join(' / ');
 }
 
-/** Side-by-side views, or none when the run has a single target. */
+/** The stack axes that take more than one value among the cells. */
+function columnAxesOf(result: RunResult): AxisName[] {
+  return STACK_AXES.filter(a => new Set(result.cells.map(c => axisValue(c, a))).size > 1);
+}
+
+const columnOf = (axes: readonly AxisName[]) => (c: CellResult) => axes.map(a => axisValue(c, a)).join(' / ');
+
+/** Side-by-side views, or none when the run has a single stack. */
 export function compareViews(result: RunResult): CompareView[] {
-  const targets = targetNames(result).filter(t => result.cells.some(c => c.target === t));
-  if (targets.length < 2) return [];
+  const columnAxes = columnAxesOf(result);
+  if (!columnAxes.length) return [];
   const order = cellComparator(result);
-  return combos(result).flatMap(combo => {
+  const column = columnOf(columnAxes);
+  // Columns in the axes' own order (the scenario's), whatever order the cells finished in.
+  const columns = [...new Set([...result.cells].sort(order).map(column))];
+  const splitBy = varyingExtraAxes(result).filter(a => !(columnAxes as readonly string[]).includes(a));
+  return combos(result, splitBy).flatMap(combo => {
     const cells = result.cells.filter(c => inCombo(c, combo));
     if (!cells.length) return [];
-    const byTarget = targets.map(t => slotsOf(cells.filter(c => c.target === t), order));
+    const byColumn = columns.map(col => slotsOf(cells.filter(c => column(c) === col), order));
     const severs = axisValues(result, 'sever').filter(s => cells.some(c => c.sever === s));
     const rows = rowKeys(result)
       .map(key => ({
         key,
         slots: severs.map((s): CompareSlot | undefined => {
-          const slots = byTarget.map(m => m.get(slotKey(key, s)));
+          const slots = byColumn.map(m => m.get(slotKey(key, s)));
           const present = slots.filter((x): x is Slot => x !== undefined);
           if (!present.length) return undefined;
-          return { byTarget: slots, differs: new Set(present.map(outcomeKey)).size > 1 };
+          return { byColumn: slots, differs: new Set(present.map(outcomeKey)).size > 1 };
         }),
       }))
       .filter(row => row.slots.some(s => s !== undefined));
-    return [{ combo, targets, severs, rows }];
+    return [{ combo, columnAxes, columns, severs, rows }];
   });
+}
+
+/** What the columns are, in words: "targets", "server / client stacks". */
+export function columnsNoun(view: Pick<CompareView, 'columnAxes'>): { one: string; many: string } {
+  if (view.columnAxes.length === 1 && view.columnAxes[0] === 'target') return { one: 'target', many: 'targets' };
+  const what = `${view.columnAxes.join(' / ')} stack`;
+  return { one: what, many: `${what}s` };
 }
 
 export interface Difference {
@@ -60,7 +85,7 @@ export interface Difference {
   slot: CompareSlot;
 }
 
-/** Every case whose outcome differs between targets, in reading order. */
+/** Every case whose outcome differs between stacks, in reading order. */
 export function differences(views: readonly CompareView[]): Difference[] {
   return views.flatMap(v =>
     v.rows.flatMap(row =>
@@ -69,18 +94,18 @@ export function differences(views: readonly CompareView[]): Difference[] {
   );
 }
 
-/** How many cases ran on more than one target, and how many of those differ. */
+/** How many cases ran on more than one stack, and how many of those differ. */
 export function comparedCounts(views: readonly CompareView[]): { compared: number; differ: number } {
   const slots = views.flatMap(v => v.rows.flatMap(r => r.slots)).filter((s): s is CompareSlot => s !== undefined);
-  const compared = slots.filter(s => s.byTarget.filter(Boolean).length > 1);
+  const compared = slots.filter(s => s.byColumn.filter(Boolean).length > 1);
   return { compared: compared.length, differ: compared.filter(s => s.differs).length };
 }
 
 /**
- * Short names for targets in tight places: the part after the prefix they all share
+ * Short names for columns in tight places: the part after the prefix they all share
  * ("debian-bullseye", "debian-trixie" → "bullseye", "trixie").
  */
-export function shortTargetNames(targets: readonly string[]): string[] {
+export function shortColumnNames(targets: readonly string[]): string[] {
   if (targets.length < 2) return [...targets];
   const parts = targets.map(t => t.split('-'));
   let common = 0;
@@ -88,7 +113,7 @@ export function shortTargetNames(targets: readonly string[]): string[] {
   return parts.map(p => p.slice(common).join('-'));
 }
 
-/** The cells of a compared case on one target (for the Differences list). */
+/** The cells of a compared case on one stack (for the Differences list). */
 export function cellsOn(slot: CompareSlot, i: number): CellResult[] {
-  return slot.byTarget[i]?.cells ?? [];
+  return slot.byColumn[i]?.cells ?? [];
 }

@@ -8,7 +8,7 @@ import { VERDICTS, type AxisName, type CellResult, type RunResult } from '../res
 import { AXIS_NAMES } from '../results.js';
 import { axisPairs, axisValue, axisValues, fixedExtraAxes, networkPathsText, varyingExtraAxes } from './axes.js';
 import { checkOutcome, checkSummaries } from './checks.js';
-import { cellsOn, compareViews, comparedCounts, differences, shortTargetNames } from './compare.js';
+import { cellsOn, columnsNoun, compareViews, comparedCounts, differences, shortColumnNames } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
 import { configMismatches, configPairs, fingerprintRows, fingerprintsInOrder, serversWithoutFingerprint } from './fingerprint.js';
 import { offset, plural, seconds } from './format.js';
@@ -200,7 +200,7 @@ function toc(result: RunResult): string {
   const links: [string, string][] = [
     ...(result.expectations.length ? [['expectations', 'Expectations'] as [string, string]] : []),
     ...(determinismChecked(result) ? [['flaky', 'Flaky'] as [string, string]] : []),
-    ...(compareViews(result).length ? [['across', 'Across targets'] as [string, string]] : []),
+    ...((v) => (v ? [['across', `Across ${columnsNoun(v).many}`] as [string, string]] : []))(compareViews(result)[0]),
     ['heatmaps', 'Heatmaps'],
     ['latency', 'Detection latency'],
     ['checks', 'Checks'],
@@ -288,25 +288,26 @@ export function claimsSection(result: RunResult): string {
   );
 }
 
-/** Only the cases whose outcome differs between targets: the view someone moving distros reads. */
+/** Only the cases whose outcome differs between stacks: the view someone moving distros or implementations reads. */
 function acrossTargetsSection(result: RunResult): string {
   const views = compareViews(result);
   if (!views.length) return '';
-  const targets = views[0]!.targets;
-  const short = shortTargetNames(targets);
+  const targets = views[0]!.columns;
+  const short = shortColumnNames(targets);
   const { compared, differ } = comparedCounts(views);
   const rows = differences(views).map((d) => {
     const per = targets.map((_, i) => {
       const cells = cellsOn(d.slot, i);
-      const slot = d.slot.byTarget[i];
+      const slot = d.slot.byColumn[i];
       if (!cells.length || !slot) return '<td class="muted">not run</td>';
       return `<td>${esc(slotOutcome(slot, 'long'))}<br>${cells.map((c) => cellRef(c, `${short[i]} r${c.rep}`)).join('')}</td>`;
     });
     return `<tr><td>${esc(rowLabel(d.key))}</td><td>${esc(d.sever)}</td><td>${esc(axisPairs(d.combo) || '—')}</td>${per.join('')}</tr>`;
   });
-  const intro = `${differ} of ${plural(compared, 'case')} run on more than one target differ${differ === 1 ? 's' : ''} (verdict and signal compared, not times).`;
+  const noun = columnsNoun(views[0]!);
+  const intro = `${differ} of ${plural(compared, 'case')} run on more than one ${noun.one} differ${differ === 1 ? 's' : ''} (verdict and signal compared, not times).`;
   return (
-    `<section id="across"><h2>Across targets: differences only</h2><p>${esc(intro)}</p>` +
+    `<section id="across"><h2>Across ${esc(noun.many)}: differences only</h2><p>${esc(intro)}</p>` +
     (rows.length
       ? `<table class="diffs"><thead><tr><th>session / launch / workload</th><th>sever</th><th>axes</th>${targets.map((t) => `<th>${esc(t)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`
       : '<p>No case differs.</p>') +

@@ -28,7 +28,7 @@ import {
   type MatrixView,
   type Slot,
 } from './matrix-view.js';
-import { cellsOn, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
+import { cellsOn, columnsNoun, compareViews, comparedCounts, differences, type CompareSlot, type CompareView } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
 import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows, claimWithSource } from './claims.js';
 import {
@@ -235,10 +235,10 @@ function flakySection(result: RunResult): string[] {
 
 function compareSlotText(slot: CompareSlot | undefined, targets: readonly string[]): string {
   if (!slot) return '—';
-  if (!slot.differs) return slotOutcome(slot.byTarget.find((s) => s !== undefined), 'long');
+  if (!slot.differs) return slotOutcome(slot.byColumn.find((s) => s !== undefined), 'long');
   return (
     '**≠** ' +
-    slot.byTarget.map((s, i) => `${targets[i]}: ${s ? slotOutcome(s, 'long') : '—'}`).join('<br>')
+    slot.byColumn.map((s, i) => `${targets[i]}: ${s ? slotOutcome(s, 'long') : '—'}`).join('<br>')
   );
 }
 
@@ -278,11 +278,11 @@ function claimsSection(result: RunResult): string[] {
   ];
 }
 
-/** The targets side by side, differing cases marked ≠ and listed with their evidence. */
+/** The stacks (targets, or servers and clients) side by side, differing cases marked ≠ and listed with their evidence. */
 function acrossTargetsSection(result: RunResult): string[] {
   const views = compareViews(result);
   if (!views.length) return [];
-  const targets = views[0]!.targets;
+  const targets = views[0]!.columns;
   const { compared, differ } = comparedCounts(views);
   const diffs = differences(views);
   const diffList = diffs.flatMap((d) => [
@@ -295,9 +295,9 @@ function acrossTargetsSection(result: RunResult): string[] {
   ]);
   return [
     [
-      `## Across targets: ${targets.join(' · ')}`,
+      `## Across ${columnsNoun(views[0]!).many}: ${targets.join(' · ')}`,
       '',
-      `${differ} of ${plural(compared, 'case')} run on more than one target differ${differ === 1 ? 's' : ''} (marked **≠**; verdict and signal compared, not times).`,
+      `${differ} of ${plural(compared, 'case')} run on more than one ${columnsNoun(views[0]!).one} differ${differ === 1 ? 's' : ''} (marked **≠**; verdict and signal compared, not times).`,
     ].join('\n'),
     ...views.map((v) => [...(v.combo.length ? [`### ${axisPairs(v.combo)}`, ''] : []), ...compareTable(v, targets)].join('\n')),
     ...(diffList.length ? [['### Differences', '', ...diffList].join('\n')] : []),

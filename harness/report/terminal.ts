@@ -30,7 +30,7 @@ import {
   type MatrixView,
   type Slot,
 } from './matrix-view.js';
-import { compareViews, comparedCounts, differences, shortTargetNames, type CompareView } from './compare.js';
+import { columnsNoun, compareViews, comparedCounts, differences, shortColumnNames, type CompareView } from './compare.js';
 import { failingCells, summaryText } from './expectations.js';
 import { claimCounts, claimRows, claimWithSource } from './claims.js';
 import { setupSummary } from './setup.js';
@@ -158,16 +158,26 @@ function compareRows(view: CompareView, layout: Layout): Span[][] {
       if (!slot.differs) {
         // One outcome stands for every target, but the check marker must cover them all: taken from
         // the first target alone, a check that failed only on another one vanished from the view.
-        const first = slot.byTarget.find((x) => x !== undefined)!;
-        const all = { caseId: first.caseId, cells: slot.byTarget.flatMap((x) => x?.cells ?? []) };
+        const first = slot.byColumn.find((x) => x !== undefined)!;
+        const all = { caseId: first.caseId, cells: slot.byColumn.flatMap((x) => x?.cells ?? []) };
         const span = slotSpan(first, layout.style);
         return { ...span, text: slotOutcome(first, layout.style) + checkMarker(all) };
       }
       // Compact codes keep three targets in one column: "≠ HUP|surv|surv".
-      return { text: `≠ ${slot.byTarget.map((x) => (x ? slotOutcome(x, 'compact') : '-')).join('|')}`, colour: DIFFERS_COLOUR };
+      return { text: `≠ ${slot.byColumn.map((x) => (x ? slotOutcome(x, 'compact') : '-')).join('|')}`, colour: DIFFERS_COLOUR };
     }),
   ]);
   return withRule(header, body);
+}
+
+/** The columns grouped by what they saw, in first-seen order: "survived: a, b · open: c" (12 stacks in one line). */
+function byOutcome(slots: readonly (Slot | undefined)[], names: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  slots.forEach((x, i) => {
+    const outcome = x ? slotOutcome(x, 'short') : 'not run';
+    groups.set(outcome, [...(groups.get(outcome) ?? []), names[i]!]);
+  });
+  return [...groups].map(([outcome, cols]) => `${outcome}: ${cols.join(', ')}`).join(' · ');
 }
 
 function compareSection(result: RunResult, views: CompareView[], perTarget: MatrixView[], layout: Layout, color: boolean): string[] {
@@ -176,7 +186,7 @@ function compareSection(result: RunResult, views: CompareView[], perTarget: Matr
     const lines = attentionLines(v, repeated);
     return lines.length ? [[viewTitle(v), ...lines].join('\n')] : [];
   });
-  const short = shortTargetNames(views[0]!.targets);
+  const short = shortColumnNames(views[0]!.columns);
   const { compared, differ } = comparedCounts(views);
   const diffs = differences(views);
   const sections = views.map((v) => {
@@ -184,8 +194,8 @@ function compareSection(result: RunResult, views: CompareView[], perTarget: Matr
     return [...title, ...renderTable(compareRows(v, layout), color)].join('\n');
   });
   const head = [
-    `side by side: ${views[0]!.targets.join(' · ')}`,
-    `${differ} of ${plural(compared, 'case')} differ between targets${differ ? ` (≠ a|b|c = outcomes on ${short.join('|')})` : ''}; per-target details in report.md`,
+    `side by side: ${views[0]!.columns.join(' · ')}`,
+    `${differ} of ${plural(compared, 'case')} differ between ${columnsNoun(views[0]!).many}${differ ? ` (≠ a|b|c = outcomes on ${short.join('|')})` : ''}; details in report.md`,
   ];
   const list = diffs.length
     ? [
@@ -193,7 +203,7 @@ function compareSection(result: RunResult, views: CompareView[], perTarget: Matr
         ...diffs.map(
           (d) =>
             `  ${rowLabel(d.key, '/')} × ${d.sever}${d.combo.length ? ` [${axisPairs(d.combo)}]` : ''}: ` +
-            d.slot.byTarget.map((x, i) => `${short[i]} ${x ? slotOutcome(x, 'short') : '-'}`).join(' · '),
+            (short.length > 3 ? byOutcome(d.slot.byColumn, short) : d.slot.byColumn.map((x, i) => `${short[i]} ${x ? slotOutcome(x, 'short') : '-'}`).join(' · ')),
         ),
       ]
     : [];

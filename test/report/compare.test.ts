@@ -5,7 +5,7 @@ import {
   compareViews,
   differences,
   outcomeKey,
-  shortTargetNames,
+  shortColumnNames,
   type CompareSlot,
   type CompareView,
 } from '../../harness/report/compare.js';
@@ -63,7 +63,7 @@ t.test('one view per combination of the varying extra axes, each slot one entry 
     views.map((v) => v.combo),
     [[['user', 'lab']], [['user', 'root']]],
   );
-  for (const v of views) t.same(v.targets, [BULLSEYE, TRIXIE]);
+  for (const v of views) t.same([v.columnAxes, v.columns], [['target'], [BULLSEYE, TRIXIE]]);
   t.same(views[0]!.severs, ['logout', 'client-kill', 'drop', 'nat-expiry:10']);
   t.same(views[1]!.severs, ['client-kill'], 'only the severs that combination ran');
   t.same(
@@ -74,15 +74,15 @@ t.test('one view per combination of the varying extra axes, each slot one entry 
   const slots = views.flatMap((v) => v.rows.flatMap((r) => r.slots)).filter((s): s is CompareSlot => s !== undefined);
   t.equal(slots.length, 14, 'one per case');
   for (const s of slots) {
-    t.equal(s.byTarget.length, 2);
+    t.equal(s.byColumn.length, 2);
     t.same(
-      s.byTarget.map((x) => x?.cells[0]?.target),
+      s.byColumn.map((x) => x?.cells[0]?.target),
       [BULLSEYE, TRIXIE],
     );
   }
   const disown = slotAt(views, 'pty/disown/quiet', 'drop')!;
   t.same(
-    disown.byTarget.map((s) => s!.cells.map((c) => c.rep)),
+    disown.byColumn.map((s) => s!.cells.map((c) => c.rep)),
     [
       [1, 2, 3],
       [1, 2, 3],
@@ -120,8 +120,8 @@ t.test('a case missing on one target is not a difference', async (t) => {
   result.cells = result.cells.filter((c) => c !== gone);
   const views = compareViews(result);
   const slot = slotAt(views, 'pty/nohup/quiet', 'client-kill')!;
-  t.ok(slot.byTarget[0]);
-  t.equal(slot.byTarget[1], undefined);
+  t.ok(slot.byColumn[0]);
+  t.equal(slot.byColumn[1], undefined);
   t.equal(slot.differs, false);
   t.same(comparedCounts(views), { compared: 13, differ: 2 }, 'and it is not counted as compared');
   t.notOk(diffLabels(views).some((l) => l.startsWith('pty/nohup/quiet × client-kill')));
@@ -131,7 +131,7 @@ t.test('a case missing on one target is not a difference', async (t) => {
   const v = compareViews(onlyBullseye);
   t.equal(v.length, 2, 'a combination only one target ran still has its view');
   t.ok(
-    v[1]!.rows.every((r) => r.slots.every((s) => s === undefined || (s.byTarget[1] === undefined && !s.differs))),
+    v[1]!.rows.every((r) => r.slots.every((s) => s === undefined || (s.byColumn[1] === undefined && !s.differs))),
   );
 });
 
@@ -151,7 +151,7 @@ t.test('differences: every differing case in reading order, with its combo, row 
     cellsOn(d.slot, 1).map((c) => [c.verdict, c.signal]),
     [['killed', 'SIGTERM']],
   );
-  t.same(cellsOn({ byTarget: [undefined], differs: false }, 0), [], 'no cells where a target has none');
+  t.same(cellsOn({ byColumn: [undefined], differs: false }, 0), [], 'no cells where a target has none');
   t.same(cellsOn(d.slot, 5), []);
 });
 
@@ -170,10 +170,10 @@ t.test('three targets: one entry per target; a case two of them ran still compar
   const names = [BULLSEYE, 'debian-bookworm', TRIXIE];
   const result = multiTarget(names);
   const views = compareViews(result);
-  t.same(views[0]!.targets, names, 'in axis order');
+  t.same(views[0]!.columns, names, 'in axis order');
   const slot = slotAt(views, 'pty/nohup/quiet', 'client-kill')!;
   t.same(
-    slot.byTarget.map((s) => s!.cells[0]!.verdict),
+    slot.byColumn.map((s) => s!.cells[0]!.verdict),
     ['survived', 'survived', 'killed'],
   );
   t.equal(slot.differs, true);
@@ -182,30 +182,74 @@ t.test('three targets: one entry per target; a case two of them ran still compar
   const gone = cellOf(result, 'debian-bookworm', '6f708192');
   result.cells = result.cells.filter((c) => c !== gone);
   const partial = slotAt(compareViews(result), 'exec/foreground/quiet', 'client-kill')!;
-  t.equal(partial.byTarget[1], undefined);
+  t.equal(partial.byColumn[1], undefined);
   t.equal(partial.differs, true, 'bullseye and trixie still disagree');
 });
 
 t.test('outcomeKey: the outcomes a slot saw, without counts, order or times', async (t) => {
   const views = compareViews(multiTarget());
   const disown = slotAt(views, 'pty/disown/quiet', 'drop')!;
-  t.equal(outcomeKey(disown.byTarget[0]!), 'survived / killed SIGHUP');
-  t.equal(outcomeKey(disown.byTarget[1]!), 'survived');
+  t.equal(outcomeKey(disown.byColumn[0]!), 'survived / killed SIGHUP');
+  t.equal(outcomeKey(disown.byColumn[1]!), 'survived');
   const foreground = slotAt(views, 'pty/foreground/quiet', 'client-kill')!;
-  t.equal(outcomeKey(foreground.byTarget[0]!), outcomeKey(foreground.byTarget[1]!));
-  t.equal(outcomeKey({ caseId: 'x', cells: [...disown.byTarget[0]!.cells].reverse() }), 'survived / killed SIGHUP');
-  t.equal(outcomeKey({ caseId: 'x', cells: disown.byTarget[1]!.cells.slice(0, 1) }), 'survived', 'one survivor reads like three');
+  t.equal(outcomeKey(foreground.byColumn[0]!), outcomeKey(foreground.byColumn[1]!));
+  t.equal(outcomeKey({ caseId: 'x', cells: [...disown.byColumn[0]!.cells].reverse() }), 'survived / killed SIGHUP');
+  t.equal(outcomeKey({ caseId: 'x', cells: disown.byColumn[1]!.cells.slice(0, 1) }), 'survived', 'one survivor reads like three');
 });
 
-t.test('shortTargetNames: the part after the prefix all share', async (t) => {
-  t.same(shortTargetNames([BULLSEYE, TRIXIE]), ['bullseye', 'trixie']);
-  t.same(shortTargetNames([BULLSEYE, 'debian-bookworm', TRIXIE]), ['bullseye', 'bookworm', 'trixie']);
-  t.same(shortTargetNames(['debian-bookworm']), ['debian-bookworm'], 'a single target unchanged');
-  t.same(shortTargetNames([]), []);
-  t.same(shortTargetNames(['ubuntu-noble', 'debian-trixie']), ['ubuntu-noble', 'debian-trixie'], 'no common prefix');
-  t.same(shortTargetNames(['debian', 'debian-trixie']), ['debian', 'debian-trixie'], 'never shortened to nothing');
-  t.same(shortTargetNames(['debian-12-bookworm', 'debian-13-trixie']), ['12-bookworm', '13-trixie'], 'whole words only');
-  t.same(shortTargetNames(['lab-debian-a', 'lab-debian-b']), ['a', 'b'], 'several shared words');
-  t.same(shortTargetNames(['debianx-a', 'debian-b']), ['debianx-a', 'debian-b'], 'a shared prefix that is not a whole word');
-  t.same(shortTargetNames(['alma', 'rocky']), ['alma', 'rocky']);
+t.test('shortColumnNames: the part after the prefix all share', async (t) => {
+  t.same(shortColumnNames([BULLSEYE, TRIXIE]), ['bullseye', 'trixie']);
+  t.same(shortColumnNames([BULLSEYE, 'debian-bookworm', TRIXIE]), ['bullseye', 'bookworm', 'trixie']);
+  t.same(shortColumnNames(['debian-bookworm']), ['debian-bookworm'], 'a single target unchanged');
+  t.same(shortColumnNames([]), []);
+  t.same(shortColumnNames(['ubuntu-noble', 'debian-trixie']), ['ubuntu-noble', 'debian-trixie'], 'no common prefix');
+  t.same(shortColumnNames(['debian', 'debian-trixie']), ['debian', 'debian-trixie'], 'never shortened to nothing');
+  t.same(shortColumnNames(['debian-12-bookworm', 'debian-13-trixie']), ['12-bookworm', '13-trixie'], 'whole words only');
+  t.same(shortColumnNames(['lab-debian-a', 'lab-debian-b']), ['a', 'b'], 'several shared words');
+  t.same(shortColumnNames(['debianx-a', 'debian-b']), ['debianx-a', 'debian-b'], 'a shared prefix that is not a whole word');
+  t.same(shortColumnNames(['alma', 'rocky']), ['alma', 'rocky']);
+});
+
+t.test('one target, several server and client implementations: the stacks side by side', async (t) => {
+  // The fixture's cells on four stacks; on dropbear / paramiko the disowned job dies on drop.
+  const base = fixtureCopy();
+  const stacks = [
+    ['openssh', 'openssh'],
+    ['openssh', 'paramiko'],
+    ['dropbear', 'openssh'],
+    ['dropbear', 'paramiko'],
+  ] as const;
+  const result: RunResult = {
+    ...base,
+    axes: { ...base.axes, server: ['openssh', 'dropbear'], client: ['openssh', 'paramiko'] },
+    cells: stacks.flatMap(([server, client]) =>
+      base.cells.map((c) => ({
+        ...c,
+        id: `${c.id}-${server}-${client}`,
+        server,
+        client,
+        ...(server === 'dropbear' && client === 'paramiko' && c.launch === 'disown' && c.sever === 'drop'
+          ? { verdict: 'killed' as const, signal: 'SIGHUP' }
+          : {}),
+      })),
+    ),
+  };
+  const views = compareViews(result);
+  t.ok(views.length > 0, 'a side-by-side view although there is one target');
+  for (const v of views) {
+    t.same(v.columnAxes, ['server', 'client']);
+    t.same(v.columns, ['openssh / openssh', 'openssh / paramiko', 'dropbear / openssh', 'dropbear / paramiko']);
+    t.notOk(v.combo.some(([a]) => a === 'server' || a === 'client'), 'the compared axes do not split the views');
+  }
+  const diffs = differences(views);
+  t.ok(diffs.length > 0);
+  for (const d of diffs) {
+    t.equal(d.sever, 'drop');
+    t.equal(d.key.launch, 'disown');
+    t.same(
+      d.slot.byColumn.map((x) => x?.cells.every((c) => c.verdict === 'killed')),
+      [false, false, false, true],
+      'only dropbear / paramiko killed',
+    );
+  }
 });

@@ -279,7 +279,7 @@ function terminalTable(out: string, title: string): string[][] {
 
 t.test('terminal: several targets are shown side by side instead of one matrix each', async (t) => {
   const out = terminal.render(withExpectations(multiTarget()));
-  t.match(out, '\nside by side: debian-bullseye · debian-trixie\n3 of 14 cases differ between targets (≠ a|b|c = outcomes on bullseye|trixie); per-target details in report.md\n');
+  t.match(out, '\nside by side: debian-bullseye · debian-trixie\n3 of 14 cases differ between targets (≠ a|b|c = outcomes on bullseye|trixie); details in report.md\n');
   t.notMatch(out, /^counts: /m, 'no per-target matrices');
   const lab = Object.fromEntries(terminalTable(out, 'user=lab').map((r) => [r[0], r]));
   t.same(lab['session/launch/workload'], ['session/launch/workload', 'logout', 'client-kill', 'drop', 'nat-expiry:10']);
@@ -318,7 +318,7 @@ t.test('terminal: no differences: "0 of N cases differ", no legend for ≠, no l
     Object.assign(cellOf(result, 'debian-trixie', id), { verdict: twin.verdict, signal: twin.signal });
   }
   const out = terminal.render(result);
-  t.match(out, '\n0 of 14 cases differ between targets; per-target details in report.md\n');
+  t.match(out, '\n0 of 14 cases differ between targets; details in report.md\n');
   t.notMatch(out, '≠');
   t.notMatch(out, 'differences:');
 });
