@@ -1,4 +1,5 @@
 import { sweepLeftovers } from '../core/cleanup.js';
+import { sweepTracefsLeftovers } from '../observe/tracefs.js';
 import { engineAnswers } from '../target/engine.js';
 import { InfrastructureError } from '../core/errors.js';
 import { parseFlags } from './args.js';
@@ -11,16 +12,18 @@ import type { Command } from './types.js';
  */
 export const clean: Command = {
   name: 'clean',
-  summary: 'remove what runs killed with SIGKILL left behind (containers, networks, temp dirs with keys); runs still going are left alone',
+  summary: 'remove what runs killed with SIGKILL left behind (containers, networks, temp dirs with keys, kernel trace instances); runs still going are left alone',
   usage: 'clean',
   async run(args, ctx) {
     parseFlags('clean', args, {});
     if (!(await engineAnswers())) throw new InfrastructureError('hangup-lab clean: no Docker engine answers (docker info failed); start it, then run hangup-lab clean again');
     let said = false;
-    await sweepLeftovers(line => {
+    const say = (line: string) => {
       said = true;
       ctx.say(line);
-    });
+    };
+    await sweepLeftovers(say);
+    await sweepTracefsLeftovers(say);
     if (!said) ctx.say('nothing left behind by earlier runs');
     return 0;
   },

@@ -69,8 +69,19 @@ async function mountPrivately(): Promise<{ dir: string } | { unavailable: string
   return { dir };
 }
 
-/** Instances and private mounts whose owner process is gone (a run killed with SIGKILL). */
-async function sweepStale(standard: string | null): Promise<void> {
+/**
+ * What runs killed with SIGKILL left in tracefs (`hangup-lab clean`; a run does it when it first
+ * traces): their ftrace instances and private mounts. Says what it removed; never throws.
+ */
+export async function sweepTracefsLeftovers(say: (line: string) => void): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const removed = await sweepStale(STANDARD.find(d => fs.existsSync(path.join(d, 'instances'))) ?? null).catch(() => 0);
+  if (removed) say(`removing ${removed} kernel trace instance(s) and mount(s) left by an interrupted run`);
+}
+
+/** Instances and private mounts whose owner process is gone (a run killed with SIGKILL); how many. */
+async function sweepStale(standard: string | null): Promise<number> {
+  let removed = 0;
   const dead = (name: string) => {
     const m = OWNED.exec(name);
     return m !== null && !ownerAlive({ pid: Number(m[1]), start: m[2] ?? '' });
@@ -84,15 +95,20 @@ async function sweepStale(standard: string | null): Promise<void> {
   for (const dir of [standard, ...mounts].filter((d): d is string => d !== null)) {
     const instances = path.join(dir, 'instances');
     for (const name of fs.existsSync(instances) ? fs.readdirSync(instances) : []) {
-      if (name.startsWith(INSTANCE_PREFIX) && dead(name)) await removeInstance(path.join(instances, name));
+      if (name.startsWith(INSTANCE_PREFIX) && dead(name)) {
+        await removeInstance(path.join(instances, name));
+        removed++;
+      }
     }
   }
   for (const dir of mounts) {
     if (path.dirname(dir) === os.tmpdir() && path.basename(dir).startsWith(MOUNT_PREFIX) && dead(path.basename(dir))) {
       await run('umount', [dir]).catch(() => {});
       rmdirQuietly(dir);
+      removed++;
     }
   }
+  return removed;
 }
 
 /** Stop an instance's events and remove it; busy for a moment while a read is still closing. */

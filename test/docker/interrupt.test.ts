@@ -7,6 +7,7 @@
 // docker exec of a removed container, no iptables rule on this host naming one of its containers.
 // The seed is printed; HANGUP_LAB_INTERRUPT_SEED=N repeats the same moments.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -86,6 +87,11 @@ function leftovers(pid: number, seen: Seen): string[] {
     .split('\n')
     .filter(l => l.includes(`hangup-lab-${pid}-`) || [...seen.containers].some(id => l.includes('docker exec') && l.includes(id.slice(0, 12))));
   if (procs.length) found.push(`processes: ${procs.map(l => l.trim()).join(' | ')}`);
+  // The run's kernel witness: an ftrace instance named after it, in its private tracefs mount.
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map(l => l.split(' ')).filter(f => f[2] === 'tracefs').map(f => f[1]!);
+  const own = (name: string) => name.startsWith(`hangup-lab-${pid}.`) || name.startsWith(`hangup-lab-tracefs-${pid}.`);
+  const traces = [...mounts.filter(m => own(path.basename(m))), ...mounts.flatMap(m => (fs.existsSync(path.join(m, 'instances')) ? fs.readdirSync(path.join(m, 'instances')).filter(own) : []))];
+  if (traces.length) found.push(`kernel trace: ${traces.join(' ')}`);
   if (seen.ips.size) {
     // Docker hands a freed address to the next container, and other tests run side by side: an
     // address another container holds now (before or after the rules are read) is not this run's.
