@@ -51,8 +51,19 @@ function supports(needs: ServerNeeds): true | string {
   if (needs.tcpKeepAlive === 'yes') {
     return 'Dropbear never sets SO_KEEPALIVE on its connections and has no option for it; tcpKeepAlive yes cannot be expressed (use tcpKeepAlive: no)';
   }
+  const broken = needs.target === undefined ? undefined : PTY_BROKEN[needs.target];
+  if (broken && needs.remotePty) return broken;
   return true;
 }
+
+/**
+ * Packages whose terminal sessions cannot be measured: a probe there is not in a real terminal
+ * session, so what a hangup does to it says nothing about Dropbear on a real server.
+ */
+const PTY_BROKEN: Record<string, string> = {
+  'debian-bullseye':
+    "Dropbear 2020.81 (bullseye's) gives its pty logins in these targets no controlling terminal (the shell reports ioctl(TIOCSCTTY) failing), so a terminal session there is not one; run pty cells on bookworm or later",
+};
 
 /**
  * The connection process of `user`'s login: a root `dropbear` that is not the listener (ppid 1)

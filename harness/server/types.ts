@@ -10,6 +10,10 @@ export interface ServerNeeds {
   clientAlive: Alive | null;
   /** kernel TCP keepalive on the server's socket (the tcpKeepAlive axis) */
   tcpKeepAlive: YesNo;
+  /** the target whose package it is (each suite ships its own version), when known */
+  target?: string;
+  /** whether the session asks the server for a terminal, when known */
+  remotePty?: boolean;
 }
 
 /** The server's settings for one container: the cell's server-side axes and the scenario's lines. */

@@ -31,6 +31,8 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
     const why = impl.server.supports({
       clientAlive: c.clientAlive === undefined ? null : parseAlive(c.clientAlive),
       tcpKeepAlive: (c.tcpKeepAlive ?? 'yes') as YesNo,
+      ...(c.target !== undefined ? { target: c.target } : {}),
+      ...(c.session !== undefined ? { remotePty: sessions.get(c.session).remotePty } : {}),
     });
     if (why !== true) return `the ${impl.server.name} server${c.target ? ` of ${c.target}` : ''} cannot: ${why}`;
   }

@@ -36,6 +36,14 @@ t.test('supports: clientAlive off or I/3 with tcpKeepAlive no; anything else wit
   for (const why of [count, ka]) t.notMatch(String(why), /\n/, 'one line');
 });
 
+t.test("supports: bullseye's 2020.81 declines terminal sessions (no controlling terminal), not exec ones", async t => {
+  const dropbear = servers.get('dropbear');
+  const pty = dropbear.supports({ clientAlive: null, tcpKeepAlive: 'no', target: 'debian-bullseye', remotePty: true });
+  t.match(pty, /^Dropbear 2020\.81 .*no controlling terminal.*run pty cells on bookworm or later$/);
+  t.equal(dropbear.supports({ clientAlive: null, tcpKeepAlive: 'no', target: 'debian-bullseye', remotePty: false }), true);
+  t.equal(dropbear.supports({ clientAlive: null, tcpKeepAlive: 'no', target: 'debian-bookworm', remotePty: true }), true);
+});
+
 t.test('the per-session process on captured ps rows: the root dropbear that is the parent of the login', async t => {
   const { pty, exec, execReturned } = captured;
   t.equal(dropbear.sessionProcess(pty.procs, pty.user)?.pid, 616, 'pty: parent of -bash');
