@@ -40,7 +40,8 @@ export async function acquireTracefs(): Promise<Tracefs | { unavailable: string 
     await sweepStale(found ?? null);
   }
   if (found) return { dir: found };
-  mounted ??= mountPrivately();
+  // The run's undos unmount it (a library user may run them and go on): then mount afresh.
+  mounted = mounted?.then(m => ('dir' in m && !fs.existsSync(path.join(m.dir, 'instances')) ? mountPrivately() : m)) ?? mountPrivately();
   const m = await mounted;
   // A failed mount is tried again by the next cell (it may have been a passing failure).
   if ('unavailable' in m) mounted = null;

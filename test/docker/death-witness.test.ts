@@ -1,11 +1,16 @@
 // The kernel's witness of a probe's death, against real probes in a real target: a SIGKILL (which
 // the probe cannot log) is named with its sender, a caught SIGHUP shows as the handler's re-raise,
-// and a probe's own exit gives its status. The probe runs as root through docker exec here: the
-// witness looks only at the kernel's events, whoever started the process.
+// and a probe's own exit gives its status (the probe runs as root through docker exec there: the
+// witness looks only at the kernel's events, whoever started the process). Then a real cell, whose
+// probe this test SIGKILLs at the sever, is judged from the trace through the run's own wiring.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { startDeathWitness } from '../../harness/observe/death-witness.js';
 import { PROBE_BIN } from '../../harness/probe/command.js';
+import { runMatrix } from '../../harness/run/matrix.js';
+import { loadScenario } from '../../harness/scenario/load.js';
 import { monoMs } from '../../harness/session/ssh-client.js';
 import { startPlainTarget } from '../fixtures/target.js';
 
@@ -61,4 +66,30 @@ t.test('the witness names what ended a probe that could not log it', async t => 
   await t.test('a process that is not there: no host pid, said so', async t => {
     t.match(await witness.locate(target.id, 999_999, '1'), { unavailable: /was not found among this machine's processes/ });
   });
+});
+
+t.test('a real cell whose probe is SIGKILLed at the sever is judged from the trace, not guessed', async t => {
+  const scenario = loadScenario(path.join(import.meta.dirname, 'death-witness.yaml'));
+  const result = await runMatrix(scenario, {
+    say: () => {},
+    version: 'test',
+    // At the sever, from this machine (no docker exec to wait for): the probe by its command line (the
+    // watcher names the same log).
+    narrate: (cell, e) => {
+      if (e.kind !== 'severed') return;
+      for (const pid of execFileSync('pgrep', ['-f', `${PROBE_BIN} /home/hl${cell.id}/probe.log`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+        process.kill(Number(pid), 'SIGKILL');
+      }
+    },
+  });
+  const [c] = result.cells;
+  t.match(c, {
+    verdict: 'killed',
+    signal: 'SIGKILL',
+    signalEvidence: 'kernel trace',
+    signalSender: { pid: null, code: 0 },
+    probe: { signalsCaught: [] },
+  }, c?.reason ?? "no cell");
+  t.comment(c?.reason ?? "no cell");
+  t.match(c?.reason, /^SIGKILL from kill\(2\) from \S+ \(host pid \d+\) \(si_code 0; kernel trace, the probe is host pid \d+\), dead \d+\.\d\d s after the sever: it could not log it$/);
 });
