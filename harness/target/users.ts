@@ -45,7 +45,7 @@ export async function addUsers(target: Shell, targetName: string, users: string[
   if (r.exitCode !== 0) throw new InfrastructureError(`target ${targetName}: creating login users failed: ${r.stderr || r.stdout}`);
 }
 
-/** A try at a quiet machine takes about 1 s for 16 users (useradd -m, 0.6 s, and docker exec). */
+/** One try's bound on a quiet machine (stretched with the load); it takes about 1 s there for 16 users. */
 const USERS_QUIET_MS = 60_000;
 const USERS_LOCK = '/run/hangup-lab-users.lock';
 
