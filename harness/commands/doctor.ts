@@ -5,7 +5,7 @@ import type { Command } from './types.js';
 
 export const doctor: Command = {
   name: 'doctor',
-  summary: 'check that this machine can run hangup-lab (client, engine, capabilities, images, one login as a run logs in, disk, leftovers); say what to run when not',
+  summary: 'check that this machine can run hangup-lab (client, engine, capabilities, kernel tracing, images, one login as a run logs in, disk, leftovers); say what to run when not',
   usage: 'doctor [--json]',
   async run(args) {
     const { values } = parseFlags('doctor', args, { json: { type: 'boolean' } });

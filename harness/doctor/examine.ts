@@ -22,7 +22,8 @@ import {
 import { warn, type Check } from './check.js';
 import { docker } from './docker.js';
 import { engineCheck, parseDockerInfo } from './engine.js';
-import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck } from './host.js';
+import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck, tracingCheck } from './host.js';
+import { birthTraceAvailability } from '../observe/birth-trace.js';
 import { debootstrapCheck, diskCheck, staleHangupImages, targetCheck, type TargetImageFacts } from './images.js';
 import { leftoversCheck } from './leftovers.js';
 import { LOGIN_CHECK, loginCheck, tryLogin } from './login.js';
@@ -67,10 +68,11 @@ async function nodePtyWorks(): Promise<{ loaded: true } | { loaded: false; error
 
 function hostChecks(): Promise<Check[]> {
   const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8', timeout: 5000 });
-  return nodePtyWorks().then(pty => [
+  return Promise.all([nodePtyWorks(), birthTraceAvailability()]).then(([pty, tracing]) => [
     sshClientCheck({ ran: !ssh.error, output: ssh.stderr || ssh.stdout || '' }),
     nodeCheck(process.version),
     nodePtyCheck(pty),
+    tracingCheck(tracing),
   ]);
 }
 

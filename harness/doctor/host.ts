@@ -25,6 +25,16 @@ export function nodePtyCheck(r: { loaded: true } | { loaded: false; error: strin
     : missing('node-pty', `cannot be used (${r.error})`, 'npm ci (node-pty compiles from source: needs gcc, make, python3)');
 }
 
+/**
+ * The kernel's trace (ftrace, as root on the Docker host) is the only witness of a probe that dies
+ * without a word in its log (SIGKILL, a death at birth): without it such cells are inconclusive.
+ */
+export function tracingCheck(answer: true | string): Check {
+  return answer === true
+    ? ok('kernel tracing', "ftrace's signal and process events: probes that die without logging are judged from the kernel's account")
+    : warn('kernel tracing', `${answer}; a probe that dies without logging (SIGKILL, killed at birth) leaves its cell inconclusive`, 'run hangup-lab as root on the Docker host, on a kernel with ftrace (CONFIG_FTRACE_SYSCALLS)');
+}
+
 /** v1 = legacy (only v1 hierarchies), hybrid = v1 controllers plus cgroup2 beside them, unified = cgroup v2 only. */
 export type CgroupMode = 'v1' | 'hybrid' | 'unified' | 'unknown';
 

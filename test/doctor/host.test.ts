@@ -1,5 +1,5 @@
 import t from 'tap';
-import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck } from '../../harness/doctor/host.js';
+import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck, tracingCheck } from '../../harness/doctor/host.js';
 
 // Real lines: this machine (hybrid), a GitHub ubuntu runner (unified), an old host (legacy v1).
 const HYBRID = `
@@ -71,4 +71,11 @@ t.test('node-pty names the error and the rebuild', async t => {
   t.equal(c.status, 'missing');
   t.match(c.detail, 'pty.node');
   t.match(c.fix, /^npm ci/);
+});
+
+t.test('kernel tracing: ok when ftrace has the events; otherwise a warning naming what it costs and the fix', async t => {
+  t.match(tracingCheck(true), { name: 'kernel tracing', status: 'ok' });
+  const w = tracingCheck('the harness is not root (uid 1000): kernel tracing (tracefs) needs root on the Docker host');
+  t.match(w, { name: 'kernel tracing', status: 'warn', fix: /root on the Docker host/ });
+  t.match(w.detail, /^the harness is not root .*; a probe that dies without logging \(SIGKILL, killed at birth\) leaves its cell inconclusive$/);
 });
