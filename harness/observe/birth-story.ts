@@ -88,7 +88,7 @@ function eventFields(name: string, body: string): Record<string, string> {
 }
 
 /** A syscall argument as ftrace prints it (hex): -1 ("unchanged" for setresuid) in 32 or 64 bits → null. */
-function idArg(v: string | undefined): number | null {
+export function idArg(v: string | undefined): number | null {
   if (v === undefined) return null;
   const n = Number(v.startsWith('0x') ? BigInt(v) : v);
   return n >= 0xffffffff ? null : n;
@@ -224,7 +224,7 @@ function buildTree(events: TraceEvent[]): Proc[] {
           senderPid: e.pid,
           senderComm: e.comm === '<...>' ? (sender?.comm ?? '?') : e.comm,
           senderExited: sender?.exitedAtMs != null && sender.exitedAtMs <= e.atMs,
-          result: RESULTS[res] ?? `res ${res}`,
+          result: signalResult(res),
         });
         break;
       }
@@ -297,7 +297,7 @@ function fateOf(p: Proc, probePath: string): BirthFate {
   if (p.exitedAtMs === null) return { kind: 'alive', reachedProbe, lastExec };
   const exitedAt = p.exitedAtMs;
   if (p.childCode === CLD_EXITED) return { kind: 'exited', code: p.exitCode, atMs: exitedAt, reachedProbe, lastExec };
-  const fatal = p.signals.filter(s => s.result === 'delivered' && s.atMs <= exitedAt + 0.001 && !NOT_FATAL.has(numberOf(s.signal)));
+  const fatal = p.signals.filter(s => s.result === 'delivered' && s.atMs <= exitedAt + 0.001 && fatalByDefault(s.signal));
   // Two witnesses: a fatal signal queued for it, and its parent told it was killed (not exited).
   if (p.childCode === CLD_KILLED || p.childCode === CLD_DUMPED) {
     const signal = fatal[0];
@@ -309,6 +309,12 @@ function fateOf(p: Proc, probePath: string): BirthFate {
 }
 
 const numberOf = (name: string) => Number(Object.entries(SIGNALS).find(([, n]) => n === name)?.[0] ?? 0);
+
+/** Whether a signal's default action ends the process (not ignore, continue or stop). */
+export const fatalByDefault = (signal: string) => !NOT_FATAL.has(numberOf(signal));
+
+/** signal_generate's `res` in words. */
+export const signalResult = (res: number): TracedSignal['result'] => RESULTS[res] ?? `res ${res}`;
 
 function strip(p: Proc): TracedProcess {
   const { pid, parentPid, comm, forkedAtMs, execs, signals, exitCode, exitedAtMs, childCode } = p;

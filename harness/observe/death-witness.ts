@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { onCleanup, self } from '../core/cleanup.js';
 import { PROBE_BIN } from '../probe/command.js';
-import { describeTracedSender, parseTrace, signalName, type TraceEvent, type TracedSignal } from './birth-story.js';
+import { describeTracedSender, fatalByDefault, idArg, parseTrace, signalName, signalResult, type TraceEvent, type TracedSignal } from './birth-story.js';
 import { containerInitPid, hostPidOf } from './host-pids.js';
 import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './tracefs.js';
 
@@ -22,8 +22,6 @@ import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './t
 const PROBE_COMM = path.basename(PROBE_BIN).slice(0, 15);
 /** Per CPU. A probe's death is a handful of ~70-byte events; the newest are kept (overwrite). */
 const BUFFER_KB_PER_CPU = 512;
-/** signals whose default action does not end a process (ignore, continue, stop) */
-const NOT_FATAL = new Set(['SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGWINCH']);
 
 /** How the probe ended, as the kernel saw it. Times are CLOCK_MONOTONIC ms (monoMs()). */
 export type KernelDeath =
@@ -35,7 +33,7 @@ export type KernelDeath =
       reraised: boolean;
       hostPid: number;
     }
-  | { kind: 'exit'; code: number; atMs: number; hostPid: number }
+  | { kind: 'exit'; code: number | null; atMs: number; hostPid: number }
   /** nothing about it in the trace: neither a fatal signal nor an exit */
   | { kind: 'none'; hostPid: number; lostEvents: number };
 
@@ -113,7 +111,7 @@ export function kernelDeath(events: readonly TraceEvent[], o: { hostPid: number;
   const queued = inWindow
     .filter(e => e.name === 'signal_generate' && Number(e.fields.pid) === o.hostPid && e.fields.res === '0')
     .map(e => ({ e, s: tracedSignal(e) }))
-    .filter(({ s }) => !NOT_FATAL.has(s.signal));
+    .filter(({ s }) => fatalByDefault(s.signal));
   const exit = inWindow.find(e => e.name === 'sys_exit_group' && e.pid === o.hostPid);
   const last = queued.at(-1);
   if (last && !(exit && exit.atMs > last.e.atMs)) {
@@ -122,12 +120,11 @@ export function kernelDeath(events: readonly TraceEvent[], o: { hostPid: number;
     const first = queued.find(({ e, s }) => s.signal === last.s.signal && e.pid !== o.hostPid);
     return { kind: 'signal', signal: (reraised ? first?.s : undefined) ?? last.s, reraised, hostPid: o.hostPid };
   }
-  if (exit) return { kind: 'exit', code: Number(exit.fields.error_code ?? NaN), atMs: exit.atMs, hostPid: o.hostPid };
+  if (exit) return { kind: 'exit', code: idArg(exit.fields.error_code), atMs: exit.atMs, hostPid: o.hostPid };
   return { kind: 'none', hostPid: o.hostPid, lostEvents: o.lostEvents };
 }
 
 function tracedSignal(e: TraceEvent): TracedSignal {
-  const res = Number(e.fields.res);
   return {
     atMs: e.atMs,
     signal: signalName(Number(e.fields.sig)),
@@ -136,7 +133,7 @@ function tracedSignal(e: TraceEvent): TracedSignal {
     senderComm: e.comm,
     // A signal raised on the sender's way out: it shows as the exiting task (no later event tells).
     senderExited: false,
-    result: res === 0 ? 'delivered' : res === 1 ? 'ignored' : res === 2 ? 'already pending' : `res ${res}`,
+    result: signalResult(Number(e.fields.res)),
   };
 }
 

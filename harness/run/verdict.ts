@@ -137,7 +137,7 @@ function vanished(deathMs: number, kernel: WitnessAnswer | undefined): Judgement
     return { verdict: 'inconclusive', reason: `${what}, and the kernel trace holds no fatal signal for it nor an exit (host pid ${kernel.hostPid})${lost}`, ...none };
   }
   if (kernel.kind === 'exit') {
-    return { verdict: 'exited', reason: `the probe exited with status ${kernel.code} ${secs(deathMs)} after the sever without logging why (kernel trace, host pid ${kernel.hostPid})`, ...none };
+    return { verdict: 'exited', reason: `the probe exited with status ${kernel.code ?? '?'} ${secs(deathMs)} after the sever without logging why (kernel trace, host pid ${kernel.hostPid})`, ...none };
   }
   const s = kernel.signal;
   const caught = kernel.reraised ? `; its handler ran and re-raised it, but the log line it writes first is missing` : ': it could not log it';
