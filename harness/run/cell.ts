@@ -627,7 +627,8 @@ async function judgeWindow(
   if (needsKernelWitness(obs)) {
     const host = w.armed.probeHostPid;
     const deathMono = w.armed.t0Mono + obs.probeDeathMs!;
-    obs.kernel = typeof host !== 'number' ? host : ctx.witness ? await ctx.witness.explain(host, w.armed.t0Mono - 1000, deathMono + 1000) : { unavailable: 'this run has no kernel witness' };
+    // A host pid was found only through the run's witness (armSever), so it is there to ask.
+    obs.kernel = typeof host === 'number' ? await ctx.witness!.explain(host, w.armed.t0Mono - 1000, deathMono + 1000) : host;
   }
   const judgement = judge(obs);
   const outcome = { endedBecause: w.watched.endedBecause, sessionEndMono: w.watched.sessionEndMono, obs, verdict: judgement.verdict };
