@@ -104,7 +104,8 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
   if ('unavailable' in who) return fail(who.unavailable);
   const { uid, seeds } = who;
   try {
-    await fs.promises.mkdir(dir);
+    // One synchronous step: an interrupt between the mkdir and the registration would miss it.
+    fs.mkdirSync(dir);
     undo = onCleanup(() => removeInstance(dir));
     await enableInstance(dir, seeds, o);
   } catch (e) {

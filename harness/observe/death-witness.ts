@@ -56,7 +56,8 @@ export async function startDeathWitness(): Promise<DeathWitness> {
   const dir = path.join(fsys.dir, 'instances', `${INSTANCE_PREFIX}${self.pid}.${self.start}-witness${++witnesses}`);
   let undo: (() => Promise<void>) | null = null;
   try {
-    await fs.promises.mkdir(dir);
+    // One synchronous step: an interrupt between the mkdir and the registration would miss it.
+    fs.mkdirSync(dir);
     undo = onCleanup(() => removeInstance(dir));
     const set = (file: string, value: string) => fs.promises.writeFile(path.join(dir, file), value);
     await set('buffer_size_kb', String(BUFFER_KB_PER_CPU));

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { onCleanup, ownerAlive, self } from '../core/cleanup.js';
+import { onCleanup, ownerAlive, self, trackStart } from '../core/cleanup.js';
 
 const run = promisify(execFile);
 
@@ -41,7 +41,8 @@ export async function acquireTracefs(): Promise<Tracefs | { unavailable: string 
   }
   if (found) return { dir: found };
   // The run's undos unmount it (a library user may run them and go on): then mount afresh.
-  mounted = mounted?.then(m => ('dir' in m && !fs.existsSync(path.join(m.dir, 'instances')) ? mountPrivately() : m)) ?? mountPrivately();
+  // Tracked as a start: an interrupt during the mount waits for it, then its undo unmounts it.
+  mounted = mounted?.then(m => ('dir' in m && !fs.existsSync(path.join(m.dir, 'instances')) ? trackStart(mountPrivately()) : m)) ?? trackStart(mountPrivately());
   const m = await mounted;
   // A failed mount is tried again by the next cell (it may have been a passing failure).
   if ('unavailable' in m) mounted = null;
@@ -53,7 +54,9 @@ async function mountPrivately(): Promise<{ dir: string } | { unavailable: string
   try {
     await run('mount', ['-t', 'tracefs', 'nodev', dir], { timeout: 30_000 });
   } catch (e) {
-    fs.rmdirSync(dir);
+    // mount(8) killed by an interrupt sent to the whole group may have mounted before it died.
+    await run('umount', [dir], { timeout: 30_000 }).catch(() => {});
+    rmdirQuietly(dir);
     const said = ((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').at(-1);
     return { unavailable: `tracefs is not mounted and mounting it failed (${said}); on a kernel with ftrace: mount -t tracefs nodev /sys/kernel/tracing` };
   }
