@@ -16,7 +16,7 @@ export const MECHANISMS = {
   bashResend: 'bash resending SIGHUP to its jobs',
   nohup: 'nohup ignoring SIGHUP',
   detached: 'setsid/disown detaching',
-  multiplexer: 'tmux/screen detaching',
+  multiplexer: 'tmux/screen/dtach detaching',
   writeError: 'SIGPIPE or EIO on write without a terminal',
   noTerminal: 'no terminal, so nobody sends SIGHUP',
   logind: 'logind KillUserProcesses',

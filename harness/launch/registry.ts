@@ -1,6 +1,7 @@
 import { makeRegistry } from '../core/registry.js';
 import background from './background.js';
 import disown from './disown.js';
+import dtach from './dtach.js';
 import foreground from './foreground.js';
 import nohup from './nohup.js';
 import screen from './screen.js';
@@ -19,6 +20,7 @@ export const launches = makeRegistry('launch mode', [
   setsid,
   tmux,
   screen,
+  dtach,
   systemdRunUser,
   systemdRunScope,
   systemdRunSystem,

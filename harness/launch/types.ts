@@ -48,6 +48,12 @@ export interface LaunchMode {
    */
   inUserManager?: boolean;
   /**
+   * The line talks to the user's manager through what pam_systemd gives a login (the logind
+   * session, XDG_RUNTIME_DIR, the manager's bus): a login without a logind session cannot run it,
+   * linger or not (target/implementations.ts: not-applicable, with why).
+   */
+  needsLogindSession?: boolean;
+  /**
    * The line returns as soon as the probe is forked, before the probe has started (`cmd &`, or a
    * program that forks it and exits, like setsid): without an interactive shell to wait in, the
    * command's end (the session leader exiting, which hangs up its terminal) races the probe's start.

@@ -105,6 +105,8 @@ export default defineServer({
   hostKeyScript: `dropbearkey -y -f ${HOST_KEY} | grep '^ssh-ed25519 '`,
   banner: /^SSH-2\.0-dropbear/,
   rootSessionComm: COMM,
+  // Built without PAM (above): pam_systemd never runs for its logins.
+  logindSession: false,
   supports,
   configure,
   loginLog,

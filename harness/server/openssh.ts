@@ -9,7 +9,7 @@ import {
   USER_CONFIG_HEADER_LINES,
   userConfigText,
 } from './openssh-config.js';
-import { defineServer, type ServerConfigureContext } from './types.js';
+import { defineServer, type ServerConfigureContext, type ServerFingerprint } from './types.js';
 
 /**
  * sshd's per-connection processes by OpenSSH version, as measured in the targets (ps with a live
@@ -53,6 +53,9 @@ const EFFECTIVE = [
   'x11forwarding',
 ];
 
+/** How Debian's OpenSSH is (re)started after its configuration changed, by ssh.service. */
+const START_SERVICE = 'systemctl restart ssh 2>&1';
+
 export default defineServer({
   name: 'openssh',
   summary: "OpenSSH's sshd under systemd (Debian's ssh.service), configured by a drop-in in /etc/ssh/sshd_config.d",
@@ -69,15 +72,26 @@ export default defineServer({
   banner: /^SSH-2\.0-OpenSSH_/,
   // Every keepalive setting the axes can ask for exists in every OpenSSH the targets run (8.4+).
   supports: () => true,
-  configure,
-  loginLog,
+  // Debian's sshd_config has UsePAM yes.
+  logindSession: true,
+  configure: ctx => configureOpenSsh(ctx, START_SERVICE),
+  loginLog: user => loginLog(user, 'ssh.service'),
   // By title, not uid: for a root login the session process runs as root too.
   sessionProcess: (procs, user) => procs.find(p => sshdRole(p, user) === 'session') ?? null,
   monitorProcess: (procs, user) => procs.find(p => p.uid === 0 && sshdRole(p, user) === 'monitor') ?? null,
-  fingerprint: {
+  fingerprint: openSshFingerprint('ssh.service'),
+
+});
+
+/**
+ * What the fingerprint records of an OpenSSH server: its version, the effective values of EFFECTIVE
+ * (`sshd -T`), and the KillMode of the unit its sessions' sshd processes run in (`killModeUnit`).
+ */
+export function openSshFingerprint(killModeUnit: string): ServerFingerprint {
+  return {
     script:
       `echo "server.version=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(${EFFECTIVE.join('|')}) ' | sed 's/^/server.effective./; s/ /=/';` +
-      `echo "server.killmode=$(systemctl show ssh -p KillMode --value)";`,
+      `echo "server.killmode=$(systemctl show ${killModeUnit} -p KillMode --value)";`,
     read: kv => ({
       version: kv['server.version'] ?? '?',
       // 10.6 (sid) prints keywords as sshd_config spells them ("ClientAliveInterval") and yes/no as
@@ -85,19 +99,24 @@ export default defineServer({
       effective: Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith('server.effective.')).map(([k, v]) => [k.slice('server.effective.'.length).toLowerCase(), v])),
       killMode: kv['server.killmode'] ?? '?',
     }),
-  },
-});
+  };
+}
 
 /**
  * sshd logs at LogLevel VERBOSE in every target (openssh-config.ts): "Invalid user", "Authentication
- * refused: bad ownership or modes", "Failed publickey for" carry the user's name. The unit is
- * Debian's ssh.service in every suite.
+ * refused: bad ownership or modes", "Failed publickey for" carry the user's name. `units` is
+ * journalctl's -u pattern: Debian's ssh.service, or the per-connection ssh@*.service instances.
  */
-function loginLog(user: string): string {
-  return `journalctl -q --no-pager -o cat -u ssh.service --since=-5min 2>/dev/null | grep -F -- '${user}' | tail -n 6`;
+export function loginLog(user: string, units: string): string {
+  return `journalctl -q --no-pager -o cat -u '${units}' --since=-5min 2>/dev/null | grep -F -- '${user}' | tail -n 6`;
 }
 
-async function configure(ctx: ServerConfigureContext): Promise<void> {
+/**
+ * Write the drop-in (and a user's own file), have `sshd -t` check them (a rejected line is bad
+ * input naming its origin), then run `start`, the shell line that makes the new configuration the
+ * one logins get: how is the implementation's own (a restart of ssh.service, or ssh.socket).
+ */
+export async function configureOpenSsh(ctx: ServerConfigureContext, start: string): Promise<void> {
   const { settings: s } = ctx;
   // Which keywords this sshd knows (PerSourcePenalties since 9.8) and where the harness connects from.
   const facts = await ctx.sh(SERVER_FACTS_SCRIPT);
@@ -130,6 +149,6 @@ async function configure(ctx: ServerConfigureContext): Promise<void> {
     const { origin, problem } = explainSshdTestFailure(output, dropIn, DROP_IN);
     throw new BadInputError(`${ctx.scenarioFile}: ${origin}: sshd -t on ${ctx.targetName} (${version}) rejects "${problem}"; fix or remove that option`);
   }
-  const restart = await ctx.sh('systemctl restart ssh 2>&1');
-  if (restart.exitCode !== 0) throw new InfrastructureError(`target ${ctx.targetName}: systemctl restart ssh failed: ${restart.stdout.trim()}`);
+  const started = await ctx.sh(start);
+  if (started.exitCode !== 0) throw new InfrastructureError(`target ${ctx.targetName}: "${start}" failed: ${started.stdout.trim()}`);
 }

@@ -68,6 +68,11 @@ export interface ServerImplementation {
    * of one of them. Unset when the title names the user (OpenSSH's "sshd: USER [priv]").
    */
   rootSessionComm?: string;
+  /**
+   * Its logins go through PAM and so through pam_systemd when the target has it: each gets a
+   * logind session (scope, user manager, XDG_RUNTIME_DIR). False for a server built without PAM.
+   */
+  logindSession: boolean;
   /** true, or the reason it cannot do what the cell asks (→ rejected at load, or not-applicable) */
   supports(needs: ServerNeeds): true | string;
   /**

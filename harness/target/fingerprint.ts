@@ -22,7 +22,7 @@ export async function takeFingerprint(target: Pick<Target, 'sh' | 'server'>, o: 
   const r = await target.sh(
     target.server.fingerprint.script +
       `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec ${o.logindExtra.map(logindProperty).join(' ')}; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
-      `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.kernel=$(uname -r)";` +
+      `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.dtach=$(dpkg-query -W -f '\${Version}' dtach 2>/dev/null)"; echo "v.mosh=$(dpkg-query -W -f '\${Version}' mosh 2>/dev/null)"; echo "v.libpam-systemd=$(dpkg-query -W -f '\${Status} \${Version}' libpam-systemd 2>/dev/null | sed -n 's/^install ok installed //p' | grep . || echo absent)"; echo "v.kernel=$(uname -r)";` +
       `for s in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes tcp_retries2; do echo "sysctl.net.ipv4.$s=$(cat /proc/sys/net/ipv4/$s)"; done`,
   );
   const kv = parseKeyValues(r.stdout);

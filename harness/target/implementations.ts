@@ -3,6 +3,7 @@
 // installs. Asked where severs' support is asked: statically at load time (a block
 // of cells that can never run is bad input) and per cell at run time (not-applicable, with why).
 import { clients, DEFAULT_CLIENT } from '../client/registry.js';
+import { launches } from '../launch/registry.js';
 import type { ClientImplementation, ClientControl } from '../client/types.js';
 import type { AxisName, YesNo } from '../results.js';
 import { parseAlive } from '../scenario/values.js';
@@ -35,6 +36,10 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
       ...(c.session !== undefined ? { remotePty: sessions.get(c.session).remotePty } : {}),
     });
     if (why !== true) return `the ${impl.server.name} server${c.target ? ` of ${c.target}` : ''} cannot: ${why}`;
+  }
+  if (c.launch !== undefined && launches.get(c.launch).needsLogindSession) {
+    if (!impl.server.logindSession) return `the ${impl.server.name} server's logins get no logind session (no PAM), so ${c.launch} has no user manager to talk to`;
+    if (spec?.pamSystemd === false) return `${c.target} has no pam_systemd, so its logins get no logind session and ${c.launch} has no user manager to talk to`;
   }
   if (c.session !== undefined) {
     const session = sessions.get(c.session);

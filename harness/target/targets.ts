@@ -15,6 +15,12 @@ export interface TargetSpec {
   cgroupV2Only?: boolean;
   /** the SSH server implementations its image installs (harness/server/); a cell's `server` axis picks one */
   servers: string[];
+  /**
+   * pam_systemd is in its PAM stack (unset: it is): a PAM login registers a logind session, with
+   * its own scope and the user's manager. Without it neither exists, and what needs them
+   * (`systemd-run --user`) cannot run; logind and its settings are still there.
+   */
+  pamSystemd?: boolean;
 }
 
 /**
@@ -32,7 +38,7 @@ export function debianTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpe
     base: `${basePrefix}debian:${suite}`,
     dockerfile: 'debian/Dockerfile',
     buildArgs: { SUITE: suite, ...(basePrefix ? { BASE: `${basePrefix}debian` } : {}) },
-    servers: ['openssh', 'dropbear'],
+    servers: ['openssh', 'openssh-per-connection', 'dropbear'],
   };
 }
 
@@ -44,6 +50,25 @@ export function debianTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpe
 export function debianBackportsTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
   const spec = debianTarget(suite, basePrefix);
   return { ...spec, name: `${spec.name}-backports`, buildArgs: { ...spec.buildArgs, BACKPORTS: `${suite}-backports` } };
+}
+
+/**
+ * A Debian suite with systemd (logind, pam_systemd) from its backports on the suite's own OpenSSH
+ * (containers/debian/Dockerfile, SYSTEMD_FROM): bookworm's 252 against backports' 254, one
+ * variable changed.
+ */
+export function debianBackportsSystemdTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
+  const spec = debianTarget(suite, basePrefix);
+  return { ...spec, name: `${spec.name}-backports-systemd`, buildArgs: { ...spec.buildArgs, SYSTEMD_FROM: `${suite}-backports` } };
+}
+
+/**
+ * A Debian suite without libpam-systemd (containers/debian/Dockerfile, PAM_SYSTEMD=no): logind
+ * runs, but no login registers a session with it (systemd/systemd#2975, tmux/tmux#271).
+ */
+export function debianNoPamSystemdTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
+  const spec = debianTarget(suite, basePrefix);
+  return { ...spec, name: `${spec.name}-no-pam-systemd`, buildArgs: { ...spec.buildArgs, PAM_SYSTEMD: 'no' }, pamSystemd: false };
 }
 
 /** A prefix must keep the base a valid local image name: lowercase path components ending in "/". */
@@ -58,7 +83,15 @@ export function checkBasePrefix(): void {
 // + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties), bookworm-backports 10.0p1 + 252,
 // sid (2026-10-30) 10.6p1 + 262 (sshd-auth too). sid's systemd (258+) refuses a cgroup v1 host.
 export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
-  [debianTarget('bullseye'), debianTarget('bookworm'), debianBackportsTarget('bookworm'), debianTarget('trixie'), { ...debianTarget('sid'), cgroupV2Only: true }].map(spec => [spec.name, spec]),
+  [
+    debianTarget('bullseye'),
+    debianTarget('bookworm'),
+    debianBackportsTarget('bookworm'),
+    debianBackportsSystemdTarget('bookworm'),
+    debianNoPamSystemdTarget('bookworm'),
+    debianTarget('trixie'),
+    { ...debianTarget('sid'), cgroupV2Only: true },
+  ].map(spec => [spec.name, spec]),
 );
 
 export function targetSpec(name: string): TargetSpec {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { launches } from '../../harness/launch/registry.js';
 
-t.test('the systemd modes come after the original eight, in this order', async t => {
+t.test('the systemd modes come after the original seven and dtach, in this order', async t => {
   t.same(launches.names, [
     'foreground',
     'background',
@@ -10,6 +10,7 @@ t.test('the systemd modes come after the original eight, in this order', async t
     'setsid',
     'tmux',
     'screen',
+    'dtach',
     'systemd-run-user',
     'systemd-run-scope',
     'systemd-run-system',

@@ -9,7 +9,7 @@ const proc = (pid: number, uid: number, comm: string, args: string) => ({ pid, u
 
 t.test('the registry knows OpenSSH by name, and rejects an unknown implementation with the known list', async t => {
   t.equal(servers.get('openssh'), openssh);
-  t.throws(() => servers.get('tinysshd'), /unknown server implementation "tinysshd".*\(known: openssh, dropbear\)/);
+  t.throws(() => servers.get('tinysshd'), /unknown server implementation "tinysshd".*\(known: openssh, openssh-per-connection, dropbear\)/);
 });
 
 t.test('its keepalive knobs are named as sshd_config names them, and it supports every keepalive setting', async t => {

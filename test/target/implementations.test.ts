@@ -93,3 +93,19 @@ t.test('with a fake client in the registry: an affected cell is planned not-appl
   t.equal(planCell({ ...base, serverAlive: '5/2' }).supported, 'the fake-client client cannot: it has no client-side keepalive');
   t.equal(planCell({ ...base, client: 'openssh', serverAlive: '5/2' }).supported, true, 'the OpenSSH client of the same cell can');
 });
+
+t.test('a launch mode that needs a logind session is not-applicable where logins get none, with why', async t => {
+  for (const launch of ['systemd-run-user', 'systemd-run-scope']) {
+    t.equal(implementationsSupport({ ...cell, launch }), true, `${launch}: OpenSSH with pam_systemd`);
+    t.equal(implementationsSupport({ ...cell, launch, server: 'openssh-per-connection' }), true, `${launch}: OpenSSH per connection, with pam_systemd`);
+    t.equal(
+      implementationsSupport({ ...cell, launch, target: 'debian-bookworm-no-pam-systemd' }),
+      `debian-bookworm-no-pam-systemd has no pam_systemd, so its logins get no logind session and ${launch} has no user manager to talk to`,
+    );
+    t.equal(
+      implementationsSupport({ ...cell, launch, server: 'dropbear', clientAlive: 'off', tcpKeepAlive: 'no' }),
+      `the dropbear server's logins get no logind session (no PAM), so ${launch} has no user manager to talk to`,
+    );
+  }
+  t.equal(implementationsSupport({ ...cell, launch: 'tmux', target: 'debian-bookworm-no-pam-systemd' }), true, 'what needs no session manager runs');
+});

@@ -2,8 +2,8 @@ import t from 'tap';
 import { BadInputError } from '../../harness/core/errors.js';
 import { debianBackportsTarget, debianTarget, TARGETS, targetSpec } from '../../harness/target/targets.js';
 
-t.test('five Debian targets, in order of their OpenSSH, each built from the shared Dockerfile', async t => {
-  t.same(Object.keys(TARGETS), ['debian-bullseye', 'debian-bookworm', 'debian-bookworm-backports', 'debian-trixie', 'debian-sid']);
+t.test('seven Debian targets, in order of their OpenSSH and systemd, each built from the shared Dockerfile', async t => {
+  t.same(Object.keys(TARGETS), ['debian-bullseye', 'debian-bookworm', 'debian-bookworm-backports', 'debian-bookworm-backports-systemd', 'debian-bookworm-no-pam-systemd', 'debian-trixie', 'debian-sid']);
   for (const [name, spec] of Object.entries(TARGETS)) {
     t.equal(spec.name, name);
     t.equal(spec.dockerfile, 'debian/Dockerfile');
@@ -42,10 +42,19 @@ t.test('targetSpec returns the registered spec', async t => {
   t.equal(targetSpec('debian-bookworm-backports'), TARGETS['debian-bookworm-backports']);
 });
 
+t.test('the session-manager variants of bookworm: systemd from backports, or no pam_systemd', async t => {
+  const systemd = TARGETS['debian-bookworm-backports-systemd']!;
+  t.same(systemd.buildArgs, { SUITE: 'bookworm', SYSTEMD_FROM: 'bookworm-backports' }, "backports' systemd on bookworm's OpenSSH");
+  t.not(systemd.pamSystemd, false);
+  const none = TARGETS['debian-bookworm-no-pam-systemd']!;
+  t.same(none.buildArgs, { SUITE: 'bookworm', PAM_SYSTEMD: 'no' });
+  t.equal(none.pamSystemd, false, 'declared, so what needs a logind session is not-applicable there');
+});
+
 t.test('an unknown target is bad input naming the known ones and the closest', async t => {
   t.throws(() => targetSpec('debian-trixy'), BadInputError);
   t.throws(
     () => targetSpec('debian-trixy'),
-    /unknown target "debian-trixy" \(did you mean "debian-trixie"\?\) \(known: debian-bullseye, debian-bookworm, debian-bookworm-backports, debian-trixie, debian-sid\)/,
+    /unknown target "debian-trixy" \(did you mean "debian-trixie"\?\) \(known: debian-bullseye, debian-bookworm, debian-bookworm-backports, debian-bookworm-backports-systemd, debian-bookworm-no-pam-systemd, debian-trixie, debian-sid\)/,
   );
 });
