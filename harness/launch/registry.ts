@@ -4,6 +4,7 @@ import disown from './disown.js';
 import dtach from './dtach.js';
 import foreground from './foreground.js';
 import nohup from './nohup.js';
+import nohupToFile from './nohup-to-file.js';
 import screen from './screen.js';
 import setsid from './setsid.js';
 import systemdRunScope from './systemd-run-scope.js';
@@ -17,6 +18,7 @@ export const launches = makeRegistry('launch mode', [
   background,
   disown,
   nohup,
+  nohupToFile,
   setsid,
   tmux,
   screen,

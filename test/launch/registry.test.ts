@@ -1,12 +1,13 @@
 import t from 'tap';
 import { launches } from '../../harness/launch/registry.js';
 
-t.test('the systemd modes come after the original seven and dtach, in this order', async t => {
+t.test('the systemd modes come after the original seven, nohup-to-file and dtach, in this order', async t => {
   t.same(launches.names, [
     'foreground',
     'background',
     'disown',
     'nohup',
+    'nohup-to-file',
     'setsid',
     'tmux',
     'screen',

@@ -6,7 +6,7 @@ import { sessions } from '../../harness/session/registry.js';
 t.test('only cells whose probe can die at birth are traced, decided by the plug-ins\' traits', async t => {
   const traced = sessions.all.flatMap(s => launches.all.filter(l => needsBirthTrace(s, l)).map(l => `${s.name}/${l.name}`));
   // A terminal but no shell to wait in, and a line that returns while the probe starts.
-  t.same(traced.sort(), ['exec-tty/background', 'exec-tty/disown', 'exec-tty/dtach', 'exec-tty/nohup', 'exec-tty/setsid', 'exec-tty/systemd-run-scope']);
+  t.same(traced.sort(), ['exec-tty/background', 'exec-tty/disown', 'exec-tty/dtach', 'exec-tty/nohup', 'exec-tty/nohup-to-file', 'exec-tty/setsid', 'exec-tty/systemd-run-scope']);
 });
 
 t.test('the traits, not the names, decide', async t => {
