@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { withDeadline } from '../core/deadline.js';
 import { InfrastructureError } from '../core/errors.js';
 import type { TargetFingerprint } from '../results.js';
@@ -51,77 +51,89 @@ export interface TargetOptions {
 export const EXEC_TIMEOUT_MS = 60_000;
 
 /**
- * systemd as PID 1, with the grants of targetGrants() and the mounts it needs; ready when systemd
- * has booted and the SSH server answers with its banner, then configured from the scenario.
+ * testcontainers takes seconds to import on a loaded machine; a command that stops before any
+ * container starts (bad input, help) must not pay for it, so the classes that extend it are made
+ * at the first start.
  */
-class SshdContainer extends GenericContainer {
-  /** a failure while configuring is the configuration's own (bad input), not the engine's */
-  phase: 'starting' | 'configuring' = 'starting';
-  hostKey = '';
-
-  constructor(
-    private readonly o: TargetOptions,
-    private readonly server: ServerImplementation,
-  ) {
-    super(o.image);
-    const grants = targetGrants(o.capabilities);
-    this.withLabels({ ...runLabels(o.runId), 'hangup-lab.target': o.spec.name });
-    if (grants.capAdd.length) this.withAddedCapabilities(...(grants.capAdd as Parameters<GenericContainer['withAddedCapabilities']>));
-    if (grants.securityOpt.length) this.withSecurityOpt(...grants.securityOpt);
-    this.withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
-      .withBindMounts([cgroupMount(o.spec)])
-      .withExposedPorts(SSH_PORT)
-      .withWaitStrategy(
-        Wait.forAll([
-          Wait.forSuccessfulCommand('systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ssh'),
-          new SshBannerWaitStrategy(SSH_PORT),
-        ]),
-      )
-      .withStartupTimeout(STARTUP_TIMEOUT_MS);
-    // Published for humans who want to look inside, on loopback only; the harness itself talks to
-    // the container's bridge address so no userland proxy sits between client and sshd.
-    this.hostConfig.PortBindings = { [`${SSH_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(o.hostPort ?? 0) }] };
-    // On a cgroup v2 host (GitHub's runners) systemd must write its own subtree: the recipe known to
-    // work elsewhere is the host's cgroup namespace with a writable mount. It was NOT verified here
-    // (these machines are cgroup v1 hybrid, measured with the read-only mount above).
-    // (testcontainers' HostConfig type lacks the field; the engine API takes it as is.)
-    if (hostCgroupV2()) Object.assign(this.hostConfig, { CgroupnsMode: 'host' });
-    // Kernel TCP timers are per network namespace and read-only inside: only creation can set them.
-    const sysctls = parseKernel(o.server.kernel);
-    if (Object.keys(sysctls).length) this.hostConfig.Sysctls = sysctls;
-  }
-
+async function sshdContainerClass() {
+  const tc = await import('testcontainers');
   /**
-   * Before any login: logind, then the SSH server (which restarts, briefly closing its listener,
-   * so its banner is awaited again). A failure removes the container: nobody else holds it yet.
+   * systemd as PID 1, with the grants of targetGrants() and the mounts it needs; ready when systemd
+   * has booted and the SSH server answers with its banner, then configured from the scenario.
    */
-  protected override async containerStarted(container: StartedTestContainer): Promise<void> {
-    this.phase = 'configuring';
-    const { o } = this;
-    const sh = (script: string) => boundedExec(container, o.spec.name, ['sh', '-c', script]);
-    const copy = (files: { content: string; target: string; mode: number }[]) => container.copyContentToContainer(files);
-    try {
-      await configureLogind({ targetName: o.spec.name, scenarioFile: o.scenarioFile, killUserProcesses: o.server.killUserProcesses, extra: o.logindExtra, sh, copy });
-      await this.server.configure({
-        targetName: o.spec.name,
-        scenarioFile: o.scenarioFile,
-        settings: { clientAlive: parseAlive(o.server.clientAlive), tcpKeepAlive: o.server.tcpKeepAlive === 'yes', extra: o.sshdExtra, userConfig: o.sshdConfig },
-        sh,
-        copy,
-      });
-      // The key of the server that will answer, asked of its implementation: "ssh-ed25519 AAAA…".
-      const key = (await sh(this.server.hostKeyScript)).stdout.trim().split(/\s+/).slice(0, 2);
-      if (key[0] !== 'ssh-ed25519' || !key[1]) throw new InfrastructureError(`target ${o.spec.name}: the ${this.server.name} server's ed25519 host key could not be read (${this.server.hostKeyScript})`);
-      this.hostKey = key.join(' ');
-      const banner = await waitForBanner(container.getIpAddress('bridge'), SSH_PORT, STARTUP_TIMEOUT_MS);
-      // The configured server, not the one the image booted with, must be the one answering.
-      if (!this.server.banner.test(banner)) throw new InfrastructureError(`target ${o.spec.name}: port ${SSH_PORT} answers ${JSON.stringify(banner.trim())}, not the ${this.server.name} server`);
-    } catch (e) {
-      await container.stop({ remove: true, timeout: 0 }).catch(() => {});
-      throw e;
+  class SshdContainer extends tc.GenericContainer {
+    /** a failure while configuring is the configuration's own (bad input), not the engine's */
+    phase: 'starting' | 'configuring' = 'starting';
+    hostKey = '';
+
+    constructor(
+      private readonly o: TargetOptions,
+      private readonly server: ServerImplementation,
+    ) {
+      super(o.image);
+      const grants = targetGrants(o.capabilities);
+      this.withLabels({ ...runLabels(o.runId), 'hangup-lab.target': o.spec.name });
+      if (grants.capAdd.length) this.withAddedCapabilities(...(grants.capAdd as Parameters<GenericContainer['withAddedCapabilities']>));
+      if (grants.securityOpt.length) this.withSecurityOpt(...grants.securityOpt);
+      this.withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
+        .withBindMounts([cgroupMount(o.spec)])
+        .withExposedPorts(SSH_PORT)
+        .withWaitStrategy(
+          tc.Wait.forAll([
+            tc.Wait.forSuccessfulCommand('systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ssh'),
+            new SshBannerWaitStrategy(SSH_PORT),
+          ]),
+        )
+        .withStartupTimeout(STARTUP_TIMEOUT_MS);
+      // Published for humans who want to look inside, on loopback only; the harness itself talks to
+      // the container's bridge address so no userland proxy sits between client and sshd.
+      this.hostConfig.PortBindings = { [`${SSH_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(o.hostPort ?? 0) }] };
+      // On a cgroup v2 host (GitHub's runners) systemd must write its own subtree: the recipe known to
+      // work elsewhere is the host's cgroup namespace with a writable mount. It was NOT verified here
+      // (these machines are cgroup v1 hybrid, measured with the read-only mount above).
+      // (testcontainers' HostConfig type lacks the field; the engine API takes it as is.)
+      if (hostCgroupV2()) Object.assign(this.hostConfig, { CgroupnsMode: 'host' });
+      // Kernel TCP timers are per network namespace and read-only inside: only creation can set them.
+      const sysctls = parseKernel(o.server.kernel);
+      if (Object.keys(sysctls).length) this.hostConfig.Sysctls = sysctls;
+    }
+
+    /**
+     * Before any login: logind, then the SSH server (which restarts, briefly closing its listener,
+     * so its banner is awaited again). A failure removes the container: nobody else holds it yet.
+     */
+    protected override async containerStarted(container: StartedTestContainer): Promise<void> {
+      this.phase = 'configuring';
+      const { o } = this;
+      const sh = (script: string) => boundedExec(container, o.spec.name, ['sh', '-c', script]);
+      const copy = (files: { content: string; target: string; mode: number }[]) => container.copyContentToContainer(files);
+      try {
+        await configureLogind({ targetName: o.spec.name, scenarioFile: o.scenarioFile, killUserProcesses: o.server.killUserProcesses, extra: o.logindExtra, sh, copy });
+        await this.server.configure({
+          targetName: o.spec.name,
+          scenarioFile: o.scenarioFile,
+          settings: { clientAlive: parseAlive(o.server.clientAlive), tcpKeepAlive: o.server.tcpKeepAlive === 'yes', extra: o.sshdExtra, userConfig: o.sshdConfig },
+          sh,
+          copy,
+        });
+        // The key of the server that will answer, asked of its implementation: "ssh-ed25519 AAAA…".
+        const key = (await sh(this.server.hostKeyScript)).stdout.trim().split(/\s+/).slice(0, 2);
+        if (key[0] !== 'ssh-ed25519' || !key[1]) throw new InfrastructureError(`target ${o.spec.name}: the ${this.server.name} server's ed25519 host key could not be read (${this.server.hostKeyScript})`);
+        this.hostKey = key.join(' ');
+        const banner = await waitForBanner(container.getIpAddress('bridge'), SSH_PORT, STARTUP_TIMEOUT_MS);
+        // The configured server, not the one the image booted with, must be the one answering.
+        if (!this.server.banner.test(banner)) throw new InfrastructureError(`target ${o.spec.name}: port ${SSH_PORT} answers ${JSON.stringify(banner.trim())}, not the ${this.server.name} server`);
+      } catch (e) {
+        await container.stop({ remove: true, timeout: 0 }).catch(() => {});
+        throw e;
+      }
     }
   }
+  return SshdContainer;
 }
+
+let sshdClass: ReturnType<typeof sshdContainerClass> | undefined;
+const sshdContainer = () => (sshdClass ??= sshdContainerClass());
 
 /** A running target: systemd + logind + an SSH server configured from the scenario, reachable directly. */
 export class StartedTarget implements Target, AsyncDisposable {
@@ -149,7 +161,7 @@ export class StartedTarget implements Target, AsyncDisposable {
   static async start(o: TargetOptions): Promise<StartedTarget> {
     const server = servers.get(o.server.server);
     configureTestcontainers();
-    const sshd = new SshdContainer(o, server);
+    const sshd = new (await sshdContainer())(o, server);
     let container: StartedTestContainer;
     try {
       container = await sshd.start();

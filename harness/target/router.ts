@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
 import { InfrastructureError } from '../core/errors.js';
 import { runLabels } from './labels.js';
 import { configureTestcontainers } from './engine.js';
@@ -31,42 +31,50 @@ export const LONG_TIMEOUT_S = 432_000;
  */
 const NETFILTER_SYSCTLS = '/run/hangup-lab/netfilter';
 
-/**
- * A NAT middlebox of our own: a container whose network namespace forwards port 22 to the target
- * with DNAT + MASQUERADE, as a home router or a cloud NAT gateway does. It is kernel forwarding,
- * not a userland proxy, so both TCP stacks see each other's packets end to end.
- *
- * Its conntrack sysctls are per network namespace. tcp_loose=0 is set at creation: it stops
- * conntrack from adopting a mid-stream packet as a new flow, which would silently re-create the
- * mapping (measured: with loose=1 nothing breaks); it changes nothing for a flow seen from its
- * first packet, so it does not act before the sever. The idle timeout does act, so it starts long
- * (LONG_TIMEOUT_S) and becomes the NAT's at the sever (armExpiry). Packets of a forgotten flow
- * are INVALID and dropped, silently, in both directions: what a NAT does with a packet it has no
- * mapping for.
- *
- * The timeout is one setting for the whole namespace, so a router serves one cell: a neighbour's
- * sever would otherwise shorten the timeout under a login still in progress.
- */
-class RouterContainer extends GenericContainer {
-  constructor(o: RouterOptions) {
-    super(o.image);
-    this.withLabels({ ...runLabels(o.runId), 'hangup-lab.role': 'nat-router' })
-      .withAddedCapabilities('NET_ADMIN')
-      .withEntrypoint(['sleep', 'infinity'])
-      .withBindMounts([{ source: '/proc/sys/net/netfilter', target: NETFILTER_SYSCTLS, mode: 'rw' }])
-      .withStartupTimeout(30_000);
-    this.hostConfig.Sysctls = {
-      'net.ipv4.ip_forward': '1',
-      'net.netfilter.nf_conntrack_tcp_timeout_established': String(LONG_TIMEOUT_S),
-      'net.netfilter.nf_conntrack_tcp_loose': '0',
-      // Host and target share the router's subnet: without this the router would tell the host,
-      // by ICMP redirect, to go around it.
-      'net.ipv4.conf.all.send_redirects': '0',
-      'net.ipv4.conf.default.send_redirects': '0',
-      'net.ipv4.conf.eth0.send_redirects': '0',
-    };
+/** Made at the first start, for the reason given at sshdContainerClass (container.ts). */
+async function routerContainerClass() {
+  const tc = await import('testcontainers');
+  /**
+   * A NAT middlebox of our own: a container whose network namespace forwards port 22 to the target
+   * with DNAT + MASQUERADE, as a home router or a cloud NAT gateway does. It is kernel forwarding,
+   * not a userland proxy, so both TCP stacks see each other's packets end to end.
+   *
+   * Its conntrack sysctls are per network namespace. tcp_loose=0 is set at creation: it stops
+   * conntrack from adopting a mid-stream packet as a new flow, which would silently re-create the
+   * mapping (measured: with loose=1 nothing breaks); it changes nothing for a flow seen from its
+   * first packet, so it does not act before the sever. The idle timeout does act, so it starts long
+   * (LONG_TIMEOUT_S) and becomes the NAT's at the sever (armExpiry). Packets of a forgotten flow
+   * are INVALID and dropped, silently, in both directions: what a NAT does with a packet it has no
+   * mapping for.
+   *
+   * The timeout is one setting for the whole namespace, so a router serves one cell: a neighbour's
+   * sever would otherwise shorten the timeout under a login still in progress.
+   */
+  class RouterContainer extends tc.GenericContainer {
+    constructor(o: RouterOptions) {
+      super(o.image);
+      this.withLabels({ ...runLabels(o.runId), 'hangup-lab.role': 'nat-router' })
+        .withAddedCapabilities('NET_ADMIN')
+        .withEntrypoint(['sleep', 'infinity'])
+        .withBindMounts([{ source: '/proc/sys/net/netfilter', target: NETFILTER_SYSCTLS, mode: 'rw' }])
+        .withStartupTimeout(30_000);
+      this.hostConfig.Sysctls = {
+        'net.ipv4.ip_forward': '1',
+        'net.netfilter.nf_conntrack_tcp_timeout_established': String(LONG_TIMEOUT_S),
+        'net.netfilter.nf_conntrack_tcp_loose': '0',
+        // Host and target share the router's subnet: without this the router would tell the host,
+        // by ICMP redirect, to go around it.
+        'net.ipv4.conf.all.send_redirects': '0',
+        'net.ipv4.conf.default.send_redirects': '0',
+        'net.ipv4.conf.eth0.send_redirects': '0',
+      };
+    }
   }
+  return RouterContainer;
 }
+
+let routerClass: ReturnType<typeof routerContainerClass> | undefined;
+const routerContainer = () => (routerClass ??= routerContainerClass());
 
 export class Router implements AsyncDisposable {
   private constructor(
@@ -79,7 +87,7 @@ export class Router implements AsyncDisposable {
     let c: StartedTestContainer;
     try {
       configureTestcontainers();
-      c = await new RouterContainer(o).start();
+      c = await new (await routerContainer())(o).start();
     } catch (e) {
       throw new InfrastructureError(`NAT router: container did not start (${(e as Error).message.split('\n')[0]}); check \`docker info\` and that the engine may grant NET_ADMIN`);
     }
