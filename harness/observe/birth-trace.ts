@@ -21,12 +21,17 @@ import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './t
 
 /**
  * Only cells whose probe can die before it starts: the line returns at once (`&`, a program that
- * forks the probe and exits) in a session without an interactive shell, on a terminal: the
- * command's end is the session leader's exit, which hangs up the terminal's foreground process
- * group while the probe may still be starting. Asked of the plug-ins' traits, never their names.
+ * forks the probe and exits) in a session without an interactive shell, so the command's end
+ * races the probe's start. Two things act at that end: on a terminal, the session leader's exit
+ * hangs up the terminal's foreground process group; with logind's KillUserProcesses=yes, systemd
+ * stops the session's scope, terminal or not. Asked of the plug-ins' traits, never their names.
  */
-export function needsBirthTrace(session: Pick<SessionKind, 'remotePty' | 'shell'>, launch: Pick<LaunchMode, 'startsInBackground'>): boolean {
-  return session.remotePty && !session.shell && launch.startsInBackground === true;
+export function needsBirthTrace(
+  session: Pick<SessionKind, 'remotePty' | 'shell'>,
+  launch: Pick<LaunchMode, 'startsInBackground'>,
+  cell: { killUserProcesses?: string } = {},
+): boolean {
+  return !session.shell && launch.startsInBackground === true && (session.remotePty || cell.killUserProcesses === 'yes');
 }
 
 /** Events the story needs; without one of these a story would have holes, so there is none. */

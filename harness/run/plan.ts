@@ -162,7 +162,7 @@ export function planCell(cell: Cell): CellPlan {
     // gets a router of its own, since the timeout it sets is namespace-wide (issue 12).
     router: sever.path === 'nat' ? { idleTimeoutS: natTimeoutS(sever, param) } : null,
     loginWeight: loginWeight(cell, impl.client),
-    birthTrace: needsBirthTrace(session, launch),
+    birthTrace: needsBirthTrace(session, launch, cell),
     settleMs: sever.settleMs ?? DEFAULT_SETTLE_MS,
     endIsCommandReturn,
     // A process-level sever ends the session at once; a network one may take the whole window, and

@@ -14,6 +14,8 @@ t.test('the traits, not the names, decide', async t => {
   t.equal(needsBirthTrace({ remotePty: false, shell: false }, { startsInBackground: true }), false, 'no terminal, no hangup');
   t.equal(needsBirthTrace({ remotePty: true, shell: true }, { startsInBackground: true }), false, 'the shell stays');
   t.equal(needsBirthTrace({ remotePty: true, shell: false }, {}), false, 'the line waits for the probe');
+  t.equal(needsBirthTrace({ remotePty: false, shell: false }, { startsInBackground: true }, { killUserProcesses: 'yes' }), true, 'KillUserProcesses stops the scope at the end, terminal or not');
+  t.equal(needsBirthTrace({ remotePty: false, shell: true }, { startsInBackground: true }, { killUserProcesses: 'yes' }), false, 'the shell stays');
 });
 
 t.test('doctor can ask whether this host gives the witness at all', async t => {
