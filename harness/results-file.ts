@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { z } from 'zod';
 import { BadInputError } from './core/errors.js';
 import { runResultSchema } from './results-schema.js';
-import { flakyCases, signalVaries, SCHEMA_VERSION, type CellResult, type RunResult } from './results.js';
+import { flakyCases, rates, signalVaries, SCHEMA_VERSION, type CellResult, type RunResult } from './results.js';
 
 /**
  * The oldest schema this version can upgrade. v2 and older cannot be: v3 added observations they
@@ -16,6 +16,12 @@ export const OLDEST_READABLE_SCHEMA = 3;
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The cells to derive from; none when one is not an object (the schema names it afterwards). */
+function cellsOf(r: Json): CellResult[] {
+  const cells = r.cells as unknown[];
+  return cells.every(isObject) ? (cells as CellResult[]) : [];
+}
 
 /**
  * One step per schema version, each taking a result of version v to v + 1. Steps only add what the
@@ -28,12 +34,7 @@ const UPGRADES: Record<number, (r: Json) => Json> = {
   // `signalVaries` are pure functions of the cells (results.ts), as `merge` recomputes them.
   // A v3 file written before results named the user's sshd_config has no `sshdConfig`; whether
   // the run had one is not known, so it is not guessed and the schema refuses the file.
-  3: r => {
-    const cells = r.cells as unknown[];
-    const derivable = cells.every(isObject);
-    const judged = derivable ? (cells as CellResult[]) : [];
-    return { ...r, schemaVersion: 4, repeat: 1, flaky: flakyCases(judged), signalVaries: signalVaries(judged) };
-  },
+  3: r => ({ ...r, schemaVersion: 4, repeat: 1, flaky: flakyCases(cellsOf(r), []), signalVaries: signalVaries(cellsOf(r)) }),
   // v5 adds each cell's setup tries. A v4 run retried nothing: every cell had exactly one try.
   4: r => ({
     ...r,
@@ -62,6 +63,10 @@ const UPGRADES: Record<number, (r: Json) => Json> = {
         })
       : r.targets,
   }),
+  // v7 adds the scenario's race declarations and each repeated case's survival rate. A v6
+  // scenario could not declare a race, so its `flaky` stands as written; `rates` is a pure
+  // function of the cells.
+  6: r => ({ ...r, schemaVersion: 7, races: [], rates: rates(cellsOf(r), []) }),
 };
 
 const FIX = `give a results.json written by hangup-lab (schemaVersion ${OLDEST_READABLE_SCHEMA} to ${SCHEMA_VERSION}), or run the scenario again`;

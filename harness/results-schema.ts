@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** The axes, in the order cells are expanded and rendered. */
 export const AXIS_NAMES = [
@@ -347,6 +347,8 @@ export const claimSetSchema = z.object({
  * not see what it saw the other time (a determinism failure of the harness, or a race in the
  * system), and a not-applicable one is decided either from the axes (then every repetition has it)
  * or from what happened, e.g. the session already over before the sever (then it is a race).
+ * A case the scenario declares a race (`races`) is not flaky when every repetition was judged
+ * (survived, killed, exited): there the disagreement is the finding, and `rates` says how often.
  */
 export const flakyCaseSchema = z.object({
   caseId: z.string(),
@@ -368,6 +370,41 @@ export const signalVariesCaseSchema = z.object({
   target: z.string(),
   /** how many repetitions died of each signal, the most frequent first; two keys at least */
   signals: z.record(z.string(), z.number()),
+  cellIds: z.array(z.string()),
+});
+
+/**
+ * A case the scenario's author declares to race in the system under test (its `races:`), e.g.
+ * logind's linger against the end of the last session: its repetitions may disagree, and that is
+ * the finding, read as a rate (`rates`), not as the harness failing to be deterministic.
+ */
+export const raceSchema = z.object({
+  where: cellPatternSchema,
+  /** what races, in the author's words; shown next to the case's rate */
+  why: z.string(),
+});
+
+/**
+ * How often a case that ran more than once survived, with its 95 % Wilson score interval. Judged
+ * repetitions are the ones that answer "did the probe outlive the connection": survived, killed,
+ * exited. Session-open (the connection had not ended), not-applicable and inconclusive ones do not,
+ * so they count in `runs` but not in `judged`.
+ */
+export const rateSchema = z.object({
+  caseId: z.string(),
+  target: z.string(),
+  /** every repetition of the case in the result */
+  runs: z.number(),
+  /** the repetitions whose verdict is survived, killed or exited */
+  judged: z.number(),
+  /** of the judged repetitions, the ones that survived */
+  survived: z.number(),
+  /** the 95 % Wilson score interval of survived / judged, fractions rounded to 3 decimals; null when nothing was judged */
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  /** the case matches a declaration of the scenario's `races` */
+  race: z.boolean(),
+  /** every repetition of the case, in rep order */
   cellIds: z.array(z.string()),
 });
 
@@ -397,13 +434,18 @@ export const runResultSchema = z.object({
    * Detection-latency cases run run.latencyRepeats times when that is more.
    */
   repeat: z.number(),
+  /** the scenario's race declarations (`races:`): cases whose repetitions may disagree by nature */
+  races: z.array(raceSchema),
   /**
    * Derived from `cells` (results.ts: the determinism check), recomputed by `merge`: the cases
-   * whose repetitions disagree on the verdict. Any of them fails the run (exit 1).
+   * whose repetitions disagree on the verdict, except a declared race whose every repetition was
+   * judged. Any of them fails the run (exit 1).
    */
   flaky: z.array(flakyCaseSchema),
   /** derived like `flaky`: cases killed in every repetition, but not by the same signal; not a failure */
   signalVaries: z.array(signalVariesCaseSchema),
+  /** derived like `flaky`: every case that ran more than once, with how often it survived */
+  rates: z.array(rateSchema),
   /**
    * The ids of every cell of the whole matrix in run order, also when this result is one shard of
    * it: `merge` orders cells by it and knows when a shard is missing.

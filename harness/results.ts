@@ -2,8 +2,8 @@
 // (terminal, Markdown, …) is a pure function of it. Field names are public: users and CI read them.
 // The shapes are declared once, as the schemas in results-schema.ts (with what each field means);
 // these are their types, so the code, the reader and the published JSON Schema cannot disagree.
-// Below them, the fields that are derived from the cells (`flaky`, `signalVaries`), which a run,
-// `merge` and the reader upgrading an older file all compute the same way.
+// Below them, the fields that are derived from the cells (`flaky`, `signalVaries`, `rates`), which
+// a run, `merge` and the reader upgrading an older file all compute the same way.
 
 import type { z } from 'zod';
 import type {
@@ -23,13 +23,15 @@ import type {
   expectationStatusSchema,
   flakyCaseSchema,
   processInfoSchema,
+  raceSchema,
+  rateSchema,
   runResultSchema,
   signalVariesCaseSchema,
   targetFingerprintSchema,
   timelineEventSchema,
   untestableClaimSchema,
 } from './results-schema.js';
-import { VERDICTS } from './results-schema.js';
+import { VERDICTS, type Verdict } from './results-schema.js';
 
 export { AXIS_NAMES, SCHEMA_VERSION, VERDICTS, type AxisName, type Verdict } from './results-schema.js';
 
@@ -60,6 +62,8 @@ export type ExpectationStatus = z.infer<typeof expectationStatusSchema>;
 export type ExpectationOutcome = z.infer<typeof expectationOutcomeSchema>;
 export type FlakyCase = z.infer<typeof flakyCaseSchema>;
 export type SignalVariesCase = z.infer<typeof signalVariesCaseSchema>;
+export type Race = z.infer<typeof raceSchema>;
+export type Rate = z.infer<typeof rateSchema>;
 export type Confirms = z.infer<typeof confirmsSchema>;
 export type Claim = z.infer<typeof claimSchema>;
 export type UntestableClaim = z.infer<typeof untestableClaimSchema>;
@@ -68,7 +72,19 @@ export type ClaimSet = z.infer<typeof claimSetSchema>;
 /** The axes that configure the server (one container per distinct combination). */
 export const SERVER_AXES = ['target', 'server', 'clientAlive', 'tcpKeepAlive', 'kernel', 'killUserProcesses'] as const satisfies readonly AxisName[];
 
-// ---- `flaky` and `signalVaries`: derived from the cells (the determinism check, expect/flaky.ts) ----
+/** Does the cell have, on every axis the pattern names, one of the values it lists? */
+export function patternMatches(cell: Record<AxisName, string | number>, where: CellPattern): boolean {
+  return Object.entries(where).every(([axis, values]) => values!.includes(String(cell[axis as AxisName])));
+}
+
+// ---- `flaky`, `signalVaries` and `rates`: derived from the cells (the determinism check, expect/flaky.ts) ----
+
+/** What results.json derives from its cells and the scenario's race declarations. */
+export type Derived = Pick<RunResult, 'flaky' | 'signalVaries' | 'rates'>;
+
+export function derived(cells: readonly CellResult[], races: readonly Race[]): Derived {
+  return { flaky: flakyCases(cells, races), signalVaries: signalVaries(cells), rates: rates(cells, races) };
+}
 
 /** The repetitions of each case that ran more than once, by case, in order of first appearance. */
 function repetitions(cells: readonly CellResult[]): CellResult[][] {
@@ -86,9 +102,19 @@ function counts<K extends string>(keys: readonly K[], order: readonly string[] =
   return Object.fromEntries(sorted) as Record<K, number>;
 }
 
-export function flakyCases(cells: readonly CellResult[]): FlakyCase[] {
+/** The verdicts that answer "did the probe outlive the connection": a rate counts only these. */
+export const JUDGED_VERDICTS: readonly Verdict[] = ['survived', 'killed', 'exited'];
+
+const isRace = (reps: readonly CellResult[], races: readonly Race[]) => races.some(r => patternMatches(reps[0]!, r.where));
+
+/**
+ * A declared race is let off only while the rate accounts for every repetition: one the harness
+ * could not judge (or one where the connection never ended) is not a coin the system tossed.
+ */
+export function flakyCases(cells: readonly CellResult[], races: readonly Race[] = []): FlakyCase[] {
   return repetitions(cells)
     .filter(reps => new Set(reps.map(c => c.verdict)).size > 1)
+    .filter(reps => !isRace(reps, races) || !reps.every(c => JUDGED_VERDICTS.includes(c.verdict)))
     .map(reps => ({
       caseId: reps[0]!.caseId,
       target: reps[0]!.target,
@@ -106,4 +132,43 @@ export function signalVaries(cells: readonly CellResult[]): SignalVariesCase[] {
       signals: counts(reps.map(c => c.signal ?? 'unknown')),
       cellIds: reps.map(c => c.id),
     }));
+}
+
+/** 1.959964: the two-sided 95 % quantile of the normal distribution. */
+const Z_95 = 1.959964;
+
+const round3 = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+
+/**
+ * The Wilson score interval of k successes in n trials, as fractions rounded to 3 decimals; null
+ * when n is 0. Wilson rather than k/n ± z·se: with the few repetitions a run affords, 0 of 5 or
+ * 5 of 5 must still give an interval of some width, and the normal approximation gives none.
+ */
+export function wilsonInterval(k: number, n: number, z = Z_95): { low: number; high: number } | null {
+  if (n === 0) return null;
+  const p = k / n;
+  const z2 = z * z;
+  const scale = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / scale;
+  const half = (z / scale) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: round3(centre - half), high: round3(centre + half) };
+}
+
+export function rates(cells: readonly CellResult[], races: readonly Race[] = []): Rate[] {
+  return repetitions(cells).map(reps => {
+    const judged = reps.filter(c => JUDGED_VERDICTS.includes(c.verdict));
+    const survived = judged.filter(c => c.verdict === 'survived').length;
+    const interval = wilsonInterval(survived, judged.length);
+    return {
+      caseId: reps[0]!.caseId,
+      target: reps[0]!.target,
+      runs: reps.length,
+      judged: judged.length,
+      survived,
+      low: interval?.low ?? null,
+      high: interval?.high ?? null,
+      race: isRace(reps, races),
+      cellIds: reps.map(c => c.id),
+    };
+  });
 }

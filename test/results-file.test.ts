@@ -26,6 +26,9 @@ type Json = Record<string, unknown> & { cells: Record<string, unknown>[] };
 function olderFixture(version: number, drop: { run?: string[]; cell?: string[] }): Json {
   const r = JSON.parse(JSON.stringify(fixture)) as Json;
   r.schemaVersion = version;
+  // Before v7: no race declarations, no rates.
+  delete r.races;
+  delete r.rates;
   if (version <= 5) {
     // Before v6: no implementation axes, the cell's fingerprint key and client end were `server`
     // and `client`, the fingerprint's server version was `openssh`, no run-level clients.
@@ -38,7 +41,7 @@ function olderFixture(version: number, drop: { run?: string[]; cell?: string[] }
   return r;
 }
 
-const FIX = 'give a results.json written by hangup-lab (schemaVersion 3 to 6), or run the scenario again';
+const FIX = 'give a results.json written by hangup-lab (schemaVersion 3 to 7), or run the scenario again';
 
 t.test('a current results.json reads back as written', async t => {
   t.same(parseResults(JSON.stringify(fixture), 'r.json'), fixture);
@@ -70,20 +73,36 @@ t.test('a key the schema does not name is kept, not refused', async t => {
   t.equal((parseResults(JSON.stringify(r), 'r.json') as unknown as { note: string }).note, 'added by a CI job');
 });
 
+t.test('v6 is upgraded: no race declared, the rates derived from the cells, flaky as written', async t => {
+  const v6 = olderFixture(6, {});
+  const r = parseResults(JSON.stringify(v6), 'old.json');
+  t.equal(r.schemaVersion, SCHEMA_VERSION);
+  t.same(r.races, []);
+  t.same(
+    r.rates.map(x => [x.cellIds.length, x.judged, x.survived, x.low, x.high, x.race]),
+    [[3, 3, 2, 0.208, 0.939, false]],
+    'the disowned drop: survived 2 of 3',
+  );
+  t.same(r, fixture, 'the same as a v7 file of the same run');
+  // The upgrade derives only what v6 did not have: a flaky list as the run wrote it is kept.
+  v6.flaky = [];
+  t.same(parseResults(JSON.stringify(v6), 'old.json').flaky, []);
+});
+
 t.test('v5 is upgraded: OpenSSH on both sides, the renamed fields, the client from the fingerprints', async t => {
   const v5 = olderFixture(5, {});
   t.notOk('serverKey' in v5.cells[0]!, 'the fixture is v5-shaped');
   const r = parseResults(JSON.stringify(v5), 'old.json');
   t.equal(r.schemaVersion, SCHEMA_VERSION);
   t.ok(r.cells.every(c => c.server === 'openssh' && c.client === 'openssh'));
-  t.same(r, fixture, 'the same as a v6 file of the same run');
+  t.same(r, fixture, 'the same as a v7 file of the same run');
 });
 
 t.test('v4 is upgraded: every cell had one setup try and no failure', async t => {
   const r = parseResults(JSON.stringify(olderFixture(4, { cell: ['setup'] })), 'old.json');
   t.equal(r.schemaVersion, SCHEMA_VERSION);
   t.ok(r.cells.every(c => c.setup.attempts === 1 && c.setup.failures.length === 0));
-  t.same(r, fixture, 'the same as a v6 file of the same run');
+  t.same(r, fixture, 'the same as a v7 file of the same run');
 });
 
 t.test('v3 is upgraded: no --repeat yet, flaky and signalVaries derived from the cells', async t => {
@@ -91,7 +110,7 @@ t.test('v3 is upgraded: no --repeat yet, flaky and signalVaries derived from the
   const r = parseResults(JSON.stringify(v3), 'old.json');
   t.equal(r.repeat, 1);
   t.equal(r.flaky.length, 1, 'the disowned drop, whose repetitions disagree');
-  t.same(r, fixture, 'the same as a v6 file of the same run');
+  t.same(r, fixture, 'the same as a v7 file of the same run');
   // Early v3 files did not name the user's sshd_config; whether there was one is not guessed.
   delete (v3 as Record<string, unknown>).sshdConfig;
   t.equal(messageOf(t, JSON.stringify(v3)), `x.json: sshdConfig: missing; ${FIX}`);
@@ -118,7 +137,7 @@ t.test('a file that does not fit the schema: one line with the path, the value a
 t.test('bad files are one line naming the file and what to do', async t => {
   t.match(messageOf(t, 'nope'), /^x\.json: not JSON \(.*\); give a results\.json written by hangup-lab$/);
   t.match(messageOf(t, '{"a":1}'), /^x\.json: not a hangup-lab results\.json/);
-  t.equal(messageOf(t, '{"schemaVersion": 99, "cells": []}'), 'x.json: schemaVersion 99 is newer than this hangup-lab reads (6); upgrade hangup-lab');
+  t.equal(messageOf(t, '{"schemaVersion": 99, "cells": []}'), 'x.json: schemaVersion 99 is newer than this hangup-lab reads (7); upgrade hangup-lab');
   t.equal(messageOf(t, '{"schemaVersion": 2, "cells": []}'), 'x.json: schemaVersion 2 is older than this hangup-lab can upgrade (3); run the scenario again');
 });
 

@@ -1,14 +1,12 @@
 // Expectations: what the scenario's author says a cell's verdict must be. Judging them is a pure
 // function of the cell results, so `merge` and every report compute the same answer from
 // results.json alone.
-import type { AxisName, CellPattern, CellResult, Expectation, ExpectationOutcome } from '../results.js';
+import { patternMatches, type CellResult, type Expectation, type ExpectationOutcome } from '../results.js';
 
-// The saved shapes live with the results contract; re-exported for the modules that judge them.
-export type { CellPattern, Expectation, ExpectationOutcome, ExpectationStatus } from '../results.js';
-
-export function patternMatches(cell: Record<AxisName, string | number>, where: CellPattern): boolean {
-  return Object.entries(where).every(([axis, values]) => values!.includes(String(cell[axis as AxisName])));
-}
+// The saved shapes live with the results contract, and so does matching a pattern (the races of
+// results.json are matched where `flaky` is derived, below this layer); re-exported for the
+// modules that judge them.
+export { patternMatches, type CellPattern, type Expectation, type ExpectationOutcome, type ExpectationStatus } from '../results.js';
 
 export function expectedText(e: Expectation): string {
   return `${e.verdict.join(' or ')}${e.signal ? ` by ${e.signal}` : ''}`;

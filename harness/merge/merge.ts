@@ -1,6 +1,6 @@
 // Combine the results.json of several shards (or targets) of one scenario into the result a single
 // run of the whole matrix would have produced. Pure: no I/O, so `merge` and its tests agree.
-import { flakyCases, signalVaries } from '../expect/flaky.js';
+import { derived } from '../expect/flaky.js';
 import { judgeCell } from '../expect/judge.js';
 import { BadInputError } from '../core/errors.js';
 import { SCHEMA_VERSION, type CellResult, type RunResult } from '../results.js';
@@ -34,6 +34,7 @@ export function mergeResults(parts: Part[]): RunResult {
     differs('plan (the cells of the whole matrix)', p.result.plan, first.result.plan);
     differs('axes', p.result.axes, first.result.axes);
     differs('expectations', p.result.expectations, first.result.expectations);
+    differs('race declarations (races:)', p.result.races, first.result.races);
     differs('strictness (--strict)', p.result.strict, first.result.strict);
     differs('sshd config (--sshd-config)', p.result.sshdConfig, first.result.sshdConfig);
     differs('claims', p.result.claims ?? null, first.result.claims ?? null);
@@ -85,8 +86,7 @@ export function mergeResults(parts: Part[]): RunResult {
       .sort((a, b) => a.startedMs - b.startedMs),
     // Derived from every shard's cells together: a shard holds all repetitions of its cases, but a
     // merged file must not depend on that.
-    flaky: flakyCases(cells),
-    signalVaries: signalVaries(cells),
+    ...derived(cells, first.result.races),
     cells,
   };
 }

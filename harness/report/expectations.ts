@@ -55,11 +55,13 @@ export function expectationSummary(result: RunResult): ExpectationSummary {
  * The run's verdict in one line, everything that fails it first: "FAIL: 2 cells failed an
  * expectation, 1 case flaky · 42 met · 2 FAILED · 1 unjudged (not failing; …) · 1 FLAKY". The
  * expectation counts appear when the scenario has expectations, the flaky count when some case ran
- * more than once (only then could one be flaky).
+ * more than once (only then could one be flaky), the races let off when there are any.
  */
 export function summaryText(result: RunResult): string {
   const s = expectationSummary(result);
   const flaky = result.flaky.length;
+  const flakyIds = new Set(result.flaky.map(f => f.caseId));
+  const races = result.rates.filter(r => r.race && !flakyIds.has(r.caseId)).length;
   const parts = [
     ...(result.expectations.length
       ? [
@@ -70,6 +72,7 @@ export function summaryText(result: RunResult): string {
         ]
       : []),
     ...(determinismChecked(result) ? [flaky ? `${flaky} FLAKY` : '0 flaky'] : []),
+    ...(races ? [`${plural(races, 'race')} (a rate, not failing)`] : []),
   ];
   const failures = [
     ...(s.failingCells.length ? [`${plural(s.failingCells.length, 'cell')} failed an expectation`] : []),

@@ -49,6 +49,7 @@ import {
   signalVariesEntries,
   type RepeatedEntry,
 } from './flaky.js';
+import { RACE_RULE, otherRatesLine, raceEntries } from './rates.js';
 import type { Reporter } from './types.js';
 
 // ---- A cell in a heatmap ----
@@ -93,31 +94,43 @@ function flags(slot: Slot): string {
     .join('');
 }
 
+/** The case ids a heatmap slot is badged for: flaky ones, and declared races (not flaky). */
+interface Marks {
+  flaky: Set<string>;
+  races: Set<string>;
+}
+
+function marksOf(result: RunResult): Marks {
+  return { flaky: flakyCaseIds(result), races: new Set(raceEntries(result).map((e) => e.entry.caseId)) };
+}
+
 /**
  * One case: a single run fills the slot with its colour; repetitions get a chip each, and when
  * they disagree (tally has more than one outcome) the slot is outlined and says so. A flaky case
- * (the verdicts disagree, not only the signal) gets a badge that links to the Flaky section.
+ * (the verdicts disagree, not only the signal) gets a badge that links to the Flaky section, a
+ * declared race one that links to Races.
  */
-function slotCell(slot: Slot | undefined, axes: readonly AxisName[], flaky: Set<string>): string {
+function slotCell(slot: Slot | undefined, axes: readonly AxisName[], marks: Marks): string {
   if (!slot) return '<td class="empty"></td>';
   if (slot.cells.length === 1) {
     const cell = slot.cells[0]!;
     return `<td class="one v-${esc(cell.verdict)}">${cellLink(cell, axes, false, false, flags(slot))}</td>`;
   }
   const disagree = tally(slot, 'short').length > 1;
-  const isFlaky = slot.cells.some((c) => flaky.has(c.caseId));
-  const badge = isFlaky ? '<a class="flaky-badge" href="#flaky">flaky</a> ' : '';
+  const isFlaky = slot.cells.some((c) => marks.flaky.has(c.caseId));
+  const isRace = !isFlaky && slot.cells.some((c) => marks.races.has(c.caseId));
+  const badge = isFlaky ? '<a class="flaky-badge" href="#flaky">flaky</a> ' : isRace ? '<a class="race-badge" href="#races">race</a> ' : '';
   const cap = disagree ? `≠ ${slotOutcome(slot, 'short')}` : `${slot.cells.length} reps agree`;
   return (
-    `<td class="multi${disagree ? ' disagree' : ''}${isFlaky ? ' flaky' : ''}" title="${esc(`${isFlaky ? 'flaky: ' : ''}${slotOutcome(slot, 'long')}`)}">` +
+    `<td class="multi${disagree ? ' disagree' : ''}${isFlaky ? ' flaky' : ''}" title="${esc(`${isFlaky ? 'flaky: ' : isRace ? 'race: ' : ''}${slotOutcome(slot, 'long')}`)}">` +
     `<span class="cap">${badge}${esc(cap)}</span><span class="chips">${slot.cells.map((c) => cellLink(c, axes, true, true)).join('')}</span>${flags(slot)}</td>`
   );
 }
 
-function heatmap(view: MatrixView, axes: readonly AxisName[], flaky: Set<string>): string {
+function heatmap(view: MatrixView, axes: readonly AxisName[], marks: Marks): string {
   const head = `<tr><th class="row">session / launch / workload</th>${view.severs.map((s) => `<th class="col">${esc(s)}</th>`).join('')}</tr>`;
   const rows = view.rows.map(
-    (row) => `<tr><th class="row">${esc(rowLabel(row.key))}</th>${row.slots.map((s) => slotCell(s, axes, flaky)).join('')}</tr>`,
+    (row) => `<tr><th class="row">${esc(rowLabel(row.key))}</th>${row.slots.map((s) => slotCell(s, axes, marks)).join('')}</tr>`,
   );
   const title = viewTitle(view, false);
   return (
@@ -126,7 +139,7 @@ function heatmap(view: MatrixView, axes: readonly AxisName[], flaky: Set<string>
   );
 }
 
-function legend(): string {
+function legend(races: boolean): string {
   const items = VERDICTS.map(
     (v) => `<span class="item"><span class="sw v-${v}">${esc(v)}</span> <span class="muted">${esc(VERDICT_LEGEND[v])}</span></span>`,
   );
@@ -134,6 +147,7 @@ function legend(): string {
     `<div class="legend">${items.join('')}` +
     '<span class="item"><span class="sw" style="outline:3px dashed #6a1b9a;outline-offset:-3px">≠ disagree</span> <span class="muted">The case ran several times and the repetitions disagreed; each repetition is its own chip.</span></span>' +
     '<span class="item"><span class="sw flaky-badge">flaky</span> <span class="muted">The repetitions disagreed on the verdict, not only the signal or the time: the run fails (see Flaky).</span></span>' +
+    (races ? '<span class="item"><span class="sw race-badge">race</span> <span class="muted">Declared to race in the system under test: how often it survived is in Races.</span></span>' : '') +
     '<span class="item"><span class="sw" style="background:#fff">⚑ check</span> <span class="muted">A check did not pass (⚑) or could not be answered (?).</span></span></div>'
   );
 }
@@ -141,12 +155,12 @@ function legend(): string {
 function heatmapsSection(result: RunResult): string {
   // The filters stick to the top while the heatmaps scroll by, and only then.
   const axes = filterAxes(result);
-  const flaky = flakyCaseIds(result);
+  const marks = marksOf(result);
   const blocks = targetNames(result).map((target) => {
     const views = matrixViews(result, target);
-    return `<h2 id="target-${esc(target)}">${esc(target)}</h2>${views.length ? views.map((v) => heatmap(v, axes, flaky)).join('') : '<p class="muted">No cells ran on this target.</p>'}`;
+    return `<h2 id="target-${esc(target)}">${esc(target)}</h2>${views.length ? views.map((v) => heatmap(v, axes, marks)).join('') : '<p class="muted">No cells ran on this target.</p>'}`;
   });
-  return `<section id="heatmaps"><h2>Heatmaps</h2>${filtersForm(result)}${legend()}<p class="muted">Click a cell for its timeline, processes and log. Text: the outcome (a killed probe's signal) and the time of death after the sever.</p>${blocks.join('')}</section>`;
+  return `<section id="heatmaps"><h2>Heatmaps</h2>${filtersForm(result)}${legend(marks.races.size > 0)}<p class="muted">Click a cell for its timeline, processes and log. Text: the outcome (a killed probe's signal) and the time of death after the sever.</p>${blocks.join('')}</section>`;
 }
 
 // ---- Filters ----
@@ -178,6 +192,7 @@ function header(result: RunResult): string {
   const counts = [
     ...verdictCounts(result.cells).map(([v, n]) => `<span class="chip v-${v}">${esc(v)} ${n}</span>`),
     ...(result.flaky.length ? [`<a class="chip flaky-badge" href="#flaky">${esc(plural(result.flaky.length, 'case'))} flaky</a>`] : []),
+    ...((n) => (n ? [`<a class="chip race-badge" href="#races">${esc(plural(n, 'race'))}</a>`] : []))(raceEntries(result).length),
   ];
   const fixed = fixedExtraAxes(result);
   const paths = networkPathsText(result);
@@ -200,6 +215,7 @@ function toc(result: RunResult): string {
   const links: [string, string][] = [
     ...(result.expectations.length ? [['expectations', 'Expectations'] as [string, string]] : []),
     ...(determinismChecked(result) ? [['flaky', 'Flaky'] as [string, string]] : []),
+    ...(raceEntries(result).length ? [['races', 'Races'] as [string, string]] : []),
     ...((v) => (v ? [['across', `Across ${columnsNoun(v).many}`] as [string, string]] : []))(compareViews(result)[0]),
     ['heatmaps', 'Heatmaps'],
     ['latency', 'Detection latency'],
@@ -239,11 +255,11 @@ function expectationsSection(result: RunResult): string {
   );
 }
 
-/** A case with its counts, a chip per repetition, and what each repetition came to and why. */
-function repeatedEntry(result: RunResult, e: RepeatedEntry, cls: string): string {
+/** A case with its counts, a chip per repetition, and what each repetition came to and why; `notes` (HTML) after the counts. */
+function repeatedEntry(result: RunResult, e: RepeatedEntry<{ caseId: string }>, cls: string, notes = ''): string {
   const chips = e.cells.map((c) => cellRef(c, `r${c.rep} ${repOutcome(c)}`)).join('');
   const reps = e.cells.map((c) => `<li>rep ${esc(c.rep)} <code>${esc(c.id)}</code>: ${esc(repDetail(c))}</li>`).join('');
-  return `<div class="${cls}"><b>${esc(caseName(result, e.cells[0]!))}</b> <span class="muted">case <code>${esc(e.entry.caseId)}</code></span>: ${esc(e.counts)}<br>${chips}<ul>${reps}</ul></div>`;
+  return `<div class="${cls}"><b>${esc(caseName(result, e.cells[0]!))}</b> <span class="muted">case <code>${esc(e.entry.caseId)}</code></span>: ${esc(`${e.counts}${e.rate ? `; ${e.rate}` : ''}`)}${notes}<br>${chips}<ul>${reps}</ul></div>`;
 }
 
 /**
@@ -254,9 +270,10 @@ function flakySection(result: RunResult): string {
   if (!determinismChecked(result)) return '';
   const flaky = flakyEntries(result);
   const varies = signalVariesEntries(result);
-  const head = flaky.length
-    ? `<p class="fail">${esc(flakyHeadline(result))}</p><p>${esc(FLAKY_RULE)}</p>`
-    : `<p class="pass">${esc(flakyHeadline(result))}</p>`;
+  const others = otherRatesLine(result);
+  const head =
+    (flaky.length ? `<p class="fail">${esc(flakyHeadline(result))}</p><p>${esc(FLAKY_RULE)}</p>` : `<p class="pass">${esc(flakyHeadline(result))}</p>`) +
+    (others ? `<p class="muted">Repeated cases: ${esc(others)}.</p>` : '');
   return (
     `<section id="flaky"><h2>Flaky</h2>${head}${flaky.map((e) => repeatedEntry(result, e, 'failing')).join('')}` +
     (varies.length
@@ -264,6 +281,19 @@ function flakySection(result: RunResult): string {
       : '') +
     '</section>'
   );
+}
+
+/**
+ * After Flaky, as they do not fail the run: every declared race that ran more than once, with how
+ * often it survived, why it races, and each repetition.
+ */
+function racesSection(result: RunResult): string {
+  const races = raceEntries(result);
+  if (!races.length) return '';
+  const notes = (e: (typeof races)[number]) =>
+    (e.flaky ? ' <a class="flaky-badge" href="#flaky">flaky</a> <span class="fail">a repetition was not judged</span>' : '') +
+    e.why.map((w) => `<br><span class="muted">why: ${esc(w)}</span>`).join('');
+  return `<section id="races"><h2>Races</h2><p>${esc(RACE_RULE)}</p>${races.map((e) => repeatedEntry(result, e, 'race', notes(e))).join('')}</section>`;
 }
 
 /** The article's claims: verdict, condition and the evidence cells, each opening its detail view. */
@@ -394,6 +424,7 @@ export function renderHtml(result: RunResult): string {
     toc(result),
     expectationsSection(result),
     flakySection(result),
+    racesSection(result),
     claimsSection(result),
     acrossTargetsSection(result),
     heatmapsSection(result),

@@ -2,7 +2,8 @@
 // expectation about it failed (or, under --strict, could not be judged), and every repetition of a
 // flaky case fails with a <failure type="flaky"> (a CI system shows failures, and a case has no
 // testcase of its own); cells that could not be judged or where the sever does not apply are
-// "skipped" with the reason, never a silent pass.
+// "skipped" with the reason, never a silent pass. A declared race is no failure: its repetitions
+// say how often it survived in their system-out.
 
 import { repeatsText, type FlakyCase, type SignalVariesCase } from '../expect/flaky.js';
 import { isFailure } from '../expect/judge.js';
@@ -10,6 +11,7 @@ import type { CellResult, RunResult } from '../results.js';
 import { varyingExtraAxes } from './axes.js';
 import { repOutcome } from './flaky.js';
 import { caseLabel, repeatedCases, targetNames } from './matrix-view.js';
+import { raceEntries, type RaceEntry } from './rates.js';
 import type { Reporter } from './types.js';
 
 /** XML 1.0 forbids most control characters even escaped; they are dropped, the rest escaped. */
@@ -32,25 +34,33 @@ function outcome(c: CellResult): string {
 interface Repeats {
   flaky: Map<string, FlakyCase>;
   varies: Map<string, SignalVariesCase>;
+  races: Map<string, RaceEntry>;
   /** "r1 survived; r2 killed SIGHUP at +5.65 s" per case id */
   reps: Map<string, string>;
 }
 
 function repeats(result: RunResult): Repeats {
   const byId = new Map(result.cells.map(c => [c.id, c]));
+  const races = raceEntries(result);
   const reps = new Map(
-    [...result.flaky, ...result.signalVaries].map(e => {
+    [...result.flaky, ...result.signalVaries, ...races.map(r => r.entry)].map(e => {
       const cells = e.cellIds.map(id => byId.get(id)).filter((c): c is CellResult => c !== undefined);
       return [e.caseId, cells.map(c => `r${c.rep} ${repOutcome(c)}`).join('; ')] as const;
     }),
   );
-  return { flaky: new Map(result.flaky.map(f => [f.caseId, f])), varies: new Map(result.signalVaries.map(v => [v.caseId, v])), reps };
+  return {
+    flaky: new Map(result.flaky.map(f => [f.caseId, f])),
+    varies: new Map(result.signalVaries.map(v => [v.caseId, v])),
+    races: new Map(races.map(r => [r.entry.caseId, r])),
+    reps,
+  };
 }
 
 function testcase(result: RunResult, c: CellResult, repeated: Set<string>, r: Repeats): { xml: string; failed: boolean; skipped: boolean } {
   const failures = c.expectations.filter(o => isFailure(o, result.strict));
   const flaky = r.flaky.get(c.caseId);
   const varies = r.varies.get(c.caseId);
+  const race = r.races.get(c.caseId);
   const failed = failures.length > 0 || flaky !== undefined;
   const skippedWhy = !failed && (c.verdict === 'inconclusive' || c.verdict === 'not-applicable') ? `${c.verdict}: ${c.reason}` : null;
   const name = `${caseLabel(c, varyingExtraAxes(result), '/', repeated.has(c.caseId))} [${c.id}]`;
@@ -64,6 +74,7 @@ function testcase(result: RunResult, c: CellResult, repeated: Set<string>, r: Re
         `verdict: ${outcome(c)}`,
         ...c.expectations.map(o => `expect[${o.expectation}] ${o.status}: ${o.detail}`),
         ...(varies ? [`signal varies (not failing): ${repeatsText(varies)}: ${r.reps.get(c.caseId)}`] : []),
+        ...(race ? [`race${race.flaky ? '' : ' (not failing)'}: ${race.counts}${race.why.length ? ` — ${race.why.join('; ')}` : ''}: ${r.reps.get(c.caseId)}`] : []),
       ].join('\n'),
     )}</system-out>`,
   ];

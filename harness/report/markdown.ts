@@ -43,6 +43,7 @@ import {
   signalVariesEntries,
   type RepeatedEntry,
 } from './flaky.js';
+import { RACE_RULE, otherRatesLine, raceEntries } from './rates.js';
 import { fatalCgroup, senderText } from './sender.js';
 import type { Reporter } from './types.js';
 
@@ -58,9 +59,14 @@ function table(header: readonly string[], rows: string[][]): string[] {
 
 // ---- Matrices and their details ----
 
-/** A flaky case's slot says so first: its counts alone could be read as a spread of times. */
-function matrixTable(view: MatrixView, flaky: Set<string>): string[] {
-  const text = (slot: Slot | undefined) => (slot?.cells.some((c) => flaky.has(c.caseId)) ? `**flaky** · ${longSlotText(slot)}` : longSlotText(slot));
+/**
+ * A flaky case's slot says so first: its counts alone could be read as a spread of times; so does
+ * a declared race's, whose disagreement is the finding.
+ */
+function matrixTable(view: MatrixView, flaky: Set<string>, races: Set<string>): string[] {
+  const mark = (slot: Slot | undefined) =>
+    slot?.cells.some((c) => flaky.has(c.caseId)) ? '**flaky** · ' : slot?.cells.some((c) => races.has(c.caseId)) ? '**race** · ' : '';
+  const text = (slot: Slot | undefined) => `${mark(slot)}${longSlotText(slot)}`;
   return table(
     ['session / launch / workload', ...view.severs],
     view.rows.map((row) => [rowLabel(row.key), ...row.slots.map(text)]),
@@ -163,9 +169,10 @@ function targetSection(result: RunResult, target: string): string[] {
   const usual = usualPath(result);
   const views = matrixViews(result, target);
   const flaky = flakyCaseIds(result);
+  const races = new Set(raceEntries(result).map((e) => e.entry.caseId));
   const blocks = views.flatMap((view) => {
     const title = viewTitle(view, false);
-    return [[`### Matrix${title ? `: ${title}` : ''}`], matrixTable(view, flaky), details(slotsInOrder(view), repeated, usual)];
+    return [[`### Matrix${title ? `: ${title}` : ''}`], matrixTable(view, flaky, races), details(slotsInOrder(view), repeated, usual)];
   });
   return [[`## ${target}`], ...(views.length ? blocks : [['_No cells ran on this target._']])]
     .filter((b) => b.length)
@@ -207,9 +214,9 @@ function expectationsSection(result: RunResult): string[] {
 }
 
 /** A case with its counts, then each repetition: outcome, sender, reason. */
-function repeatedEntry(result: RunResult, e: RepeatedEntry): string[] {
+function repeatedEntry(result: RunResult, e: RepeatedEntry<{ caseId: string }>): string[] {
   return [
-    `- **${escapeCell(caseName(result, e.cells[0]!))}** (case \`${e.entry.caseId}\`): ${e.counts}`,
+    `- **${escapeCell(caseName(result, e.cells[0]!))}** (case \`${e.entry.caseId}\`): ${e.counts}${e.rate ? `; ${e.rate}` : ''}`,
     ...e.cells.map((c) => `  - rep ${c.rep} (\`${c.id}\`): ${escapeCell(repDetail(c))}`),
   ];
 }
@@ -224,13 +231,29 @@ function flakySection(result: RunResult): string[] {
   const flaky = flakyEntries(result);
   const varies = signalVariesEntries(result);
   const head = flaky.length ? `**${flakyHeadline(result)}** ${FLAKY_RULE}` : flakyHeadline(result);
+  const others = otherRatesLine(result);
   return [
-    [`## Flaky`, '', head].join('\n'),
+    [`## Flaky`, '', head, ...(others ? ['', `Repeated cases: ${others}.`] : [])].join('\n'),
     ...(flaky.length ? [flaky.flatMap((e) => repeatedEntry(result, e)).join('\n')] : []),
     ...(varies.length
       ? [['### Signal varies (not failing)', '', SIGNAL_VARIES_RULE, '', ...varies.flatMap((e) => repeatedEntry(result, e))].join('\n')]
       : []),
   ];
+}
+
+/**
+ * After Flaky, as they do not fail the run: every declared race that ran more than once, with how
+ * often it survived, why it races, and each repetition.
+ */
+function racesSection(result: RunResult): string[] {
+  const races = raceEntries(result);
+  if (!races.length) return [];
+  const entry = (e: (typeof races)[number]) => {
+    const [head, ...reps] = repeatedEntry(result, e);
+    const flaky = e.flaky ? ' — **flaky**: a repetition was not judged (see Flaky)' : '';
+    return [head + flaky, ...e.why.map((w) => `  - why: ${escapeCell(w)}`), ...reps];
+  };
+  return [['## Races', '', RACE_RULE].join('\n'), races.flatMap(entry).join('\n')];
 }
 
 function compareSlotText(slot: CompareSlot | undefined, targets: readonly string[]): string {
@@ -421,13 +444,14 @@ function serversSection(result: RunResult): string[] {
   return ['## Servers', common.join('\n'), ...blocks, ...missing];
 }
 
-function legend(): string[] {
+function legend(result: RunResult): string[] {
   return [
     '## Legend',
     [
       ...VERDICTS.map((v) => `- **${v}**: ${VERDICT_LEGEND[v]}`),
       '- **2× survived / 1× killed SIGHUP**: the case ran several times and the repetitions disagreed; every outcome is shown with its count, never merged.',
       '- **flaky**: the repetitions disagreed on the verdict (not only the signal or the time); the run fails, see Flaky.',
+      ...(raceEntries(result).length ? ['- **race**: the scenario declares the case to race in the system under test; how often it survived is in Races.'] : []),
       '- **· reattach failed**, **· nap unknown**: a check the cell asked did not pass or could not be answered; see Checks.',
     ].join('\n'),
   ];
@@ -484,13 +508,14 @@ export const markdown: Reporter = {
       ...header(result),
       ...expectationsSection(result),
       ...flakySection(result),
+      ...racesSection(result),
       ...claimsSection(result),
       ...acrossTargetsSection(result),
       ...targetNames(result).flatMap((t) => targetSection(result, t)),
       ...latencySection(result),
       ...checksSection(result),
       ...serversSection(result),
-      ...legend(),
+      ...legend(result),
     ];
     return blocks.join('\n\n') + '\n';
   },

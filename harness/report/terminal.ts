@@ -35,6 +35,7 @@ import { failingCells, summaryText } from './expectations.js';
 import { claimCounts, claimRows, claimWithSource } from './claims.js';
 import { setupSummary } from './setup.js';
 import { caseName, determinismChecked, flakyEntries, repOutcome, signalVariesEntries } from './flaky.js';
+import { otherRatesLine, raceEntries } from './rates.js';
 import type { Reporter } from './types.js';
 
 const ANSI = { green: 32, red: 31, yellow: 33, magenta: 35, cyan: 36, dim: 2 } as const;
@@ -248,12 +249,11 @@ function flakyLines(result: RunResult): string[] {
   const flaky = flakyEntries(result);
   const varies = signalVariesEntries(result);
   const name = (cell: CellResult) => caseName(result, cell, '/', ' ');
-  const reps = (cells: CellResult[]) => wrapList('      ', cells.map((c) => `r${c.rep} ${repOutcome(c)}`));
   return [
     ...(flaky.length
       ? [
           `flaky: ${plural(flaky.length, 'case')} whose repetitions disagree on the verdict (fails the run; an inconclusive repetition counts):`,
-          ...flaky.flatMap((f) => [`  ~ ${name(f.cells[0]!)}: ${f.counts}`, ...reps(f.cells)]),
+          ...flaky.flatMap((f) => [`  ~ ${name(f.cells[0]!)}: ${f.counts}`, ...(f.rate ? [`      ${f.rate}`] : []), ...repLines(f.cells)]),
         ]
       : []),
     ...(varies.length
@@ -262,6 +262,34 @@ function flakyLines(result: RunResult): string[] {
           ...varies.map((v) => `  ${name(v.cells[0]!)}: ${v.counts}`),
         ]
       : []),
+  ];
+}
+
+/** "r1 survived · r2 killed SIGHUP at +5.65 s · …", wrapped under a case. */
+function repLines(cells: readonly CellResult[]): string[] {
+  return wrapList('      ', cells.map((c) => `r${c.rep} ${repOutcome(c)}`));
+}
+
+/**
+ * After the flaky cases, as neither fails the run: each declared race with how often it survived
+ * and why it races, then one line for the other cases that ran more than once.
+ */
+function rateLines(result: RunResult): string[] {
+  const races = raceEntries(result);
+  const others = otherRatesLine(result);
+  return [
+    ...(races.length
+      ? [
+          `races: ${plural(races.length, 'case')} declared to race in the system under test (a rate, not failing while every repetition is judged):`,
+          ...races.flatMap((e) => [
+            `  ≈ ${caseName(result, e.cells[0]!, '/', ' ')}${e.flaky ? ' (flaky: a repetition was not judged)' : ''}`,
+            `      ${e.counts}`,
+            ...(e.why.length ? wrapList('      why: ', e.why.map(oneLine), '; ') : []),
+            ...repLines(e.cells),
+          ]),
+        ]
+      : []),
+    ...(others ? wrapList('repeats: ', others.split('; '), '; ') : []),
   ];
 }
 
@@ -404,6 +432,7 @@ export const terminal: Reporter = {
     const layout = chooseLayout(result, views);
     const expectations = expectationLines(result);
     const flaky = flakyLines(result);
+    const rates = rateLines(result);
     const status = statusLine(result);
     const sections = [
       headerLines(result).join('\n'),
@@ -411,6 +440,7 @@ export const terminal: Reporter = {
       // closes the output too.
       ...(expectations.length > 1 ? [expectations.join('\n')] : []),
       ...(flaky.length ? [flaky.join('\n')] : []),
+      ...(rates.length ? [rates.join('\n')] : []),
       ...(result.claims ? [claimLines(result).join('\n')] : []),
       ...(compared.length ? compareSection(result, compared, views, layout, color) : views.map((v) => matrixSection(v, layout, repeated, color))),
       ...latencySection(result),

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { flakyCases, signalVaries } from '../expect/flaky.js';
+import { derived } from '../expect/flaky.js';
 import { judgeCell } from '../expect/judge.js';
 import { expand } from '../matrix/expand.js';
 import { inShard, type Shard } from '../matrix/shard.js';
@@ -219,8 +219,8 @@ function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, f
     ...(scenario.claims ? { claims: scenario.claims } : {}),
     strict,
     repeat,
-    flaky: flakyCases(results),
-    signalVaries: signalVaries(results),
+    races: scenario.races,
+    ...derived(results, scenario.races),
     plan: plan.map(c => c.id),
     shard: opts.shard ?? null,
     containers: containers.sort((a, b) => a.startedMs - b.startedMs),

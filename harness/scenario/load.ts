@@ -6,7 +6,7 @@ import { BadInputError, unknownName } from '../core/errors.js';
 import { launches } from '../launch/registry.js';
 import { patternMatches } from '../expect/judge.js';
 import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
-import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type CellPattern, type Claim, type ClaimSet, type Expectation, type Verdict } from '../results.js';
+import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type CellPattern, type Claim, type ClaimSet, type Expectation, type Race, type Verdict } from '../results.js';
 import { clients, DEFAULT_CLIENT } from '../client/registry.js';
 import { DEFAULT_SERVER, servers } from '../server/registry.js';
 import { sessions } from '../session/registry.js';
@@ -40,6 +40,8 @@ export interface Scenario {
   /** a user's own sshd_config installed as every target's config (sshd.config or --sshd-config) */
   sshdConfig: SshdConfigFile | null;
   expectations: Expectation[];
+  /** cases that race in the system under test: their disagreeing repetitions are a rate, not flaky */
+  races: Race[];
   /** the article's claims, when this is a claims file */
   claims: ClaimSet | null;
   run: { concurrency: number; sessionTimeoutMs?: number; afterSessionMs?: number; latencyRepeats: number; repeat?: number; strict: boolean };
@@ -168,6 +170,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
   checkRootLogin(combos, s.sshd.extra, sshdConfig?.permitRootLogin ? { where: `${configWhere} ${sshdConfig.file}`, ...sshdConfig.permitRootLogin } : null, r.fail);
   const axes = axesOf(blocks);
   const expectations = expectationsOf(s, combos, opts, r);
+  const races = s.races.map((race, i): Race => ({ where: patternOf(r, combos, race.where, `races[${i}].where`), why: race.why }));
   const claims = claimsOf(s, combos, r);
   return {
     file,
@@ -179,6 +182,7 @@ function fromParsed(file: string, raw: unknown, opts: LoadOptions): Scenario {
     logindExtra: s.logind.extra,
     sshdConfig,
     expectations,
+    races,
     claims,
     run: s.run,
   };

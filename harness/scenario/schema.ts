@@ -16,7 +16,8 @@ const axesShape = Object.fromEntries(AXIS_NAMES.filter(a => a !== 'target').map(
 >;
 const axesSchema = z.object(axesShape).strict();
 // An expectation's pattern: each axis one value or a list of values (any of them).
-const cellPattern = z.record(z.string(), z.union([axisValue, z.array(axisValue).min(1)]));
+const patternOf = (params?: { error: (issue: { input: unknown }) => string }) => z.record(z.string(), z.union([axisValue, z.array(axisValue).min(1)]), params);
+const cellPattern = patternOf();
 const expectation = z
   .object({
     where: cellPattern.default({}),
@@ -24,6 +25,30 @@ const expectation = z
     signal: z.string().optional(),
     why: z.string().default(''),
   })
+  .strict();
+
+// A case that races in the system under test: its where names the case (an empty one would
+// declare every case a race, and switch the determinism check off), its why says what races.
+const RACE_FORM = 'write each race as { where: { axis: value, … }, why: "what races" }';
+const shown = (v: unknown) => ((text: string) => (text.length > 40 ? `${text.slice(0, 37)}…` : text))(JSON.stringify(v) ?? String(v));
+const race = z
+  .object(
+    {
+      where: patternOf({
+        error: i => (i.input === undefined ? 'missing; name the axes of the cases that race, e.g. where: { launch: nohup, sever: logout }' : `${shown(i.input)} is not a pattern; ${RACE_FORM}`),
+      })
+        .refine(p => Object.keys(p).length > 0, 'empty; name the axes of the cases that race (an empty where would exempt every case from the flaky check)'),
+      why: z
+        .string({
+          error: i =>
+            i.input === undefined
+              ? 'missing; say what races in the system under test, e.g. "linger vs the end of the last session"'
+              : `${shown(i.input)} is not text; say what races in words (quote it)`,
+        })
+        .min(1, 'empty; say what races in the system under test'),
+    },
+    { error: i => `${shown(i.input)} is not an object; ${RACE_FORM}` },
+  )
   .strict();
 
 // The saved form (results-schema.ts) with what a person may write instead: one verdict as a word,
@@ -89,6 +114,7 @@ export const scenarioSchema = z
     exclude: z.array(pattern).default([]),
     include: z.array(pattern).default([]),
     expect: z.array(expectation).default([]),
+    races: z.array(race, { error: i => `${shown(i.input)} is not a list; ${RACE_FORM}` }).default([]),
     // A claims file (scenarios/claims/): the article it tests, its claims, and those it cannot.
     article: z.string().optional(),
     title: z.string().optional(),

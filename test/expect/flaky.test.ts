@@ -1,7 +1,8 @@
 // Determinism rules: which cases are flaky (verdicts differ, an inconclusive or not-applicable
-// repetition included), which only vary in their signal, and that a single repetition never is.
+// repetition included), which only vary in their signal, that a single repetition never is, and
+// which declared races are let off.
 import t from 'tap';
-import { countsText, flakyCases, repeatsText, signalVaries } from '../../harness/expect/flaky.js';
+import { countsText, derived, flakyCases, rates, repeatsText, signalVaries, type Race } from '../../harness/expect/flaky.js';
 import type { CellResult, Verdict } from '../../harness/results.js';
 import { cells as fixtureCells } from '../report/fixtures.js';
 
@@ -72,4 +73,34 @@ t.test('texts: the counts as stored, "over N repeats"', async (t) => {
   t.equal(repeatsText(f!), '2 killed, 1 survived over 3 repeats');
   const [v] = signalVaries([rep('a', 1, 'killed', 'SIGTERM'), rep('a', 2, 'killed', 'SIGHUP')]);
   t.equal(repeatsText(v!), '1 SIGHUP, 1 SIGTERM over 2 repeats', 'ties by name');
+});
+
+// ---- declared races (the scenario's `races:`) ----
+
+/** A declaration matching every repetition `rep` makes (they all have the base cell's axes). */
+const race: Race = { where: { launch: [base.launch], sever: [base.sever] }, why: 'linger vs the end of the last session' };
+const elsewhere: Race = { where: { launch: ['tmux'] }, why: 'another case' };
+
+t.test('a declared race whose repetitions were all judged is not flaky: the disagreement is the finding', async (t) => {
+  const cells = [rep('a', 1, 'killed', 'SIGTERM'), rep('a', 2), rep('a', 3, 'exited'), rep('a', 4)];
+  t.same(flakyCases(cells, [race]), []);
+  t.equal(flakyCases(cells, [elsewhere]).length, 1, 'a declaration of another case changes nothing');
+  t.equal(flakyCases(cells).length, 1, 'undeclared: flaky as ever');
+});
+
+t.test('a declared race is still flaky when a repetition was not judged', async (t) => {
+  for (const v of ['inconclusive', 'not-applicable', 'session-open'] as Verdict[]) {
+    const cells = [rep('a', 1, 'killed', 'SIGTERM'), rep('a', 2), rep('a', 3, v)];
+    t.same(flakyCases(cells, [race]).map((f) => f.verdicts), [{ killed: 1, survived: 1, [v]: 1 }], `a ${v} repetition`);
+  }
+  t.same(flakyCases([rep('a', 1), rep('a', 2, 'inconclusive')], [race]).map((f) => f.caseId), ['a'], 'survived next to inconclusive');
+});
+
+t.test('derived: flaky, signalVaries and rates from one call, the race marked', async (t) => {
+  const cells = [rep('a', 1, 'killed', 'SIGTERM'), rep('a', 2), rep('a', 3, 'killed', 'SIGHUP'), rep('b', 1)];
+  const d = derived(cells, [race]);
+  t.same(d.flaky, []);
+  t.same(d.signalVaries, [], 'not killed every time');
+  t.same(d.rates, [{ caseId: 'a', target: 'debian-bookworm', runs: 3, judged: 3, survived: 1, low: 0.061, high: 0.792, race: true, cellIds: ['a-r1', 'a-r2', 'a-r3'] }]);
+  t.same(derived(cells, []), { flaky: flakyCases(cells), signalVaries: signalVaries(cells), rates: rates(cells) });
 });

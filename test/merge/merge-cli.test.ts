@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { shardOf } from '../../harness/matrix/shard.js';
-import { flakyCases, signalVaries } from '../../harness/expect/flaky.js';
+import { derived } from '../../harness/expect/flaky.js';
 import type { RunResult } from '../../harness/results.js';
 import { expectations, fixtureCopy, repeatedRun, steadyCopy, withExpectations } from '../report/fixtures.js';
 
@@ -48,7 +48,7 @@ t.test('the shards of a --repeat 3 run merge into it: the same results.json, rep
     const file = path.join(dir, `shard${index}.json`);
     // As --shard writes it: its own cells and flaky cases; the one container is shard 1's.
     const containers = index === 1 ? full.containers : [];
-    write(file, { ...structuredClone(full), shard: { index, count: 3 }, containers, flaky: flakyCases(cells), signalVaries: signalVaries(cells), cells });
+    write(file, { ...structuredClone(full), shard: { index, count: 3 }, containers, ...derived(cells, full.races), cells });
     return file;
   });
   const merged = merge(path.join(dir, 'merged'), ...files.reverse());

@@ -1,12 +1,12 @@
 import t, { type Test } from 'tap';
 import { BadInputError, ExitCode } from '../../harness/core/errors.js';
-import { flakyCases, signalVaries } from '../../harness/expect/flaky.js';
+import { derived } from '../../harness/expect/flaky.js';
 import { judgeCell } from '../../harness/expect/judge.js';
 import { shardOf } from '../../harness/matrix/shard.js';
 import { mergeResults, type Part } from '../../harness/merge/merge.js';
 import { reporters } from '../../harness/report/registry.js';
 import type { RunResult } from '../../harness/results.js';
-import { expectations, multiTarget, repeatedRun, runOrderCopy, withExpectations } from '../report/fixtures.js';
+import { expectations, multiTarget, racedRun, repeatedRun, runOrderCopy, withExpectations } from '../report/fixtures.js';
 
 /**
  * The results.json `--shard i/n` would write for each shard of this run: the same clock and plan,
@@ -23,8 +23,7 @@ function split(result: RunResult, n: number): Part[] {
       shard: { index, count: n },
       targets: structuredClone(result.targets.filter((fp) => servers.has(fp.key))),
       containers: index === 1 ? structuredClone(result.containers) : [],
-      flaky: flakyCases(cells),
-      signalVaries: signalVaries(cells),
+      ...derived(cells, result.races),
       cells: structuredClone(cells),
     };
     return { file: `shard-${index}-of-${n}/results.json`, result: part };
@@ -48,6 +47,7 @@ const originals: [string, () => RunResult][] = [
   ['two targets', () => withExpectations(multiTarget())],
   ['three targets', () => withExpectations(multiTarget(['debian-bullseye', 'debian-bookworm', 'debian-trixie']))],
   ['a repeated run (--repeat 3)', () => withExpectations(repeatedRun())],
+  ['a repeated run with declared races', () => withExpectations(racedRun())],
 ];
 
 t.test('the originals are realistic: cells in plan order, outcomes judged, expectations failing', async (t) => {
@@ -249,7 +249,7 @@ t.test('errors: another schema version, naming the file', async (t) => {
   (parts[1].result as { schemaVersion: number }).schemaVersion = 2;
   t.equal(
     mergeError(t, parts).message,
-    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 6; merge results written by the same version',
+    'shard-2-of-3/results.json: schemaVersion 2, this hangup-lab reads 7; merge results written by the same version',
   );
   const first = three();
   (first[0].result as { schemaVersion: number }).schemaVersion = 3;
@@ -267,6 +267,7 @@ t.test('errors: parts of different runs, naming the file and the first file', as
     ['expectations', (r) => (r.expectations[0]!.why = 'another reason')],
     ['strictness (--strict)', (r) => (r.strict = true)],
     ['repeat (--repeat)', (r) => (r.repeat = 5)],
+    ['race declarations (races:)', (r) => r.races.push({ where: { launch: ['tmux'] }, why: 'x' })],
   ];
   for (const [what, change] of cases) {
     const parts = three();
@@ -322,4 +323,14 @@ t.test('errors: missing cells, saying how many and which shards were given', asy
   const one = three()[0];
   const dup = { ...one, file: 'copy.json' };
   t.match(mergeError(t, [one, dup]).message, 'is also in', 'an overlap is named before what is missing');
+});
+
+t.test('a merge derives flaky and rates with the race declarations, whatever the shards wrote', async (t) => {
+  const original = withExpectations(racedRun());
+  const parts = split(original, 2);
+  for (const p of parts) Object.assign(p.result, { flaky: [], rates: [] });
+  const merged = mergeResults(parts);
+  t.same(merged.flaky, original.flaky);
+  t.same(merged.rates, original.rates);
+  t.equal(merged.flaky.length, 1, 'the disowned drop is a race; the nohup client-kill, with its inconclusive repetition, is flaky');
 });

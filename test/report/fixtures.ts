@@ -6,9 +6,9 @@
 // rendered output reads like a real run.
 
 import { createHash } from 'node:crypto';
-import { flakyCases, signalVaries } from '../../harness/expect/flaky.js';
+import { derived } from '../../harness/expect/flaky.js';
 import { judgeCell, type Expectation } from '../../harness/expect/judge.js';
-import type { CaughtSignal, CellResult, ProcessInfo, RunResult, TargetFingerprint } from '../../harness/results.js';
+import type { CaughtSignal, CellResult, ProcessInfo, Race, RunResult, TargetFingerprint } from '../../harness/results.js';
 
 export const target: TargetFingerprint = {
   key: 'debian-bookworm|clientAlive=1/2|tcpKeepAlive=yes|kernel=default|killUserProcesses=no',
@@ -297,7 +297,7 @@ const shuffled = [
 ].map(byId);
 
 export const fixture: RunResult = {
-  schemaVersion: 6,
+  schemaVersion: 7,
   tool: { name: 'hangup-lab', version: '0.2.0' },
   scenario: {
     file: 'scenarios/pty-vs-exec.yaml',
@@ -330,9 +330,9 @@ export const fixture: RunResult = {
   expectations: [],
   strict: false,
   repeat: 1,
+  races: [],
   // The disowned drop's three repetitions disagree (2 survived, 1 killed): the one flaky case.
-  flaky: flakyCases(shuffled),
-  signalVaries: signalVaries(shuffled),
+  ...derived(shuffled, []),
   plan: cells.map(c => c.id),
   shard: null,
   containers: [{ server: target.key, role: 'shared', startedMs: 200, bootMs: 4100 }],
@@ -374,11 +374,9 @@ export function withExpectations(result: RunResult, list: Expectation[] = expect
   return result;
 }
 
-/** Recomputes what results.json derives from the cells (flaky, signalVaries), as a run or merge would. */
+/** Recomputes what results.json derives from the cells (flaky, signalVaries, rates), as a run or merge would. */
 export function withDerived(result: RunResult): RunResult {
-  result.flaky = flakyCases(result.cells);
-  result.signalVaries = signalVaries(result.cells);
-  return result;
+  return Object.assign(result, derived(result.cells, result.races));
 }
 
 /**
@@ -437,6 +435,23 @@ export function repeatedRun(repeat = 3): RunResult {
     deathMs: 210,
   });
   result.plan = result.cells.map((c) => c.id);
+  return withDerived(result);
+}
+
+/**
+ * Race declarations for repeatedRun(): the disowned drop (2 survived, 1 killed: every repetition
+ * judged, so a rate and not flaky), and pty/nohup client-kill, whose inconclusive repetition keeps
+ * it flaky although it is declared.
+ */
+export const races: Race[] = [
+  { where: { launch: ['disown'], sever: ['drop'] }, why: "sshd's keepalive gives up on the dead path close to the window's end" },
+  { where: { session: ['pty'], launch: ['nohup'], sever: ['client-kill'] }, why: 'the hangup vs nohup ignoring SIGHUP' },
+];
+
+/** repeatedRun() with `races` declared, derived again as a run would. */
+export function racedRun(list: Race[] = races): RunResult {
+  const result = repeatedRun();
+  result.races = structuredClone(list);
   return withDerived(result);
 }
 

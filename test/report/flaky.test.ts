@@ -26,19 +26,23 @@ t.test('results.json carries repeat, flaky and signalVaries as computed', async 
   t.same(json.signalVaries.map((v) => v.signals), [{ SIGHUP: 2, SIGTERM: 1 }]);
 });
 
-t.test('terminal: the flaky list after the failing cells, each case with its counts and repetitions', async (t) => {
+t.test('terminal: the flaky list after the failing cells, each case with its counts, rate and repetitions', async (t) => {
   const out = reporters.terminal.render(repeated());
   const lines = out.split('\n');
   const start = lines.findIndex((l) => l.startsWith('flaky: '));
-  t.same(lines.slice(start, start + 8), [
+  t.same(lines.slice(start, start + 12), [
     'flaky: 2 cases whose repetitions disagree on the verdict (fails the run; an inconclusive repetition counts):',
     '  ~ debian-bookworm pty/nohup/quiet × client-kill · user=lab: 2 survived, 1 inconclusive over 3 repeats',
+    '      survived 2 of 2 judged, of 3 runs (95 % interval 34.2–100 %)',
     '      r1 survived · r2 inconclusive · r3 survived',
     '  ~ debian-bookworm pty/disown/quiet × drop · user=lab: 2 survived, 1 killed over 3 repeats',
+    '      survived 2 of 3 (95 % interval 20.8–93.9 %)',
     '      r1 survived · r2 survived · r3 killed SIGHUP at +5.65 s',
     'signal varies: 1 case killed every time, but not by the same signal (not failing):',
     '  debian-bookworm pty/background/quiet × client-kill · user=root: 2 SIGHUP, 1 SIGTERM over 3 repeats',
     '',
+    'repeats: 14 cases ran 3 times; 12 agreed on the verdict, 2 flaky;',
+    '  the widest 95 % interval of a survival rate: 20.8–93.9 % (survived 2 of 3)',
   ]);
   t.ok(start > lines.findIndex((l) => l.startsWith('  ✗ ')), 'after the failing cells');
   t.ok(start < lines.findIndex((l) => l.startsWith('debian-bookworm · user=lab')), 'before the first matrix');
@@ -65,11 +69,12 @@ t.test('report.md: ## Flaky after the expectations, before the claims and matric
   const r = repeated();
   t.match(
     flaky,
-    `- **debian-bookworm · pty / nohup / quiet × client-kill · user=lab** (case \`${r.flaky[0]!.caseId}\`): 2 survived, 1 inconclusive over 3 repeats\n` +
+    `- **debian-bookworm · pty / nohup / quiet × client-kill · user=lab** (case \`${r.flaky[0]!.caseId}\`): 2 survived, 1 inconclusive over 3 repeats; survived 2 of 2 judged, of 3 runs (95 % interval 34.2–100 %)\n` +
       '  - rep 1 (`4d5e6f70`): survived — alive at the end of the window; SIGHUP is ignored under nohup\n' +
       `  - rep 2 (\`${idOf(r, 'nohup', 'client-kill', 2)}\`): inconclusive — the probe never logged its start: the hangup reached it while it was starting\n`,
   );
   t.match(flaky, '  - rep 3 (`a3000003`): killed SIGHUP at +5.65 s from the kernel (terminal hangup) — SIGHUP from the kernel');
+  t.match(flaky, '\nRepeated cases: 14 cases ran 3 times; 12 agreed on the verdict, 2 flaky; the widest 95 % interval of a survival rate: 20.8–93.9 % (survived 2 of 3).\n');
   const varies = section(out, '### Signal varies (not failing)');
   t.match(varies, '- **debian-bookworm · pty / background / quiet × client-kill · user=root**');
   t.match(varies, ': 2 SIGHUP, 1 SIGTERM over 3 repeats\n');

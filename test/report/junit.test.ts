@@ -1,7 +1,7 @@
 import t from 'tap';
 import { junit, xmlText } from '../../harness/report/junit.js';
 import type { RunResult } from '../../harness/results.js';
-import { expectations, fixture, fixtureCopy, multiTarget, steadyCopy, withDerived, withExpectations } from './fixtures.js';
+import { expectations, fixture, fixtureCopy, multiTarget, racedRun, repeatedRun, steadyCopy, withDerived, withExpectations } from './fixtures.js';
 
 // ---- A small, strict XML 1.0 reader: enough to prove the output well-formed and to walk it ----
 
@@ -354,4 +354,25 @@ t.test('the testcase name names the varying axes, and the repetition only of rep
   single.cells = single.cells.filter((c) => c.user === 'lab');
   single.axes.user = ['lab'];
   t.ok(testcases(parse(single)).every((c) => !c.name.includes('user=')), 'a fixed axis is not named');
+});
+
+t.test('a declared race does not fail: system-out has its rate and why; one with an unjudged repetition still fails as flaky', async (t) => {
+  const cases = testcases(parse(withExpectations(racedRun())));
+  const disown = cases.filter((c) => ['a1000001', 'a2000002', 'a3000003'].includes(c.id!));
+  t.same(
+    disown.map((c) => c.flaky),
+    [[], [], []],
+    'not flaky',
+  );
+  for (const c of disown) {
+    t.match(
+      c.out!,
+      "\nrace (not failing): survived 2 of 3 (95 % interval 20.8–93.9 %) — sshd's keepalive gives up on the dead path close to the window's end: r1 survived; r2 survived; r3 killed SIGHUP at +5.65 s",
+    );
+  }
+  t.same(disown.find((c) => c.id === 'a3000003')!.failures.length, 1, 'its own expectation (survived) still judges each repetition');
+  const nohup = cases.filter((c) => c.out?.includes('race: survived 2 of 2 judged, of 3 runs (95 % interval 34.2–100 %) — the hangup vs nohup ignoring SIGHUP'));
+  t.equal(nohup.length, 3);
+  t.ok(nohup.every((c) => c.flaky.length === 1), 'still flaky: a repetition was inconclusive');
+  t.notMatch(junit.render(repeatedRun()), /race/, 'nothing declared, nothing said');
 });

@@ -103,6 +103,7 @@ t.test('omitted sections get their defaults', async t => {
   t.same(s.sshdExtra, []);
   t.same(s.run, { concurrency: 10, latencyRepeats: 5, strict: false });
   t.same(s.expectations, []);
+  t.same(s.races, []);
   t.equal(s.sshdConfig, null);
   t.same(s.axes, { ...DEFAULT_AXES, session: ['pty'], launch: ['nohup'], workload: ['quiet'], sever: ['logout'] });
   t.equal(s.blocks.length, 1);
@@ -783,6 +784,42 @@ t.test('expectations: every bad field is named with its path', async t => {
   t.match(bad('  - where: { launch: tmux }\n    verdict: survived\n'), /^expect\[0\]\.where: matches no cell of the matrix/);
   t.match(bad('  - where: { launch: nohup }\n    verdict: survived\n    because: x\n'), /^expect\[0\]: unknown field "because"/);
   t.match(bad('  - where: { launch: nohup }\n'), /^expect\[0\]\.verdict: /);
+});
+
+// ---- races ----
+
+t.test('races: a where like an expectation\'s, normalised, and the why as written', async t => {
+  const s = loadScenario(
+    scenarioFile(
+      t,
+      withAxis('linger: [on, off]') +
+        'races:\n' +
+        '  - where: { linger: true, launch: nohup }\n    why: linger vs the end of the last session\n' +
+        '  - where: { linger: [on, off] }\n    why: KillUserProcesses SIGTERM vs the SIGHUP\n',
+    ),
+  );
+  t.same(s.races, [
+    { where: { linger: ['on'], launch: ['nohup'] }, why: 'linger vs the end of the last session' },
+    { where: { linger: ['on', 'off'] }, why: 'KillUserProcesses SIGTERM vs the SIGHUP' },
+  ]);
+});
+
+t.test('races: every bad field is named with its path, its value and the fix', async t => {
+  const bad = (e: string) => errorOf(t, minimal + 'races:' + e);
+  const form = 'write each race as { where: { axis: value, … }, why: "what races" }';
+  t.equal(bad(' nohup\n'), `races: "nohup" is not a list; ${form}`);
+  t.equal(bad('\n  - nohup\n'), `races[0]: "nohup" is not an object; ${form}`);
+  t.equal(bad('\n  - where: { launch: nohup }\n'), 'races[0].why: missing; say what races in the system under test, e.g. "linger vs the end of the last session"');
+  t.equal(bad('\n  - where: { launch: nohup }\n    why: ""\n'), 'races[0].why: empty; say what races in the system under test');
+  t.equal(bad('\n  - where: { launch: nohup }\n    why: 3\n'), 'races[0].why: 3 is not text; say what races in words (quote it)');
+  t.equal(bad('\n  - why: x\n'), 'races[0].where: missing; name the axes of the cases that race, e.g. where: { launch: nohup, sever: logout }');
+  t.equal(bad('\n  - where: [nohup]\n    why: x\n'), `races[0].where: ["nohup"] is not a pattern; ${form}`);
+  t.match(bad('\n  - where: {}\n    why: x\n'), /^races\[0\]\.where: empty; name the axes of the cases that race \(an empty where would exempt every case/);
+  t.match(bad('\n  - where: { lauch: nohup }\n    why: x\n'), /^races\[0\]\.where: unknown axis "lauch" \(did you mean "launch"\?\)/);
+  t.match(bad('\n  - where: { launch: nohpu }\n    why: x\n'), /^races\[0\]\.where\.launch: unknown launch mode "nohpu" \(did you mean "nohup"\?\)/);
+  t.match(bad('\n  - where: { launch: [nohup, tmuxx] }\n    why: x\n'), /^races\[0\]\.where\.launch\[1\]: unknown launch mode "tmuxx"/);
+  t.match(bad('\n  - where: { launch: tmux }\n    why: x\n'), /^races\[0\]\.where: matches no cell of the matrix/);
+  t.equal(bad('\n  - where: { launch: nohup }\n    why: x\n    verdict: killed\n'), 'races[0]: unknown field "verdict"; remove it or check its spelling');
 });
 
 // ---- a user's own sshd_config ----

@@ -12,6 +12,7 @@ import { setupText } from '../setup.js';
 import { configMismatches, fingerprintOneLiner } from '../fingerprint.js';
 import { offset, seconds } from '../format.js';
 import { caseLabel, reasonText, repeatedCases } from '../matrix-view.js';
+import { raceEntries } from '../rates.js';
 import { senderText } from '../sender.js';
 import { cellAnchor, cellHref, esc, scriptJson, serverAnchor } from './escape.js';
 
@@ -251,18 +252,24 @@ function serverBlock(result: RunResult, cell: CellResult): string {
 
 /**
  * "flaky: 3 killed, 2 survived over 5 repeats" with a link to each repetition, on every repetition
- * of a flaky case: one cell's verdict is only one of the answers. A varying signal is said quietly.
+ * of a flaky case: one cell's verdict is only one of the answers. A declared race says how often it
+ * survived and why it races; a varying signal is said quietly.
  */
 function repeatsNote(result: RunResult, cell: CellResult): string {
   const flaky = result.flaky.find((f) => f.caseId === cell.caseId);
-  const varies = flaky ? undefined : result.signalVaries.find((v) => v.caseId === cell.caseId);
-  const entry = flaky ?? varies;
+  const race = flaky ? undefined : raceEntries(result).find((e) => e.entry.caseId === cell.caseId);
+  const varies = flaky || race ? undefined : result.signalVaries.find((v) => v.caseId === cell.caseId);
+  const entry = flaky ?? race?.entry ?? varies;
   if (!entry) return '';
   const links = entry.cellIds.map((id, i) => {
     const rep = `r${result.cells.find((c) => c.id === id)?.rep ?? i + 1}`;
     return id === cell.id ? `<b>${esc(rep)}</b>` : `<a href="${cellHref(id)}">${esc(rep)}</a>`;
   });
-  const text = `${flaky ? 'flaky' : 'signal varies'}: ${repeatsText(entry)}`;
+  if (race) {
+    const text = `race: ${race.counts}${race.why.length ? ` — ${race.why.join('; ')}` : ''}`;
+    return `<p class="race-note">${esc(text)} · ${links.join(' ')} · <a href="#races">all races</a></p>`;
+  }
+  const text = `${flaky ? 'flaky' : 'signal varies'}: ${repeatsText(flaky ?? varies!)}`;
   return `<p class="${flaky ? 'fail flaky-note' : 'muted'}">${esc(text)} · ${links.join(' ')}${flaky ? ' · <a href="#flaky">all flaky cases</a>' : ''}</p>`;
 }
 

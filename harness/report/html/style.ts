@@ -69,6 +69,10 @@ td.filtered{opacity:.15}
 a.chip.flaky-badge{font-size:12px;padding:0 5px}
 td.flaky{outline-color:#b71c1c}
 .flaky-note{border-left:4px solid #b71c1c;padding:2px 8px}
+.race{border-left:4px solid #1565c0;background:#fff;padding:4px 10px;margin:6px 0}
+.race-badge{display:inline-block;background:#1565c0;color:#fff;border-radius:3px;padding:0 4px;font-size:10.5px;font-weight:700;text-transform:uppercase;text-decoration:none}
+a.chip.race-badge{font-size:12px;padding:0 5px}
+.race-note{border-left:4px solid #1565c0;padding:2px 8px}
 .detail{display:none}
 .detail:target,.js .detail.open{display:block;position:fixed;inset:3vh 3vw;overflow:auto;z-index:20;background:#fff;
   border:1px solid #888;border-radius:6px;padding:10px 16px;box-shadow:0 0 0 100vmax rgba(0,0,0,.45)}
