@@ -105,7 +105,7 @@ export function openSshFingerprint(killModeUnit: string): ServerFingerprint {
 /**
  * sshd logs at LogLevel VERBOSE in every target (openssh-config.ts): "Invalid user", "Authentication
  * refused: bad ownership or modes", "Failed publickey for" carry the user's name. `units` is
- * journalctl's -u pattern: Debian's ssh.service, or the per-connection ssh@*.service instances.
+ * journalctl's -u pattern: Debian's ssh.service, or openssh-per-connection's hangup-lab-sshd@*.service instances.
  */
 export function loginLog(user: string, units: string): string {
   return `journalctl -q --no-pager -o cat -u '${units}' --since=-5min 2>/dev/null | grep -F -- '${user}' | tail -n 6`;

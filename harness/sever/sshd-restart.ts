@@ -12,7 +12,9 @@ const ROUND_TRIP_TIMEOUT_MS = 3000;
  * with the alias sshd.service, and so does trixie (OpenSSH 10.0), whose ssh.socket is shipped
  * disabled, so the listener is the service's own sshd there too and its sshd-session children
  * are what KillMode=process spares. Debian's dropbear unit (and bullseye's init script through the
- * sysv generator) has KillMode=process too (harness/server/dropbear.ts).
+ * sysv generator) has KillMode=process too (harness/server/dropbear.ts). openssh-per-connection's
+ * unit is its socket: the restart takes the listener down, and what that does to the connections'
+ * own unit instances is what such a cell measures.
  */
 export default defineSeverMethod({
   name: 'sshd-restart',
