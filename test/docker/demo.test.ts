@@ -25,7 +25,7 @@ function demo(args: string[]): Promise<{ code: number | null; stdout: string; st
 const pairs: { name: string; args: string[]; verdict: RegExp; why: RegExp }[] = [
   { name: 'nohup × client-kill', args: ['--launch', 'nohup', '--sever', 'client-kill'], verdict: /Verdict: SURVIVED/, why: /Why \(nohup ignoring SIGHUP\)/ },
   { name: 'foreground × client-kill', args: ['--launch', 'foreground', '--sever', 'client-kill'], verdict: /Verdict: KILLED by SIGHUP/, why: /Why \((bash resending SIGHUP to its jobs|tty hangup by the kernel)\)/ },
-  { name: 'tmux × drop', args: ['--launch', 'tmux', '--sever', 'drop'], verdict: /Verdict: SURVIVED/, why: /Why \(tmux\/screen detaching; keepalive arithmetic\)/ },
+  { name: 'tmux × drop', args: ['--launch', 'tmux', '--sever', 'drop'], verdict: /Verdict: SURVIVED/, why: /Why \(tmux\/screen\/dtach detaching; keepalive arithmetic\)/ },
   { name: 'systemd-run-user × logout', args: ['--launch', 'systemd-run-user', '--sever', 'logout'], verdict: /Verdict: KILLED by SIGTERM/, why: /Why \(the user manager stopping\)/ },
   { name: 'exec background × sshd-kill', args: ['--session', 'exec', '--launch', 'background', '--sever', 'sshd-kill'], verdict: /Verdict: SURVIVED/, why: /Why \(no terminal, so nobody sends SIGHUP\)/ },
   { name: 'exec tmux × client-kill', args: ['--session', 'exec', '--launch', 'tmux', '--sever', 'client-kill'], verdict: /Verdict: NOT-APPLICABLE/, why: /Why \(a sever that does not apply\)/ },
