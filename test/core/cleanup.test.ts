@@ -44,3 +44,43 @@ t.test('staleDirs: owner gone → stale; owner alive → kept; ownerless → sta
   t.same(staleDirs(dir).sort(), [dead, reused, old].sort());
   t.same(staleDirs(path.join(dir, 'missing')), [], 'a missing temp dir is nothing to sweep');
 });
+
+t.test('an undo registered while the interrupt awaits its last docker call still runs before the exit', async t => {
+  // The interrupt's removal asks docker what the run still owns; the run goes on meanwhile and may
+  // make a thing then (the death witness's tracefs instance, CI stop 22). A stand-in `docker` that
+  // takes 0.4 s per call opens that window on purpose; the undo takes 0.8 s and leaves a mark.
+  const dir = t.testdir({ bin: { docker: '#!/bin/sh\nsleep 0.4\n' } });
+  fs.chmodSync(path.join(dir, 'bin', 'docker'), 0o755);
+  const made = path.join(dir, 'made');
+  const mark = path.join(dir, 'undone');
+  const child = path.join(dir, 'child.mts');
+  const cleanup = path.resolve('harness/core/cleanup.ts');
+  fs.writeFileSync(
+    child,
+    `import fs from 'node:fs';
+import { installSignalHandlers, onCleanup } from ${JSON.stringify(cleanup)};
+installSignalHandlers();
+process.kill(process.pid, 'SIGTERM');
+// Made at 0.5, 0.7, 0.9 and 1.1 s: one of them lands in the last docker call, whatever the load.
+for (const ms of [500, 700, 900, 1100]) setTimeout(() => {
+  fs.appendFileSync(${JSON.stringify(made)}, ms + '\\n');
+  onCleanup(async () => {
+    await new Promise(r => setTimeout(r, 800));
+    fs.appendFileSync(${JSON.stringify(mark)}, ms + '\\n');
+  });
+}, ms);
+setInterval(() => {}, 1000);
+`,
+  );
+  const tsx = path.resolve('node_modules/tsx/dist/esm/index.mjs');
+  const r = spawnSync(process.execPath, ['--import', tsx, child], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` },
+  });
+  t.equal(r.status, 128 + 15, `SIGTERM → exit 143 (${r.stderr.trim().split('\n').at(-1)})`);
+  const lines = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').sort() : []);
+  t.ok(lines(made).length >= 1, `things were made during the removal (at ${lines(made).join(', ')} ms)`);
+  // Things the exit came before were never made; every one made before it was undone.
+  t.same(lines(mark), lines(made), 'every thing made was undone before the exit');
+});
