@@ -1,31 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { commands } from './commands/registry.js';
+import { commandHelp, overview } from './commands/help.js';
 import { BadInputError, ExitCode, HarnessError, unknownName } from './core/errors.js';
 import { ROOT } from './core/paths.js';
 import { installSignalHandlers, interrupting, runAllCleanups } from './core/cleanup.js';
 
-function usage(): string {
-  const width = Math.max(...commands.all.map(c => c.name.length));
-  return [
-    'usage: hangup-lab COMMAND [flags]',
-    '',
-    ...commands.all.flatMap(c => [`  ${c.name.padEnd(width)}  ${c.summary}`, `  ${' '.repeat(width)}  hangup-lab ${c.usage}`]),
-    '',
-    'exit codes: 0 ok, 1 an expectation failed or a case is flaky, 2 bad input, 3 infrastructure missing, 70 internal bug',
-  ].join('\n');
-}
+const HELP = ['help', '--help', '-h'];
+const VERSION = ['version', '--version', '-V'];
 
 async function main(argv: string[]): Promise<number> {
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(usage() + '\n');
-    return name ? ExitCode.ok : ExitCode.badInput;
+  if (name !== undefined && VERSION.includes(name)) {
+    process.stdout.write(`hangup-lab ${version}\n`);
+    return ExitCode.ok;
   }
-  if (!commands.has(name)) throw new BadInputError(`hangup-lab: ${unknownName('command', name, [...commands.names, 'help'])}`);
+  // `hangup-lab help run` is `hangup-lab run --help`.
+  if (name !== undefined && HELP.includes(name) && rest[0] && commands.has(rest[0])) return main([rest[0], '--help']);
+  if (name === undefined || HELP.includes(name)) {
+    process.stdout.write(overview(commands.all, version) + '\n');
+    // A bare `hangup-lab` is a usage error a script should notice; asking for help is not.
+    return name === undefined ? ExitCode.badInput : ExitCode.ok;
+  }
+  if (!commands.has(name)) throw new BadInputError(`hangup-lab: ${unknownName('command', name, [...commands.names, 'help', 'version'])}; see hangup-lab --help`);
+  const command = commands.get(name);
+  // Before the flags are parsed: `run --out x --help` is a request for help, not a run.
+  if (rest.some(a => a === '--help' || a === '-h')) {
+    process.stdout.write((await commandHelp(command)) + '\n');
+    return ExitCode.ok;
+  }
   const say = (line: string) => process.stderr.write(`hangup-lab: ${line}\n`);
-  return commands.get(name).run(rest, { version, say });
+  return command.run(rest, { version, say });
 }
 
 /** The exit code for an error, after saying it: known errors print one line, unknown ones the stack. */

@@ -6,9 +6,6 @@ import { cellId } from '../matrix/cell-id.js';
 import { AXIS_NAMES, type Cell, type CellResult, type RunResult } from '../results.js';
 import { evidenceCases, judgeClaims, type EvidenceCase } from './judge.js';
 
-/** How many runs in all a splitting case gets by default (`hangup-lab claims --runs`). */
-export const DEFAULT_CLAIM_RUNS = 3;
-
 export interface Remeasure {
   /** the extra repetitions to run, in the order of their cases' first appearance */
   cells: Cell[];

@@ -1,17 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CLAIM_RUNS, extendedPlan, remeasurePlan } from '../claims/remeasure.js';
 import { BadInputError, ExitCode } from '../core/errors.js';
-import { mergeResults } from '../merge/merge.js';
-import { ROOT } from '../core/paths.js';
-import { claimLines } from '../report/terminal.js';
-import { fileReporters, reporters } from '../report/registry.js';
+import { REPORTS_DIR, reportsDir, ROOT, shown } from '../core/paths.js';
 import type { RunResult } from '../results.js';
-import { runMatrix } from '../run/matrix.js';
-import { Progress } from '../run/progress.js';
-import { loadScenario } from '../scenario/load.js';
-import { intFlag, parseFlags } from './args.js';
+import { intFlag, parseFlags, stringFlag } from './args.js';
 import type { Command } from './types.js';
+
+/** How many runs in all a case that splits a claim gets by default (--runs; harness/claims/remeasure.ts). */
+const CLAIM_RUNS = 3;
 
 /**
  * `hangup-lab claims`: run every claims file (one per source article) and print each claim as
@@ -23,18 +19,29 @@ import type { Command } from './types.js';
  */
 export const claims: Command = {
   name: 'claims',
-  summary: "run the source articles' claims (scenarios/claims/*.yaml) and print CONFIRMED / REFUTED / CONDITIONAL with the evidence",
-  usage: 'claims [--dir DIR] [--out DIR] [--concurrency N] [--runs N] [FILE.yaml...]',
+  summary: "judge the source articles' claims: CONFIRMED, REFUTED or CONDITIONAL, with the evidence",
+  operands: { usage: '[FILE.yaml...]', help: 'claims files to run (default: every file in --dir)' },
+  flags: [
+    { name: 'dir', value: 'DIR', help: 'the folder of the claims files (default: the bundled scenarios/claims)' },
+    { name: 'out', value: 'DIR', help: `where the reports go, one folder per article, and claims.md (default: ./${REPORTS_DIR}/claims)` },
+    { name: 'concurrency', value: 'N', help: "cells at a time, 1-64 (default: the claims file's run.concurrency)" },
+    { name: 'runs', value: 'N', help: `runs in all, 1-20, of each case that splits a claim before it is judged (default: ${CLAIM_RUNS})` },
+  ],
+  notes: ['A refuted claim is a finding, not a failure: the exit code is 0 once the table is printed (2 bad input, 3 infrastructure).'],
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(
-      'claims',
-      args,
-      { dir: { type: 'string' }, out: { type: 'string' }, concurrency: { type: 'string' }, runs: { type: 'string' } },
-      true,
-    );
-    const concurrency = intFlag('claims', 'concurrency', values.concurrency, 1, 64);
-    const runs = intFlag('claims', 'runs', values.runs, 1, 20) ?? DEFAULT_CLAIM_RUNS;
-    const dir = values.dir ?? path.join(ROOT, 'scenarios', 'claims');
+    const { values, positionals } = parseFlags(claims, args);
+    const concurrency = intFlag('claims', 'concurrency', stringFlag(values, 'concurrency'), 1, 64);
+    const runs = intFlag('claims', 'runs', stringFlag(values, 'runs'), 1, 20) ?? CLAIM_RUNS;
+    const dir = stringFlag(values, 'dir') ?? path.join(ROOT, 'scenarios', 'claims');
+    const [{ extendedPlan, remeasurePlan }, { mergeResults }, { claimLines }, { fileReporters, reporters }, { runMatrix }, { Progress }, { loadScenario }] = await Promise.all([
+      import('../claims/remeasure.js'),
+      import('../merge/merge.js'),
+      import('../report/terminal.js'),
+      import('../report/registry.js'),
+      import('../run/matrix.js'),
+      import('../run/progress.js'),
+      import('../scenario/load.js'),
+    ]);
     let files = positionals;
     if (!files.length) {
       try {
@@ -50,7 +57,7 @@ export const claims: Command = {
       if (!s.claims) throw new BadInputError(`${f}: no claims: list; this is a scenario, not a claims file`);
       return s;
     });
-    const out = values.out ?? path.join(ROOT, 'reports', 'claims');
+    const out = path.resolve(stringFlag(values, 'out') ?? reportsDir('claims'));
     const results: RunResult[] = [];
     for (const scenario of scenarios) {
       ctx.say(`claims of ${scenario.claims!.article}: ${scenario.claims!.claims.length} claims`);
@@ -88,21 +95,23 @@ export const claims: Command = {
     }
     const text = results.map(r => claimLines(r).join('\n')).join('\n\n');
     process.stdout.write(text + '\n');
-    // One Markdown file with every article's claims, for a pull request or an issue.
-    fs.writeFileSync(
-      path.join(out, 'claims.md'),
-      results
-        .map(r => {
-          const md = reporters.markdown.render(r);
-          const start = md.indexOf('## Claims of');
-          const end = md.indexOf('\n## ', start + 1);
-          const section = md.slice(start, end < 0 ? undefined : end).trim();
-          // Evidence links point into that article's own report.html.
-          return section.replace(/\(report\.html#/g, `(${path.basename(r.scenario.file, '.yaml')}/report.html#`);
-        })
-        .join('\n\n') + '\n',
-    );
-    ctx.say(`wrote ${path.relative(ROOT, out) || out}/claims.md and, per article, results.json, report.md and the other reports`);
+    fs.writeFileSync(path.join(out, 'claims.md'), claimsMarkdown(results, r => reporters.markdown.render(r)));
+    ctx.say(`wrote ${shown(out)}/claims.md and, per article, results.json, report.md and the other reports`);
     return ExitCode.ok;
   },
 };
+
+/**
+ * One Markdown file with every article's claims, for a pull request or an issue: the claims section
+ * of each article's report.md, its evidence links pointing into that article's own report.html.
+ */
+function claimsMarkdown(results: readonly RunResult[], markdown: (r: RunResult) => string): string {
+  const sections = results.map(r => {
+    const md = markdown(r);
+    const start = md.indexOf('## Claims of');
+    const end = md.indexOf('\n## ', start + 1);
+    const section = md.slice(start, end < 0 ? undefined : end).trim();
+    return section.replace(/\(report\.html#/g, `(${path.basename(r.scenario.file, '.yaml')}/report.html#`);
+  });
+  return sections.join('\n\n') + '\n';
+}

@@ -1,6 +1,3 @@
-import { sweepLeftovers } from '../core/cleanup.js';
-import { sweepTracefsLeftovers } from '../observe/tracefs.js';
-import { engineAnswers } from '../target/engine.js';
 import { InfrastructureError } from '../core/errors.js';
 import { parseFlags } from './args.js';
 import type { Command } from './types.js';
@@ -12,10 +9,16 @@ import type { Command } from './types.js';
  */
 export const clean: Command = {
   name: 'clean',
-  summary: 'remove what runs killed with SIGKILL left behind (containers, networks, temp dirs with keys, kernel trace instances); runs still going are left alone',
-  usage: 'clean',
+  summary: 'remove what runs killed with SIGKILL left behind; runs still going are left alone',
+  flags: [],
+  notes: ["What it removes: the runs' containers and networks, their temp dirs (with the run keys) and their kernel trace instances."],
   async run(args, ctx) {
-    parseFlags('clean', args, {});
+    parseFlags(clean, args);
+    const [{ sweepLeftovers }, { sweepTracefsLeftovers }, { engineAnswers }] = await Promise.all([
+      import('../core/cleanup.js'),
+      import('../observe/tracefs.js'),
+      import('../target/engine.js'),
+    ]);
     if (!(await engineAnswers())) throw new InfrastructureError('hangup-lab clean: no Docker engine answers (docker info failed); start it, then run hangup-lab clean again');
     let said = false;
     const say = (line: string) => {

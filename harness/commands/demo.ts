@@ -1,38 +1,35 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { castText, castTimestamp } from '../demo/cast.js';
-import { endingLines, introLines, Narration } from '../demo/narrate.js';
 import { BadInputError, HarnessError, InfrastructureError } from '../core/errors.js';
-import { launches } from '../launch/registry.js';
-import { ROOT } from '../core/paths.js';
-import { AXIS_NAMES, type AxisName } from '../results.js';
-import { runMatrix } from '../run/matrix.js';
-import { loadScenario } from '../scenario/load.js';
-import { sessions } from '../session/registry.js';
-import { TERMINAL_SIZE } from '../session/ssh-client.js';
+import { REPORTS_DIR, reportsDir, shown } from '../core/paths.js';
+import type { AxisName } from '../results.js';
 import { portHolder, portInUseMessage } from '../core/host-port.js';
-import { intFlag, parseFlags } from './args.js';
-import { writeReports } from './output.js';
-import type { Command } from './types.js';
+import { intFlag, parseFlags, stringFlag } from './args.js';
+import type { Command, Flag } from './types.js';
 
-/** Each axis's flag, and the value a demo uses when the flag is not given. */
-const AXES: Record<AxisName, { flag: string; value: string }> = {
-  target: { flag: 'target', value: 'debian-bookworm' },
-  server: { flag: 'server', value: 'openssh' },
-  client: { flag: 'client', value: 'openssh' },
-  user: { flag: 'user', value: 'lab' },
-  session: { flag: 'session', value: 'pty' },
-  launch: { flag: 'launch', value: 'nohup' },
-  workload: { flag: 'workload', value: 'quiet' },
-  sever: { flag: 'sever', value: 'client-kill' },
-  clientAlive: { flag: 'client-alive', value: '1/2' },
-  serverAlive: { flag: 'server-alive', value: 'off' },
-  tcpKeepAlive: { flag: 'tcp-keep-alive', value: 'yes' },
-  kernel: { flag: 'kernel', value: 'default' },
-  killUserProcesses: { flag: 'kill-user-processes', value: 'no' },
-  linger: { flag: 'linger', value: 'off' },
-  huponexit: { flag: 'huponexit', value: 'off' },
+/** Each axis's flag, the value a demo uses when the flag is not given, what it sets, and its values. */
+const AXES: Record<AxisName, { flag: string; value: string; help: string; choices?: () => Promise<readonly string[]> }> = {
+  target: { flag: 'target', value: 'debian-bookworm', help: 'the target (a Debian release and its variants)', choices: async () => Object.keys((await import('../target/targets.js')).TARGETS) },
+  server: { flag: 'server', value: 'openssh', help: 'the SSH server', choices: async () => (await import('../server/registry.js')).servers.names },
+  client: { flag: 'client', value: 'openssh', help: 'the SSH client', choices: async () => (await import('../client/registry.js')).clients.names },
+  user: { flag: 'user', value: 'lab', help: 'the login user: lab (not root) or root' },
+  session: { flag: 'session', value: 'pty', help: 'pty: an interactive login (ssh -tt); exec: ssh host cmd; exec-tty: ssh -tt host cmd', choices: async () => (await import('../session/registry.js')).sessions.names },
+  launch: { flag: 'launch', value: 'nohup', help: 'how the probe is started', choices: async () => (await import('../launch/registry.js')).launches.names },
+  workload: { flag: 'workload', value: 'quiet', help: 'chatty (the probe writes to the terminal every second) or quiet' },
+  sever: {
+    flag: 'sever',
+    value: 'client-kill',
+    help: 'how the connection ends (NAME:N sets its number, e.g. sleep:20)',
+    choices: async () => (await import('../sever/registry.js')).severs.all.map(s => (s.param ? `${s.name}[:N]` : s.name)),
+  },
+  clientAlive: { flag: 'client-alive', value: '1/2', help: "sshd's ClientAliveInterval/CountMax, e.g. 15/3, or off" },
+  serverAlive: { flag: 'server-alive', value: 'off', help: "the client's ServerAliveInterval/CountMax, e.g. 15/3, or off" },
+  tcpKeepAlive: { flag: 'tcp-keep-alive', value: 'yes', help: "sshd's TCPKeepAlive: yes or no" },
+  kernel: { flag: 'kernel', value: 'default', help: "the target's TCP timers, e.g. tcp_keepalive_time=5,tcp_retries2=3, or default" },
+  killUserProcesses: { flag: 'kill-user-processes', value: 'no', help: "logind's KillUserProcesses: yes or no" },
+  linger: { flag: 'linger', value: 'off', help: "the user's linger (loginctl enable-linger): on or off" },
+  huponexit: { flag: 'huponexit', value: 'off', help: "bash's huponexit in the login shell: on or off" },
 };
 
 const flagOf = (axis: string) => AXES[axis as AxisName]?.flag ?? axis;
@@ -48,45 +45,44 @@ function asFlagError(e: BadInputError, values: Record<AxisName, string>): BadInp
   return new BadInputError(`hangup-lab demo: --${flagOf(axis)} "${values[axis]}": ${m[2]}`);
 }
 
+/** The axes in the order of AXES (the Record type makes it name every axis; results.ts is not loaded for --help). */
+const AXIS_ORDER = Object.keys(AXES) as AxisName[];
+
+const FLAGS: Flag[] = [
+  ...AXIS_ORDER.map(a => ({ name: AXES[a].flag, value: 'VALUE', help: `${AXES[a].help} (default: ${AXES[a].value})`, ...(AXES[a].choices ? { choices: AXES[a].choices } : {}) })),
+  { name: 'port', value: 'N', help: "the target's sshd on 127.0.0.1:N instead of a random port, for your own ssh -p N" },
+  { name: 'out', value: 'DIR', help: `where the reports and the recording go (default: ./${REPORTS_DIR}/demo)` },
+];
+
 export const demo: Command = {
   name: 'demo',
-  summary: 'run ONE cell live and narrate it: the process tree, the sever, who noticed when, the signal and its sender, and why; records the client terminal (asciicast)',
-  usage:
-    'demo [--launch MODE] [--sever METHOD] [--session KIND] [--workload chatty|quiet] [--target NAME] [--user lab|root] [--client-alive I/C|off] [--server-alive I/C|off] [--tcp-keep-alive yes|no] [--kernel SYSCTLS|default] [--kill-user-processes yes|no] [--linger on|off] [--huponexit on|off] [--port N] [--out DIR]',
+  summary: 'run one cell live and narrate it: the process tree, the sever, who noticed when, the signal, why',
+  flags: FLAGS,
+  notes: [
+    "Every flag takes the values a scenario's axis takes; the demo is a one-cell scenario, kept as scenario.yaml next to " +
+      'the reports: hangup-lab run DIR/scenario.yaml runs the same cell again. The client terminal is recorded (asciicast).',
+  ],
   async run(args, ctx) {
-    const { values: flags } = parseFlags('demo', args, {
-      ...Object.fromEntries(Object.values(AXES).map(a => [a.flag, { type: 'string' as const }])),
-      out: { type: 'string' },
-      // The target's sshd on 127.0.0.1:N (instead of a random port), for a teacher's own ssh -p N.
-      port: { type: 'string' },
-    });
-    const port = intFlag('demo', 'port', flags.port, 1, 65535);
+    const { values: flags } = parseFlags(demo, args);
+    const port = intFlag('demo', 'port', stringFlag(flags, 'port'), 1, 65535);
     // Before anything is written or started: a taken port must cost nothing.
     if (port !== undefined) await ensurePortFree(port);
     const given = flags as Record<string, string | undefined>;
-    const values = Object.fromEntries(AXIS_NAMES.map(a => [a, given[AXES[a].flag] ?? AXES[a].value])) as Record<AxisName, string>;
-    const out = path.resolve(flags.out ?? path.join(ROOT, 'reports', 'demo'));
+    const values = Object.fromEntries(AXIS_ORDER.map(a => [a, given[AXES[a].flag] ?? AXES[a].value])) as Record<AxisName, string>;
+    const out = path.resolve(stringFlag(flags, 'out') ?? reportsDir('demo'));
+    const [{ castText, castTimestamp }, { endingLines, introLines, Narration }, { launches }, { runMatrix }, { loadScenario }, { sessions }, { TERMINAL_SIZE }, { writeReports }] = await Promise.all([
+      import('../demo/cast.js'),
+      import('../demo/narrate.js'),
+      import('../launch/registry.js'),
+      import('../run/matrix.js'),
+      import('../scenario/load.js'),
+      import('../session/registry.js'),
+      import('../session/ssh-client.js'),
+      import('./output.js'),
+    ]);
     fs.mkdirSync(out, { recursive: true });
 
-    // The one-cell scenario is kept next to the results: `hangup-lab run --scenario` on it runs the
-    // same cell again. JSON is YAML, and the loader validates it exactly as any scenario file.
-    const file = path.join(out, 'scenario.yaml');
-    const { target, ...axes } = values;
-    fs.writeFileSync(
-      file,
-      JSON.stringify(
-        {
-          name: 'demo',
-          description: `one cell, narrated: ${values.session}/${values.launch}/${values.workload} × ${values.sever} on ${target}`,
-          targets: [target],
-          axes: Object.fromEntries(Object.entries(axes).map(([a, v]) => [a, [v]])),
-          // One sample: a demo shows one run, latency distributions are for `run`.
-          run: { concurrency: 1, latencyRepeats: 1 },
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    const file = writeOneCellScenario(out, values);
     let scenario;
     try {
       scenario = loadScenario(file, { allowNotApplicable: true });
@@ -128,11 +124,30 @@ export const demo: Command = {
     const recording = cell.recording ?? { width: TERMINAL_SIZE.cols, height: TERMINAL_SIZE.rows, events: [] };
     const title = `hangup-lab demo: ${cell.session}/${cell.launch}/${cell.workload} × ${cell.sever} on ${cell.target}${cell.recording ? '' : ' (no session was opened)'}`;
     fs.writeFileSync(cast, castText(recording, { timestamp: castTimestamp(result.startedAt, cell), title }));
-    ctx.say(`the client's terminal: ${path.relative(process.cwd(), cast)} (asciinema play ${path.relative(process.cwd(), cast)})`);
+    ctx.say(`the client's terminal: ${shown(cast)} (asciinema play ${shown(cast)})`);
     print(['', '— the reports of this one-cell run —']);
     return writeReports(result, out, ctx);
   },
 };
+
+/**
+ * The one-cell scenario, kept next to the results: `hangup-lab run` on it runs the same cell again.
+ * JSON is YAML, and the loader validates it exactly as any scenario file.
+ */
+function writeOneCellScenario(out: string, values: Record<AxisName, string>): string {
+  const file = path.join(out, 'scenario.yaml');
+  const { target, ...axes } = values;
+  const scenario = {
+    name: 'demo',
+    description: `one cell, narrated: ${values.session}/${values.launch}/${values.workload} × ${values.sever} on ${target}`,
+    targets: [target],
+    axes: Object.fromEntries(Object.entries(axes).map(([a, v]) => [a, [v]])),
+    // One sample: a demo shows one run, latency distributions are for `run`.
+    run: { concurrency: 1, latencyRepeats: 1 },
+  };
+  fs.writeFileSync(file, JSON.stringify(scenario, null, 2) + '\n');
+  return file;
+}
 
 /** Bound and released at once: taken now means the engine could not publish there either. */
 async function ensurePortFree(port: number): Promise<void> {

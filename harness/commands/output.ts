@@ -2,17 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { summarize } from '../expect/judge.js';
 import { ExitCode } from '../core/errors.js';
-import { ROOT } from '../core/paths.js';
+import { colorFor } from '../core/color.js';
+import { shown } from '../core/paths.js';
 import { repeatsText } from '../expect/flaky.js';
 import { caseName } from '../report/flaky.js';
 import { plural } from '../report/format.js';
 import { fileReporters, reporters } from '../report/registry.js';
 import type { RunResult } from '../results.js';
 import type { CommandContext } from './types.js';
-
-export function defaultOutDir(): string {
-  return path.join(ROOT, 'reports', 'latest');
-}
 
 /**
  * Write every file report, print the terminal one, and decide the exit code from the results alone
@@ -21,8 +18,8 @@ export function defaultOutDir(): string {
 export function writeReports(result: RunResult, out: string, ctx: CommandContext): number {
   fs.mkdirSync(out, { recursive: true });
   for (const r of fileReporters) fs.writeFileSync(path.join(out, r.fileName), r.render(result));
-  process.stdout.write(reporters.terminal.render(result, { color: process.stdout.isTTY === true }));
-  ctx.say(`wrote ${fileReporters.map(r => path.relative(ROOT, path.join(out, r.fileName)) || r.fileName).join(', ')}`);
+  process.stdout.write(reporters.terminal.render(result, { color: colorFor(process.stdout) }));
+  ctx.say(`wrote ${fileReporters.map(r => shown(path.join(out, r.fileName))).join(', ')}`);
   const s = summarize(result.cells, result.expectations, result.strict);
   if (s.failingCells.length) ctx.say(`${plural(s.failingCells.length, 'cell')} failed an expectation; the report lists them first`);
   const cells = new Map(result.cells.map(c => [c.id, c]));

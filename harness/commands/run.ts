@@ -1,51 +1,59 @@
 import path from 'node:path';
 import { BadInputError, unknownName } from '../core/errors.js';
-import { parseShard } from '../matrix/shard.js';
-import { Progress } from '../run/progress.js';
-import { runMatrix } from '../run/matrix.js';
-import { durationHistory } from '../run/schedule.js';
-import { loadScenario, selectBlocks } from '../scenario/load.js';
-import { TARGETS } from '../target/targets.js';
-import { intFlag, parseFlags } from './args.js';
-import { defaultOutDir, writeReports } from './output.js';
+import { REPORTS_DIR, reportsDir } from '../core/paths.js';
+import { bundledScenarios, DEFAULT_SCENARIO_NAME, resolveScenario } from '../scenario/bundled.js';
+import { intFlag, listFlag, parseFlags, stringFlag } from './args.js';
 import type { Command } from './types.js';
 
 export const run: Command = {
   name: 'run',
-  summary: "run a scenario's matrix against real sshd targets; write every report to DIR (default reports/latest)",
-  usage:
-    'run --scenario FILE [--out DIR] [--concurrency N] [--repeat N] [--cell-timeout S] [--target NAME]... [--block NAME]... [--shard I/N] [--strict] [--sshd-config FILE] [--progress auto|tty|log] [--record]',
+  summary: "run a scenario's matrix against real sshd targets and write every report",
+  operands: {
+    usage: '[SCENARIO]',
+    help: `a bundled scenario by name (${bundledScenarios().join(', ')}) or a scenario file (default: ${DEFAULT_SCENARIO_NAME})`,
+  },
+  flags: [
+    { name: 'scenario', value: 'FILE', help: 'the scenario, as a flag (the same as SCENARIO)' },
+    { name: 'out', value: 'DIR', help: `where the reports go (default: ./${REPORTS_DIR}/latest)` },
+    { name: 'target', value: 'NAME', multiple: true, help: "only this target of the scenario's (e.g. debian-trixie)" },
+    { name: 'block', value: 'NAME', multiple: true, help: 'only this block of a scenario with matrices: (its name:, e.g. one question of faults)' },
+    { name: 'concurrency', value: 'N', help: "cells at a time, 1-64 (default: the scenario's run.concurrency)" },
+    { name: 'repeat', value: 'N', help: 'every case at least N times, 1-50; a case whose repetitions disagree is flaky and fails the run' },
+    { name: 'cell-timeout', value: 'S', help: 'the most one cell may take, 5-7200 s; past it the cell is inconclusive (default: its watch window + 150 s)' },
+    { name: 'shard', value: 'I/N', help: 'only shard I of N (cases are never split across shards); merge the shards with hangup-lab merge' },
+    { name: 'strict', help: 'an expectation that could not be judged fails the run too' },
+    { name: 'sshd-config', value: 'FILE', help: "your own sshd_config on every target (the scenario's sshd.config, as a flag)" },
+    { name: 'progress', value: 'MODE', help: 'auto, tty (a status line redrawn in place) or log (one line per cell) (default: auto)' },
+    { name: 'record', help: "keep each cell's client terminal (asciicast events) in results.json; larger files" },
+  ],
+  notes: [
+    'Writes results.json (the single source of truth), report.md, report.html, junit.xml and the terminal table. ' +
+      'Needs a Docker engine; on Debian as root it installs and starts one when none answers (hangup-lab doctor says what is missing).',
+  ],
   async run(args, ctx) {
-    const { values } = parseFlags('run', args, {
-      scenario: { type: 'string' },
-      out: { type: 'string' },
-      concurrency: { type: 'string' },
-      // Every case N times (at least); a case whose repetitions disagree is flaky and fails the run.
-      repeat: { type: 'string' },
-      // The most any one cell may take (default: its watch window + 150 s); past it, inconclusive.
-      'cell-timeout': { type: 'string' },
-      target: { type: 'string', multiple: true },
-      // Only these blocks of a scenario with `matrices:` (their `name:`), e.g. one question of faults.yaml.
-      block: { type: 'string', multiple: true },
-      shard: { type: 'string' },
-      strict: { type: 'boolean' },
-      'sshd-config': { type: 'string' },
-      progress: { type: 'string' },
-      // Keeps each cell's client terminal (asciicast v2 events) in results.json: larger files.
-      record: { type: 'boolean' },
-    });
-    if (!values.scenario) throw new BadInputError('hangup-lab run: --scenario FILE is required (e.g. scenarios/default.yaml)');
-    const concurrency = intFlag('run', 'concurrency', values.concurrency, 1, 64);
-    const repeat = intFlag('run', 'repeat', values.repeat, 1, 50);
-    const cellTimeoutS = intFlag('run', 'cell-timeout', values['cell-timeout'], 5, 7200);
-    const shard = values.shard === undefined ? undefined : parseShard(values.shard, 'hangup-lab run: --shard');
-    const progressMode = values.progress ?? 'auto';
+    const { values, positionals } = parseFlags(run, args);
+    const given = stringFlag(values, 'scenario');
+    if (positionals.length > 1 || (given && positionals.length)) {
+      throw new BadInputError(`hangup-lab run: one scenario at a time (given: ${[given, ...positionals].filter(Boolean).join(', ')})`);
+    }
+    const concurrency = intFlag('run', 'concurrency', stringFlag(values, 'concurrency'), 1, 64);
+    const repeat = intFlag('run', 'repeat', stringFlag(values, 'repeat'), 1, 50);
+    const cellTimeoutS = intFlag('run', 'cell-timeout', stringFlag(values, 'cell-timeout'), 5, 7200);
+    const { parseShard } = await import('../matrix/shard.js');
+    const shardText = stringFlag(values, 'shard');
+    const shard = shardText === undefined ? undefined : parseShard(shardText, 'hangup-lab run: --shard');
+    const progressMode = stringFlag(values, 'progress') ?? 'auto';
     if (!['auto', 'tty', 'log'].includes(progressMode)) {
       throw new BadInputError(`hangup-lab run: --progress "${progressMode}": must be auto, tty or log`);
     }
-    const loaded = loadScenario(values.scenario, values['sshd-config'] ? { sshdConfig: values['sshd-config'] } : {});
-    const scenario = values.block ? selectBlocks(loaded, values.block) : loaded;
-    for (const t of values.target ?? []) {
+    const file = resolveScenario(given ?? positionals[0] ?? DEFAULT_SCENARIO_NAME, 'run');
+    const [{ loadScenario, selectBlocks }, { TARGETS }] = await Promise.all([import('../scenario/load.js'), import('../target/targets.js')]);
+    const sshdConfig = stringFlag(values, 'sshd-config');
+    const loaded = loadScenario(file, sshdConfig ? { sshdConfig } : {});
+    const blocks = listFlag(values, 'block');
+    const targets = listFlag(values, 'target');
+    const scenario = blocks ? selectBlocks(loaded, blocks) : loaded;
+    for (const t of targets ?? []) {
       if (!scenario.axes.target.includes(t)) {
         const known = Object.keys(TARGETS).includes(t);
         throw new BadInputError(
@@ -53,14 +61,20 @@ export const run: Command = {
         );
       }
     }
-    const strict = values.strict ?? scenario.run.strict;
+    const strict = values.strict === true || scenario.run.strict;
+    const [{ Progress }, { runMatrix }, { durationHistory }, { writeReports }] = await Promise.all([
+      import('../run/progress.js'),
+      import('../run/matrix.js'),
+      import('../run/schedule.js'),
+      import('./output.js'),
+    ]);
     const progress = new Progress({
       write: text => process.stderr.write(text),
       tty: progressMode === 'tty' || (progressMode === 'auto' && process.stderr.isTTY === true),
       width: process.stderr.columns ?? 100,
       strict,
     });
-    const out = values.out ?? defaultOutDir();
+    const out = path.resolve(stringFlag(values, 'out') ?? reportsDir('latest'));
     let result;
     try {
       result = await runMatrix(scenario, {
@@ -70,11 +84,11 @@ export const run: Command = {
         progress,
         version: ctx.version,
         strict,
-        ...(values.record ? { record: true } : {}),
+        ...(values.record === true ? { record: true } : {}),
         ...(concurrency ? { concurrency } : {}),
         ...(repeat ? { repeat } : {}),
         ...(cellTimeoutS ? { cellTimeoutMs: cellTimeoutS * 1000 } : {}),
-        ...(values.target ? { targets: values.target } : {}),
+        ...(targets ? { targets } : {}),
         ...(shard ? { shard } : {}),
       });
     } finally {

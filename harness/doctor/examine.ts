@@ -47,7 +47,7 @@ function shown(p: string): string {
 async function nodePtyWorks(): Promise<{ loaded: true } | { loaded: false; error: string }> {
   try {
     // The named export: tsx's and node's CommonJS interop disagree about `default` here.
-    const { spawn } = await import('node-pty');
+    const { spawn } = await import('@lydell/node-pty');
     const p = spawn('/bin/sh', ['-c', 'exit 0'], { name: 'xterm', cols: 80, rows: 24 });
     const exited = await new Promise<boolean>(resolve => {
       const timer = setTimeout(() => resolve(false), 5000);

@@ -22,7 +22,7 @@ export function nodeCheck(version: string): Check {
 export function nodePtyCheck(r: { loaded: true } | { loaded: false; error: string }): Check {
   return r.loaded
     ? ok('node-pty', 'loads and runs a command in a pseudo-terminal')
-    : missing('node-pty', `cannot be used (${r.error})`, 'npm ci (node-pty compiles from source: needs gcc, make, python3)');
+    : missing('node-pty', `cannot be used (${r.error})`, `npm ci (node-pty comes prebuilt as @lydell/node-pty-${process.platform}-${process.arch}, an optional dependency: do not omit optional dependencies)`);
 }
 
 /**

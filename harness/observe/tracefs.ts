@@ -112,6 +112,12 @@ async function sweepStale(standard: string | null): Promise<number> {
       removed++;
     }
   }
+  // A mount point whose unmount went through but whose removal did not (a lazy unmount still
+  // busy, an exit right after it): an empty directory, no longer in /proc/mounts.
+  for (const name of fs.readdirSync(os.tmpdir()).filter(n => n.startsWith(MOUNT_PREFIX) && dead(n))) {
+    const dir = path.join(os.tmpdir(), name);
+    if (!mounts.includes(dir) && fs.existsSync(dir) && rmdirQuietly(dir)) removed++;
+  }
   return removed;
 }
 
@@ -132,11 +138,14 @@ export async function removeInstance(dir: string): Promise<void> {
   }
 }
 
-function rmdirQuietly(dir: string): void {
+/** Whether it removed the (empty) directory. */
+function rmdirQuietly(dir: string): boolean {
   try {
     fs.rmdirSync(dir);
+    return true;
   } catch {
     /* already gone, or still mounted (the sweep of a later run retries) */
+    return false;
   }
 }
 

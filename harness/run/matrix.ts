@@ -147,9 +147,11 @@ interface CellScope {
 /** One cell of the matrix: wait for its server, run it, judge its expectations. */
 async function runOneCell(cell: Cell, { scenario, opts, servers, elapsed, signal, witness }: CellScope): Promise<CellResult> {
   const startedMs = elapsed();
-  opts.progress?.started(cell);
   const lease = await servers.acquire(cell);
   const serverWaitMs = elapsed() - startedMs;
+  // Shown as running once its server is there: the progress clock starts with the first cell that
+  // runs, so image builds and container starts do not inflate the time left.
+  opts.progress?.started(cell);
   let outcome;
   try {
     const narrate = opts.narrate;

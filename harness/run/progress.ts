@@ -57,12 +57,16 @@ export class Progress implements ProgressSink {
   private done = 0;
   private failed = 0;
   private readonly running = new Map<string, Cell>();
-  private readonly t0: number;
+  /** when the first cell started: building images and starting servers before it is not in the clock */
+  private t0: number | null = null;
   private lastStatus = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: ProgressOptions) {
-    this.t0 = this.now();
+  constructor(private readonly o: ProgressOptions) {}
+
+  /** Time since the first cell started; 0 before. "Time left" is estimated from it. */
+  private elapsed(): number {
+    return this.t0 === null ? 0 : this.now() - this.t0;
   }
 
   private now(): number {
@@ -77,6 +81,7 @@ export class Progress implements ProgressSink {
   }
 
   started(cell: Cell): void {
+    this.t0 ??= this.now();
     this.running.set(cell.id, cell);
     this.draw();
   }
@@ -85,7 +90,7 @@ export class Progress implements ProgressSink {
     this.running.delete(cell.id);
     this.done++;
     if (r.expectations.some(o => o.status === 'failed' || (this.o.strict && o.status === 'unjudged'))) this.failed++;
-    const line = finishedLine(this.done, this.total, this.now() - this.t0, cell, r, this.o.strict);
+    const line = finishedLine(this.done, this.total, this.elapsed(), cell, r, this.o.strict);
     this.o.write(this.o.tty ? `\r\x1b[K${line}\n` : `hangup-lab: ${line}\n`);
     this.draw();
   }
@@ -103,7 +108,7 @@ export class Progress implements ProgressSink {
   }
 
   private draw(): void {
-    const status = { done: this.done, total: this.total, elapsedMs: this.now() - this.t0, running: [...this.running.values()], failed: this.failed };
+    const status = { done: this.done, total: this.total, elapsedMs: this.elapsed(), running: [...this.running.values()], failed: this.failed };
     if (this.o.tty) {
       this.o.write(`\r\x1b[K${statusLine(status, (this.o.width ?? 100) - 1)}`);
     } else if (this.now() - this.lastStatus >= (this.o.everyMs ?? 30_000) && this.done > 0) {

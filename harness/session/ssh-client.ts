@@ -1,5 +1,8 @@
 import fs from 'node:fs';
-import pty from 'node-pty';
+// @lydell/node-pty: node-pty with Linux prebuilds (no compiler at install). Its 1.1.0 was built
+// before node-pty's 1.1.0 and writes through the tty stream instead of node-pty's fs.write queue;
+// the harness writes only short typed lines (commands, and `exit` for a logout): docs/dependencies.md.
+import pty from '@lydell/node-pty';
 import { constants as osConstants } from 'node:os';
 import { trackProcess } from '../core/cleanup.js';
 import { DEFAULT_CLIENT, clients } from '../client/registry.js';

@@ -14,10 +14,10 @@ t.test('unknown command suggests the closest', async t => {
   t.match(r.stderr, /unknown command "rnu" \(did you mean "run"\?\)/);
 });
 
-t.test('missing --scenario', async t => {
-  const r = cli('run');
+t.test('without a scenario, run is the default scenario (its targets are what --target is checked against)', async t => {
+  const r = cli('run', '--target', 'debian-nope');
   t.equal(r.status, 2);
-  t.match(r.stderr, /--scenario FILE is required/);
+  t.match(r.stderr, /unknown target "debian-nope" .*\(known: debian-bookworm\)\n$/);
 });
 
 t.test('a missing scenario file names the path', async t => {

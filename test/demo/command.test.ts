@@ -27,8 +27,11 @@ t.test('a bad value names its flag and suggests the fix', async t => {
   t.same(fs.readdirSync(out), [], 'a rejected demo leaves no scenario file behind');
 });
 
-t.test('help lists demo with its usage', async t => {
+t.test('help lists demo; demo --help lists its flags with their values from the registries', async t => {
   const r = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8' });
-  t.match(r.stdout, /demo +run ONE cell live/);
-  t.match(r.stdout, /hangup-lab demo \[--launch MODE\] \[--sever METHOD\]/);
+  t.match(r.stdout, /demo +run one cell live/);
+  const d = spawnSync(process.execPath, [bin, 'demo', '--help'], { encoding: 'utf8' });
+  t.equal(d.status, 0);
+  t.match(d.stdout, /--launch VALUE +how the probe is started \(default: nohup\); one of: .*nohup-to-file/s);
+  t.match(d.stdout, /--sever VALUE .*sleep\[:N\]/s);
 });

@@ -91,6 +91,9 @@ function leftovers(pid: number, seen: Seen): string[] {
   const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map(l => l.split(' ')).filter(f => f[2] === 'tracefs').map(f => f[1]!);
   const own = (name: string) => name.startsWith(`hangup-lab-${pid}.`) || name.startsWith(`hangup-lab-tracefs-${pid}.`);
   const traces = [...mounts.filter(m => own(path.basename(m))), ...mounts.flatMap(m => (fs.existsSync(path.join(m, 'instances')) ? fs.readdirSync(path.join(m, 'instances')).filter(own) : []))];
+  // A private mount point unmounted but not removed: an empty directory in the temp dir.
+  const points = fs.readdirSync(os.tmpdir()).filter(n => n.startsWith(`hangup-lab-tracefs-${pid}.`) && !mounts.includes(path.join(os.tmpdir(), n)));
+  traces.push(...points.map(n => `${n} (mount point)`));
   if (traces.length) found.push(`kernel trace: ${traces.join(' ')}`);
   if (seen.ips.size) {
     // Docker hands a freed address to the next container, and other tests run side by side: an

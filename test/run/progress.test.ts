@@ -193,7 +193,14 @@ t.test('tty: say() prints above the status line and redraws it', async (t) => {
   at(2_000);
   writes.length = 0;
   p.say('debian-trixie ready');
-  t.same(writes, [`${CLEAR}hangup-lab: debian-trixie ready\n`, `${CLEAR}0/2 cells 0% · 0:02`]);
+  t.same(writes, [`${CLEAR}hangup-lab: debian-trixie ready\n`, `${CLEAR}0/2 cells 0% · 0:00`], 'the clock starts with the first cell: images and servers before it are not in it');
+  at(5_000);
+  p.started(survivor());
+  at(8_000);
+  t.match(writes.at(-1)!, /· 0:00 · running 1/, 'it starts when the first cell does');
+  writes.length = 0;
+  p.say('still going');
+  t.match(writes.at(-1)!, /^\r\x1b\[K0\/2 cells 0% · 0:03 · running 1/);
   p.end();
 });
 
@@ -266,6 +273,7 @@ t.test('log: one line per finished cell, no redraws, the status line at most eve
 t.test('log: a status line follows once everyMs has passed, even from started()', async (t) => {
   const { p, writes, at } = harness({ tty: false, everyMs: 10_000 });
   p.planned(3);
+  p.started(survivor());
   at(1_000);
   p.finished(survivor(), survivor());
   const first = writes.filter((w) => w.startsWith('hangup-lab: progress: ')).length;
