@@ -321,7 +321,7 @@ export const confirmsSchema = z.object({
 /** A claim of a source article as an executable check (judged by claims/judge.ts). */
 export const claimSchema = z.object({
   id: z.string(),
-  /** the article's file name in ../shared/seeds/ */
+  /** the article's file name (as the project's sources name it) or its URL */
   article: z.string(),
   /** the claim in our own words */
   claim: z.string(),

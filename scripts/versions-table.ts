@@ -1,4 +1,4 @@
-// npm run versions -- results.json: the README's table of versions per target, as Markdown, from
+// npm run versions -- results.json: FINDINGS.md's table of versions per target, as Markdown, from
 // what a run measured inside each target (its fingerprints and the per-session process its cells
 // saw), so the table is never typed by hand and never drifts from the images.
 import path from 'node:path';

@@ -16,7 +16,7 @@ const AXES: Record<AxisName, { flag: string; value: string; help: string; choice
   user: { flag: 'user', value: 'lab', help: 'the login user: lab (not root) or root' },
   session: { flag: 'session', value: 'pty', help: 'pty: an interactive login (ssh -tt); exec: ssh host cmd; exec-tty: ssh -tt host cmd', choices: async () => (await import('../session/registry.js')).sessions.names },
   launch: { flag: 'launch', value: 'nohup', help: 'how the probe is started', choices: async () => (await import('../launch/registry.js')).launches.names },
-  workload: { flag: 'workload', value: 'quiet', help: 'chatty (the probe writes to the terminal every second) or quiet' },
+  workload: { flag: 'workload', value: 'quiet', help: 'chatty (the probe writes a line to the terminal every 200 ms) or quiet' },
   sever: {
     flag: 'sever',
     value: 'client-kill',

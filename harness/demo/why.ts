@@ -83,7 +83,7 @@ function probeProc(c: Cell) {
  * When each side noticed a sever on the network, against what the settings predict. sshd's
  * ClientAlive was measured at about 2 × (CountMax + 1) × Interval on OpenSSH 9.2 (its loop only
  * probes after a whole idle interval) and about (CountMax + 1) × Interval on 8.4 and 10.0; the
- * client's ServerAlive at about Interval × CountMax plus the phase (README, "Across distros").
+ * client's ServerAlive at about Interval × CountMax plus the phase (FINDINGS.md, "Across distros").
  */
 export function keepaliveText(c: Cell, openssh: string | null): string | null {
   const silent = pluginsOf(c).sever?.silentBreak;

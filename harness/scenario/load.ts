@@ -372,7 +372,7 @@ function expectationsOf(s: Parsed, combos: readonly Combination[], opts: LoadOpt
 
 /** The article's claims, when this is a claims file (scenarios/claims/). */
 function claimsOf(s: Parsed, combos: readonly Combination[], r: Reader): ClaimSet | null {
-  if (s.claims && !s.article) r.fail('article', 'a file with claims names the article they come from (its file name in shared/seeds/, or a URL)');
+  if (s.claims && !s.article) r.fail('article', 'a file with claims names the article they come from (its file name or its URL)');
   if (!s.claims) return null;
   const article = s.article!;
   return {

@@ -38,7 +38,7 @@ export interface SeverContext {
 /** What a sever may use to arm itself before the sever's clock starts (see SeverMethod.prepare). */
 export type SeverPrepareContext = Pick<SeverContext, 'cell' | 'target' | 'session' | 'router' | 'param' | 'state'>;
 
-/** The capabilities a sever may ask for: the list is short on purpose (README, least privilege). */
+/** The capabilities a sever may ask for: the list is short on purpose (docs/your-machine.md, least privilege). */
 export type TargetCapability = 'NET_ADMIN';
 
 /** Where the sever acts: on processes, on the TCP connection, or in a middlebox on the path. */

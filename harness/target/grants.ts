@@ -3,7 +3,7 @@ import type { TargetCapability } from '../sever/types.js';
 
 /**
  * What a target is granted beyond Docker's defaults; never --privileged (it fails on these hosts
- * anyway). Measured on this cgroup v1 host (README "What hangup-lab changes on your machine"): the
+ * anyway). Measured on this cgroup v1 host (docs/your-machine.md): the
  * default and fault matrices give the same verdicts with Docker's default seccomp profile and
  * without SYS_ADMIN as with both, so a target gets only what its cells' severs ask for (NET_ADMIN
  * for iptables). On a cgroup v2 host systemd must write its own cgroup subtree: there the recipe

@@ -21,7 +21,8 @@ function demo(args: string[]): Promise<{ code: number | null; stdout: string; st
   });
 }
 
-// The mechanism each pair showed in the faults matrix (README); a different one is a finding.
+// The mechanism each pair showed in the faults matrix (FINDINGS.md, "The fault model"); a
+// different one is a finding.
 const pairs: { name: string; args: string[]; verdict: RegExp; why: RegExp }[] = [
   { name: 'nohup × client-kill', args: ['--launch', 'nohup', '--sever', 'client-kill'], verdict: /Verdict: SURVIVED/, why: /Why \(nohup ignoring SIGHUP\)/ },
   { name: 'foreground × client-kill', args: ['--launch', 'foreground', '--sever', 'client-kill'], verdict: /Verdict: KILLED by SIGHUP/, why: /Why \((bash resending SIGHUP to its jobs|tty hangup by the kernel)\)/ },

@@ -1,6 +1,6 @@
 // Least privilege, observed on the real engine rather than read from the code:
 // - every container a run starts is inspected while it runs: never privileged, only the
-//   capabilities its cells need (README "What hangup-lab changes on your machine"), no host
+//   capabilities its cells need (docs/your-machine.md, "What containers are granted"), no host
 //   network/PID/IPC/user namespace, ports published on 127.0.0.1 only, no devices, the one mount;
 // - the reports carry no key material, and the login user is root only in cells that ask for it;
 // - the client pins the target's host key: with a wrong pinned key the real ssh client refuses to

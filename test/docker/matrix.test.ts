@@ -1,6 +1,6 @@
 // Real-container tests: a real sshd under systemd + logind, the real OpenSSH client, real
 // signals. Each assertion is about what was observed in this run, and each cell is chosen because
-// it shows one mechanism (see README "What the default matrix shows").
+// it shows one mechanism (see FINDINGS.md, "The default matrix").
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
