@@ -1,12 +1,13 @@
-// The HTML report: one self-contained file (inline CSS and JS, no network, opens from file://)
-// with a heatmap per target and server config, the differences across targets, filters by axis,
-// detection latency, checks, the servers, and a detail view for every cell (#cell-<id>). Rendered
-// server-side, so everything but the filters and the terminal replay works without JavaScript.
-// A pure function of the RunResult, like every report; all text from it is escaped (html/escape.ts).
+// The HTML report: one self-contained file (inline CSS and JS, no network, opens from file://).
+// The first screen holds what a reader came for: a few lines of what happened (html/summary.ts)
+// and the heatmaps (html/heatmap.ts); then expectations, flaky cases, races, claims, the
+// differences across targets, detection latency, checks, the servers, and a detail view for every
+// cell (#cell-<id>). Rendered server-side, so everything but the filters and the terminal replay
+// works without JavaScript. A pure function of the RunResult, like every report; all text from it
+// is escaped (html/escape.ts).
 
-import { VERDICTS, type AxisName, type CellResult, type RunResult } from '../results.js';
-import { AXIS_NAMES } from '../results.js';
-import { axisPairs, axisValue, axisValues, fixedExtraAxes, networkPathsText, varyingExtraAxes } from './axes.js';
+import type { RunResult } from '../results.js';
+import { axisPairs, networkPathsText, varyingExtraAxes } from './axes.js';
 import { checkOutcome, checkSummaries } from './checks.js';
 import { cellsOn, columnsNoun, compareViews, comparedCounts, differences, shortColumnNames } from './compare.js';
 import { expectationRows, expectedText, failingCells, summaryText, whereText } from './expectations.js';
@@ -14,34 +15,20 @@ import { configMismatches, configPairs, fingerprintRows, fingerprintsInOrder, se
 import { offset, plural, seconds } from './format.js';
 import { LATENCY_COLUMNS, caseReading, latencyRow, latencyTable, singleCasesText } from './latency.js';
 import { sshdConfigLine } from './markdown.js';
-import {
-  VERDICT_LEGEND,
-  caseLabel,
-  cellsInOrder,
-  outcomeText,
-  repeatedCases,
-  rowLabel,
-  slotCheckFlags,
-  slotOutcome,
-  tally,
-  targetNames,
-  matrixViews,
-  verdictCounts,
-  viewTitle,
-  type MatrixView,
-  type Slot,
-} from './matrix-view.js';
+import { caseLabel, cellsInOrder, matrixViews, repeatedCases, rowLabel, slotOutcome, targetNames } from './matrix-view.js';
 import { cellDetail } from './html/cell-detail.js';
+import { cellRef } from './html/cell-link.js';
 import { cellHref, esc, serverAnchor } from './html/escape.js';
+import { heatmapsSection } from './html/heatmap.js';
 import { SCRIPT } from './html/script.js';
 import { CSS } from './html/style.js';
+import { summarySection } from './html/summary.js';
 import { CLAIM_VERDICT_LEGEND, claimCounts, claimRows, claimWithSource } from './claims.js';
 import {
   FLAKY_RULE,
   SIGNAL_VARIES_RULE,
   caseName,
   determinismChecked,
-  flakyCaseIds,
   flakyEntries,
   flakyHeadline,
   repDetail,
@@ -52,172 +39,30 @@ import {
 import { RACE_RULE, otherRatesLine, raceEntries } from './rates.js';
 import type { Reporter } from './types.js';
 
-// ---- A cell in a heatmap ----
-
-/** The axes the filters offer: every one with more than one value in this run. */
-function filterAxes(result: RunResult): AxisName[] {
-  return AXIS_NAMES.filter((a) => axisValues(result, a).length > 1);
-}
-
-/** "HUP" + "+0.04 s": the signal is what a killed cell has to say (the colour says killed). */
-function cellWords(cell: CellResult): { main: string; time: string } {
-  const main = cell.verdict === 'killed' ? outcomeText(cell, 'compact') : outcomeText(cell, 'short');
-  const timed = (cell.verdict === 'killed' || cell.verdict === 'exited') && cell.deathMs !== null;
-  return { main, time: timed ? offset(cell.deathMs!) : '' };
-}
-
-function cellTitle(cell: CellResult, repeated: boolean): string {
-  const { main, time } = cellWords(cell);
-  return `${caseLabel(cell, [], ' / ', repeated)} · ${cell.verdict}${main !== cell.verdict ? ` (${main})` : ''}${time ? ` ${time}` : ''} · ${cell.reason}`;
-}
-
-/** The element the filters, the browser test and a click all find a cell by. */
-function cellLink(cell: CellResult, axes: readonly AxisName[], repeated: boolean, chip: boolean, extra = ''): string {
-  const { main, time } = cellWords(cell);
-  const data = axes.map((a) => ` data-ax-${a.toLowerCase()}="${esc(axisValue(cell, a))}"`).join('');
-  const body = chip ? `${esc(main)}${time ? ` ${esc(time)}` : ''}` : `${esc(main)}${time ? `<small>${esc(time)}</small>` : ''}`;
-  return (
-    `<a class="c v-${esc(cell.verdict)}" href="${cellHref(cell.id)}" data-cell-id="${esc(cell.id)}"${data}` +
-    ` title="${esc(cellTitle(cell, repeated))}">${body}${extra}</a>`
-  );
-}
-
-/** A link to a cell from elsewhere (lists, other tables): no data-cell-id, so each cell has one. */
-function cellRef(cell: CellResult, text: string): string {
-  return `<a class="chip v-${esc(cell.verdict)}" href="${cellHref(cell.id)}" title="${esc(cellTitle(cell, true))}">${esc(text)}</a>`;
-}
-
-function flags(slot: Slot): string {
-  const { failed, unknown } = slotCheckFlags(slot);
-  return [...failed.map((n) => `⚑ ${n} failed`), ...unknown.map((n) => `? ${n} unknown`)]
-    .map((f) => `<span class="flag">${esc(f)}</span>`)
-    .join('');
-}
-
-/** The case ids a heatmap slot is badged for: flaky ones, and declared races (not flaky). */
-interface Marks {
-  flaky: Set<string>;
-  races: Set<string>;
-}
-
-function marksOf(result: RunResult): Marks {
-  return { flaky: flakyCaseIds(result), races: new Set(raceEntries(result).map((e) => e.entry.caseId)) };
-}
-
-/**
- * One case: a single run fills the slot with its colour; repetitions get a chip each, and when
- * they disagree (tally has more than one outcome) the slot is outlined and says so. A flaky case
- * (the verdicts disagree, not only the signal) gets a badge that links to the Flaky section, a
- * declared race one that links to Races.
- */
-function slotCell(slot: Slot | undefined, axes: readonly AxisName[], marks: Marks): string {
-  if (!slot) return '<td class="empty"></td>';
-  if (slot.cells.length === 1) {
-    const cell = slot.cells[0]!;
-    return `<td class="one v-${esc(cell.verdict)}">${cellLink(cell, axes, false, false, flags(slot))}</td>`;
-  }
-  const disagree = tally(slot, 'short').length > 1;
-  const isFlaky = slot.cells.some((c) => marks.flaky.has(c.caseId));
-  const isRace = !isFlaky && slot.cells.some((c) => marks.races.has(c.caseId));
-  const badge = isFlaky ? '<a class="flaky-badge" href="#flaky">flaky</a> ' : isRace ? '<a class="race-badge" href="#races">race</a> ' : '';
-  const cap = disagree ? `≠ ${slotOutcome(slot, 'short')}` : `${slot.cells.length} reps agree`;
-  return (
-    `<td class="multi${disagree ? ' disagree' : ''}${isFlaky ? ' flaky' : ''}" title="${esc(`${isFlaky ? 'flaky: ' : isRace ? 'race: ' : ''}${slotOutcome(slot, 'long')}`)}">` +
-    `<span class="cap">${badge}${esc(cap)}</span><span class="chips">${slot.cells.map((c) => cellLink(c, axes, true, true)).join('')}</span>${flags(slot)}</td>`
-  );
-}
-
-function heatmap(view: MatrixView, axes: readonly AxisName[], marks: Marks): string {
-  const head = `<tr><th class="row">session / launch / workload</th>${view.severs.map((s) => `<th class="col">${esc(s)}</th>`).join('')}</tr>`;
-  const rows = view.rows.map(
-    (row) => `<tr><th class="row">${esc(rowLabel(row.key))}</th>${row.slots.map((s) => slotCell(s, axes, marks)).join('')}</tr>`,
-  );
-  const title = viewTitle(view, false);
-  return (
-    `<section class="view"><h3>${esc(view.target)}${title ? ` · ${esc(title)}` : ''} <span class="muted">(${esc(plural(cellsInOrder(view).length, 'cell'))})</span></h3>` +
-    `<table class="heat"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></section>`
-  );
-}
-
-function legend(races: boolean): string {
-  const items = VERDICTS.map(
-    (v) => `<span class="item"><span class="sw v-${v}">${esc(v)}</span> <span class="muted">${esc(VERDICT_LEGEND[v])}</span></span>`,
-  );
-  return (
-    `<div class="legend">${items.join('')}` +
-    '<span class="item"><span class="sw" style="outline:3px dashed #6a1b9a;outline-offset:-3px">≠ disagree</span> <span class="muted">The case ran several times and the repetitions disagreed; each repetition is its own chip.</span></span>' +
-    '<span class="item"><span class="sw flaky-badge">flaky</span> <span class="muted">The repetitions disagreed on the verdict, not only the signal or the time: the run fails (see Flaky).</span></span>' +
-    (races ? '<span class="item"><span class="sw race-badge">race</span> <span class="muted">Declared to race in the system under test: how often it survived is in Races.</span></span>' : '') +
-    '<span class="item"><span class="sw" style="background:#fff">⚑ check</span> <span class="muted">A check did not pass (⚑) or could not be answered (?).</span></span></div>'
-  );
-}
-
-function heatmapsSection(result: RunResult): string {
-  // The filters stick to the top while the heatmaps scroll by, and only then.
-  const axes = filterAxes(result);
-  const marks = marksOf(result);
-  const blocks = targetNames(result).map((target) => {
-    const views = matrixViews(result, target);
-    return `<h2 id="target-${esc(target)}">${esc(target)}</h2>${views.length ? views.map((v) => heatmap(v, axes, marks)).join('') : '<p class="muted">No cells ran on this target.</p>'}`;
-  });
-  return `<section id="heatmaps"><h2>Heatmaps</h2>${filtersForm(result)}${legend(marks.races.size > 0)}<p class="muted">Click a cell for its timeline, processes and log. Text: the outcome (a killed probe's signal) and the time of death after the sever.</p>${blocks.join('')}</section>`;
-}
-
-// ---- Filters ----
-
-function filtersForm(result: RunResult): string {
-  const axes = filterAxes(result);
-  if (!axes.length) return '';
-  const sets = axes.map((a) => {
-    const boxes = axisValues(result, a).map(
-      (v) => `<label><input type="checkbox" name="${a.toLowerCase()}" value="${esc(v)}" checked> ${esc(v)}</label>`,
-    );
-    return `<fieldset><legend>${esc(a)}</legend>${boxes.join('')}</fieldset>`;
-  });
-  // Hidden until the script runs: without it the boxes would do nothing.
-  return `<form id="filters" hidden>${sets.join('')}<button type="reset">show all</button> <span id="filter-count"></span></form>`;
-}
-
 // ---- Run-wide sections ----
 
+/** The title and one line of facts; what the run found follows at once (summary, heatmaps). */
 function header(result: RunResult): string {
   const facts = [
     `started ${result.startedAt}`,
-    `finished ${result.finishedAt}`,
     `took ${seconds(result.durationMs)}`,
-    plural(result.cells.length, 'cell'),
-    ...(result.repeat > 1 ? [`${result.repeat} repeats per case`] : []),
     `${result.tool.name} ${result.tool.version}`,
   ];
-  const counts = [
-    ...verdictCounts(result.cells).map(([v, n]) => `<span class="chip v-${v}">${esc(v)} ${n}</span>`),
-    ...(result.flaky.length ? [`<a class="chip flaky-badge" href="#flaky">${esc(plural(result.flaky.length, 'case'))} flaky</a>`] : []),
-    ...((n) => (n ? [`<a class="chip race-badge" href="#races">${esc(plural(n, 'race'))}</a>`] : []))(raceEntries(result).length),
-  ];
-  const fixed = fixedExtraAxes(result);
-  const paths = networkPathsText(result);
-  const lines = [
-    `<p class="facts">${esc(facts.join(' · '))} · scenario <code>${esc(result.scenario.file)}</code></p>`,
-    result.scenario.description ? `<p>${esc(result.scenario.description)}</p>` : '',
-    `<p>${counts.join(' ')}</p>`,
-    result.shard
-      ? `<p class="fail">Shard ${esc(result.shard.index)}/${esc(result.shard.count)}: ${esc(plural(result.cells.length, 'cell'))} of a plan of ${esc(result.plan.length)}; \`hangup-lab merge\` puts the shards together.</p>`
-      : '',
-    fixed.length ? `<p class="muted">Fixed: ${esc(axisPairs(fixed))}</p>` : '',
-    // The Markdown report's sentence, with its `code` spans made HTML.
-    result.sshdConfig ? `<p>${esc(sshdConfigLine(result.sshdConfig)).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>` : '',
-    paths ? `<p class="muted">${esc(paths[0])}: ${esc(paths[1])}</p>` : '',
-  ];
-  return `<header><h1>hangup-lab: ${esc(result.scenario.name)}</h1>${lines.join('')}</header>`;
+  return (
+    `<header><h1>hangup-lab: ${esc(result.scenario.name)}</h1>` +
+    (result.scenario.description ? `<p>${esc(result.scenario.description)}</p>` : '') +
+    `<p class="facts">scenario <code>${esc(result.scenario.file)}</code> · ${esc(facts.join(' · '))}</p></header>`
+  );
 }
 
+/** The sections after the heatmaps (which follow right below), those this run has, in page order. */
 function toc(result: RunResult): string {
   const links: [string, string][] = [
     ...(result.expectations.length ? [['expectations', 'Expectations'] as [string, string]] : []),
     ...(determinismChecked(result) ? [['flaky', 'Flaky'] as [string, string]] : []),
     ...(raceEntries(result).length ? [['races', 'Races'] as [string, string]] : []),
+    ...(result.claims ? [['claims', 'Claims'] as [string, string]] : []),
     ...((v) => (v ? [['across', `Across ${columnsNoun(v).many}`] as [string, string]] : []))(compareViews(result)[0]),
-    ['heatmaps', 'Heatmaps'],
     ['latency', 'Detection latency'],
     ['checks', 'Checks'],
     ['servers', 'Servers'],
@@ -398,7 +243,14 @@ function serversSection(result: RunResult): string {
     );
   });
   const missing = serversWithoutFingerprint(result).map((k) => `<p class="muted">No fingerprint recorded for server ${esc(k)}.</p>`);
-  return `<section id="servers"><h2>Servers</h2>${blocks.join('')}${missing.join('')}</section>`;
+  const paths = networkPathsText(result);
+  const setup = [
+    `<p class="muted">Run ${esc(result.startedAt)} to ${esc(result.finishedAt)}${result.repeat > 1 ? ` · ${esc(result.repeat)} repeats per case` : ''}.</p>`,
+    // The Markdown report's sentence, with its `code` spans made HTML.
+    result.sshdConfig ? `<p>${esc(sshdConfigLine(result.sshdConfig)).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>` : '',
+    paths ? `<p class="muted">${esc(paths[0])}: ${esc(paths[1])}</p>` : '',
+  ];
+  return `<section id="servers"><h2>Servers</h2>${setup.join('')}${blocks.join('')}${missing.join('')}</section>`;
 }
 
 function details(result: RunResult): string {
@@ -420,14 +272,16 @@ export function renderHtml(result: RunResult): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
     `<title>${esc(title)}</title>`,
     `<style>${CSS}</style></head><body><main>`,
+    // What happened and where, before any explanation: the first screen is for the findings.
     header(result),
+    summarySection(result),
     toc(result),
+    heatmapsSection(result),
     expectationsSection(result),
     flakySection(result),
     racesSection(result),
     claimsSection(result),
     acrossTargetsSection(result),
-    heatmapsSection(result),
     latencySection(result),
     checksSection(result),
     serversSection(result),
@@ -440,6 +294,6 @@ export function renderHtml(result: RunResult): string {
 export const html: Reporter = {
   name: 'html',
   fileName: 'report.html',
-  summary: 'a self-contained HTML report (heatmaps, filters, a detail view per cell with timeline and process tree); opens from file://',
+  summary: 'a self-contained HTML report (summary, heatmaps, filters, a detail view per cell with timeline and process tree); opens from file://',
   render: renderHtml,
 };

@@ -1,7 +1,8 @@
 // The HTML report in a real browser: Debian's chromium, driven by playwright-core (no browser
 // download). The page must render every cell, open a cell's detail view on a click, hide cells
-// when a filter is unticked, replay a recording, and load nothing but itself. Screenshots are
-// kept under .tap/browser/ for a human to look at.
+// when a filter is unticked, replay a recording, and load nothing but itself; the summary and the
+// heatmap must be on the first screen, and the verdict colours must stay apart for colour-blind
+// readers. Screenshots are kept under .tap/browser/ for a human to look at.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { chromium, type Browser } from 'playwright-core';
 import { html } from '../../harness/report/html.js';
+import { VERDICTS } from '../../harness/results.js';
 import { multiTarget, withExpectations } from '../report/fixtures.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
@@ -21,7 +23,43 @@ interface PageDocument {
   querySelector(selector: string): { textContent: string | null } | null;
 }
 
+/** The page's window, for getComputedStyle in a function that runs in the page (see PageDocument). */
+interface PageWindow {
+  getComputedStyle(el: unknown): { backgroundColor: string };
+}
+
 const SHOTS = path.resolve(import.meta.dirname, '../../.tap/browser');
+
+// ---- Colour vision deficiency, simulated ----
+
+type Rgb = [number, number, number];
+
+/**
+ * Machado, Oliveira & Fernandes (2009), severity 1: the full dichromacies, applied in linear RGB.
+ * The three forms cover nearly all colour-blind readers (deuteranomaly and protanomaly, the common
+ * ones, are milder versions of the first two).
+ */
+const DICHROMACY: Record<string, readonly Rgb[]> = {
+  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
+  tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+};
+
+const toLinear = (c: number) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+
+/** sRGB 0–255 → CIELAB (D65), after `matrix` when given. */
+function lab(rgb: Rgb, matrix?: readonly Rgb[]): Rgb {
+  let [r, g, b] = rgb.map(toLinear) as Rgb;
+  if (matrix) [r, g, b] = matrix.map((m) => Math.min(1, Math.max(0, m[0] * r + m[1] * g + m[2] * b))) as Rgb;
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+  return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+}
+
+/** CIE76 colour difference; about 2.3 is just noticeable, 10 and more tell swatches apart at a glance. */
+const deltaE = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+const DISTINCT = 10;
 
 t.test('the HTML report in headless chromium', { timeout: 60_000 }, async (t) => {
   if (!CHROMIUM) {
@@ -57,6 +95,40 @@ t.test('the HTML report in headless chromium', { timeout: 60_000 }, async (t) =>
     page.on('request', (r) => requests.push(r.url()));
     const url = pathToFileURL(file).href;
     await page.goto(url);
+
+    // The first screen of a laptop: the summary and the top of the heatmap, nothing to scroll.
+    const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await laptop.goto(url);
+    const summary = await laptop.locator('#summary').boundingBox();
+    const heat = await laptop.locator('table.heat').first().boundingBox();
+    t.ok(summary && summary.y < 150, `the summary right under the title (top at ${summary?.y} px)`);
+    t.ok(heat && heat.y < 700, `the first heatmap starts within 700 px at 1280×800 (at ${heat?.y} px)`);
+    t.ok(await laptop.locator('table.heat').first().locator('tbody tr').first().isVisible(), 'with its first row');
+    await laptop.screenshot({ path: path.join(SHOTS, 'report-first-screen.png') });
+
+    // Every verdict's swatch as the browser paints it, then as dichromats would see it.
+    const swatches = await Promise.all(
+      VERDICTS.map(async (v) => {
+        const sw = laptop.locator(`.legend .sw.v-${v}`);
+        const css = await sw.evaluate((el) => (globalThis as unknown as PageWindow).getComputedStyle(el).backgroundColor);
+        const rgb = (css.match(/\d+/g) ?? []).slice(0, 3).map(Number) as Rgb;
+        return { verdict: v, rgb, glyph: await sw.locator('.g').textContent() };
+      }),
+    );
+    t.equal(new Set(swatches.map((s) => s.glyph)).size, VERDICTS.length, `a glyph each: ${swatches.map((s) => s.glyph).join(' ')}`);
+    for (const [name, matrix] of [['normal vision', undefined] as const, ...Object.entries(DICHROMACY)]) {
+      const close: string[] = [];
+      let least = Infinity;
+      for (const [i, a] of swatches.entries()) {
+        for (const b of swatches.slice(i + 1)) {
+          const d = deltaE(lab(a.rgb, matrix), lab(b.rgb, matrix));
+          least = Math.min(least, d);
+          if (d < DISTINCT) close.push(`${a.verdict}/${b.verdict} ΔE ${d.toFixed(1)}`);
+        }
+      }
+      t.same(close, [], `${name}: every pair of verdict colours apart (least ΔE ${least.toFixed(1)})`);
+    }
+    await laptop.close();
 
     t.equal(await page.locator('[data-cell-id]').count(), result.cells.length, 'every cell is rendered');
     t.equal(await page.locator('[data-cell-id]:visible').count(), result.cells.length, 'and visible');

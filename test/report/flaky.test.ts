@@ -98,22 +98,22 @@ t.test('report.md: none flaky is said; nothing repeated, no section', async (t) 
 t.test('report.html: a badge on the slot, a section after the expectations, a note in each repetition’s detail view', async (t) => {
   const r = repeated();
   const out = reporters.html.render(r);
-  t.equal((out.match(/<td class="multi disagree flaky"/g) ?? []).length, 2, 'the two flaky slots');
-  t.match(out, /<td class="multi disagree"[^>]*><span class="cap">≠ 2× killed HUP \/ 1× killed TERM/, 'a varying signal disagrees, without the badge');
+  t.equal((out.match(/<td class="multi v-[a-z-]+ disagree flaky"/g) ?? []).length, 2, 'the two flaky slots');
+  t.match(out, /<td class="multi v-killed disagree" title="signal varies: 2× killed SIGHUP[^"]*">.*?<span class="differ-badge"/, 'a varying signal disagrees, without the badge');
   t.match(out, '<nav class="toc"><a href="#expectations">Expectations</a><a href="#flaky">Flaky</a>');
+  t.ok(out.indexOf('<section id="heatmaps">') < out.indexOf('<section id="expectations">'), 'the heatmaps first');
   t.ok(out.indexOf('<section id="expectations">') < out.indexOf('<section id="flaky">'));
-  t.ok(out.indexOf('<section id="flaky">') < out.indexOf('<section id="heatmaps">'));
-  t.match(out, '<a class="chip flaky-badge" href="#flaky">2 cases flaky</a>', 'counted in the header');
+  t.match(out, '<a class="chip flaky-badge" href="#flaky">2 cases flaky</a>', 'counted in the summary');
   t.match(out, '<h3>Signal varies (not failing)</h3>');
   const inconclusive = idOf(r, 'nohup', 'client-kill', 2);
   t.match(out, `<a class="chip v-inconclusive" href="#cell-${inconclusive}"`, 'each repetition is a chip in the section');
   for (const id of ['a1000001', 'a2000002', 'a3000003']) {
     const detail = out.slice(out.indexOf(`<article class="detail" id="cell-${id}"`));
-    t.match(detail.slice(0, detail.indexOf('</article>')), /<p class="fail flaky-note">flaky: 2 survived, 1 killed over 3 repeats · .*<b>r\d<\/b>/, id);
+    t.match(detail.slice(0, detail.indexOf('</article>')), /<p class="fail flaky-note">flaky: 2 survived, 1 killed over 3 repeats · .*<b>\(this one\)<\/b>/, id);
   }
   const varies = r.signalVaries[0]!.cellIds[2]!;
   const detail = out.slice(out.indexOf(`<article class="detail" id="cell-${varies}"`));
-  t.match(detail.slice(0, detail.indexOf('</article>')), '<p class="muted">signal varies: 2 SIGHUP, 1 SIGTERM over 3 repeats · ');
+  t.match(detail.slice(0, detail.indexOf('</article>')), '<p class="muted">signal varies: 2 SIGHUP, 1 SIGTERM over 3 repeats</p><ul class="reps-list">');
   t.match(out, '3 repeats per case');
 });
 

@@ -168,18 +168,18 @@ t.test('report.html: a Races section and link, a badge on the slot, a chip in th
   const r = racedRun();
   const out = reporters.html.render(r);
   t.match(out, '<a href="#flaky">Flaky</a><a href="#races">Races</a>');
+  t.ok(out.indexOf('<section id="heatmaps">') < out.indexOf('<section id="flaky">'), 'the heatmaps first');
   t.ok(out.indexOf('<section id="flaky">') < out.indexOf('<section id="races">'));
-  t.ok(out.indexOf('<section id="races">') < out.indexOf('<section id="heatmaps">'));
   const racesHtml = out.slice(out.indexOf('<section id="races">'), out.indexOf('</section>', out.indexOf('<section id="races">')));
   t.match(racesHtml, ': survived 2 of 3 (95 % interval 20.8–93.9 %)<br><span class="muted">why: sshd&#39;s keepalive gives up');
   t.match(racesHtml, '<a class="flaky-badge" href="#flaky">flaky</a> <span class="fail">a repetition was not judged</span>');
   t.match(racesHtml, '<a class="chip v-killed" href="#cell-a3000003"');
-  t.match(out, /<td class="multi disagree"[^>]*title="race: [^"]*"><span class="cap"><a class="race-badge" href="#races">race<\/a> ≠ 2× survived \/ 1× killed HUP/);
+  t.match(out, /<td class="multi v-survived disagree" title="race: 2× survived \/ 1× killed SIGHUP[^"]*">.*?<span class="frac">2\/3<\/span>.*?<a class="race-badge" href="#races"/);
   t.match(out, '<a class="chip race-badge" href="#races">2 races</a>');
   t.match(out, '<p class="muted">Repeated cases: 12 other cases ran 3 times; all agreed on the verdict;');
   for (const id of ['a1000001', 'a2000002', 'a3000003']) {
     const detail = out.slice(out.indexOf(`<article class="detail" id="cell-${id}"`));
-    t.match(detail.slice(0, detail.indexOf('</article>')), /<p class="race-note">race: survived 2 of 3 \(95 % interval 20\.8–93\.9 %\) — sshd&#39;s keepalive .*<b>r\d<\/b>.*<a href="#races">all races<\/a>/, id);
+    t.match(detail.slice(0, detail.indexOf('</article>')), /<p class="race-note">race: survived 2 of 3 \(95 % interval 20\.8–93\.9 %\) — sshd&#39;s keepalive .*<a href="#races">all races<\/a><\/p><ul class="reps-list">.*<b>\(this one\)<\/b>/, id);
   }
 });
 

@@ -12,9 +12,11 @@ import { setupText } from '../setup.js';
 import { configMismatches, fingerprintOneLiner } from '../fingerprint.js';
 import { offset, seconds } from '../format.js';
 import { caseLabel, reasonText, repeatedCases } from '../matrix-view.js';
+import { repDetail } from '../flaky.js';
 import { raceEntries } from '../rates.js';
 import { senderText } from '../sender.js';
-import { cellAnchor, cellHref, esc, scriptJson, serverAnchor } from './escape.js';
+import { cellRef, glyph } from './cell-link.js';
+import { cellAnchor, esc, scriptJson, serverAnchor } from './escape.js';
 
 // ---- Timeline ----
 
@@ -198,7 +200,7 @@ function facts(cell: CellResult): [string, string][] {
       (c.lastLines.length ? `<pre>${esc(c.lastLines.join('\n'))}</pre>` : '')
     : '<span class="muted">no client record</span>';
   return [
-    ['verdict', `<span class="badge v-${esc(cell.verdict)}">${esc(cell.verdict)}</span>`],
+    ['verdict', `<span class="badge v-${esc(cell.verdict)}">${glyph(cell.verdict)} ${esc(cell.verdict)}</span>`],
     ['reason', esc(reasonText(cell.reason))],
     ['signal', signal],
     ['probe died', at(cell.deathMs, 'did not die in the window')],
@@ -251,8 +253,9 @@ function serverBlock(result: RunResult, cell: CellResult): string {
 }
 
 /**
- * "flaky: 3 killed, 2 survived over 5 repeats" with a link to each repetition, on every repetition
- * of a flaky case: one cell's verdict is only one of the answers. A declared race says how often it
+ * "flaky: 3 killed, 2 survived over 5 repeats" on every repetition of a flaky case, then each
+ * repetition with its outcome and reason, linked: one cell's verdict is only one of the answers,
+ * and the heatmap's slot only has room for the commonest. A declared race says how often it
  * survived and why it races; a varying signal is said quietly.
  */
 function repeatsNote(result: RunResult, cell: CellResult): string {
@@ -261,16 +264,18 @@ function repeatsNote(result: RunResult, cell: CellResult): string {
   const varies = flaky || race ? undefined : result.signalVaries.find((v) => v.caseId === cell.caseId);
   const entry = flaky ?? race?.entry ?? varies;
   if (!entry) return '';
-  const links = entry.cellIds.map((id, i) => {
-    const rep = `r${result.cells.find((c) => c.id === id)?.rep ?? i + 1}`;
-    return id === cell.id ? `<b>${esc(rep)}</b>` : `<a href="${cellHref(id)}">${esc(rep)}</a>`;
-  });
+  const byId = new Map(result.cells.map((c) => [c.id, c]));
+  const reps = entry.cellIds
+    .map((id) => byId.get(id))
+    .filter((c): c is CellResult => c !== undefined)
+    .map((c) => `<li>${cellRef(c, `r${c.rep}`)}${c.id === cell.id ? ' <b>(this one)</b>' : ''} ${esc(repDetail(c))}</li>`);
+  const list = `<ul class="reps-list">${reps.join('')}</ul>`;
   if (race) {
     const text = `race: ${race.counts}${race.why.length ? ` — ${race.why.join('; ')}` : ''}`;
-    return `<p class="race-note">${esc(text)} · ${links.join(' ')} · <a href="#races">all races</a></p>`;
+    return `<p class="race-note">${esc(text)} · <a href="#races">all races</a></p>${list}`;
   }
   const text = `${flaky ? 'flaky' : 'signal varies'}: ${repeatsText(flaky ?? varies!)}`;
-  return `<p class="${flaky ? 'fail flaky-note' : 'muted'}">${esc(text)} · ${links.join(' ')}${flaky ? ' · <a href="#flaky">all flaky cases</a>' : ''}</p>`;
+  return `<p class="${flaky ? 'fail flaky-note' : 'muted'}">${esc(text)}${flaky ? ' · <a href="#flaky">all flaky cases</a>' : ''}</p>${list}`;
 }
 
 function recordingBlock(cell: CellResult): string {
@@ -292,7 +297,7 @@ export function cellDetail(result: RunResult, cell: CellResult, repeated: Set<st
   return (
     `<article class="detail" id="${esc(cellAnchor(cell.id))}" tabindex="-1" data-detail-for="${esc(cell.id)}">` +
     '<a class="close" href="#" title="close (Esc)">×</a>' +
-    `<h2><span class="badge v-${esc(cell.verdict)}">${esc(cell.verdict)}</span> ${esc(title)}</h2>` +
+    `<h2><span class="badge v-${esc(cell.verdict)}">${glyph(cell.verdict)} ${esc(cell.verdict)}</span> ${esc(title)}</h2>` +
     `<p>${esc(reasonText(cell.reason))}</p>` +
     repeatsNote(result, cell) +
     `<section class="timeline"><h3>Timeline (ms after the sever)</h3>${timelineSvg(cell)}` +
