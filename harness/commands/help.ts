@@ -1,26 +1,11 @@
 // The help texts, made from the commands' declarations (pure: tested for width and completeness).
+import { wrap } from '../core/text.js';
 import type { Command } from './types.js';
 
 /** Every help line fits this many columns (a terminal of 100, a code review's side by side). */
 export const HELP_COLUMNS = 100;
 
 export const EXIT_CODES = 'exit codes: 0 ok · 1 an expectation failed or a case is flaky · 2 bad input · 3 infrastructure missing · 70 a bug';
-
-/** `text` in lines of at most `width` columns (a longer word keeps its own line). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 /** Two columns: `left` padded to `at`, `right` wrapped beside it (continuations under `right`). */
 function columns(left: string, right: string, at: number): string[] {

@@ -5,6 +5,7 @@ import type { NarrationEvent } from '../run/cell.js';
 import { sessions } from '../session/registry.js';
 import { processTree } from './tree.js';
 import { explain } from './why.js';
+import { wrap } from '../core/text.js';
 
 type Cell = Omit<CellResult, 'expectations' | 'timing'>;
 
@@ -97,16 +98,3 @@ export function endingLines(c: Cell, fingerprint: TargetFingerprint | null): str
   return ['', `Verdict: ${head}: ${c.reason}`, '', `Why (${why.mechanisms.join('; ')}):`, ...wrap(why.text, 100).map(l => `  ${l}`)];
 }
 
-/** Greedy word wrap; a word longer than the width gets a line of its own. */
-export function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) out.push(line);
-  return out;
-}

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { endingLines, introLines, Narration, stamp, wrap } from '../../harness/demo/narrate.js';
+import { endingLines, introLines, Narration, stamp } from '../../harness/demo/narrate.js';
+import { wrap } from '../../harness/core/text.js';
 import type { CellResult } from '../../harness/results.js';
 import type { NarrationEvent } from '../../harness/run/cell.js';
 import { describeSender } from '../../harness/run/verdict.js';
