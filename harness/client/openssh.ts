@@ -8,11 +8,21 @@ export function serverAliveOptions(serverAlive: string): string[] {
     : ['-o', 'ServerAliveInterval=0'];
 }
 
-/**
- * The options pin the target's host key and ignore the user's ~/.ssh/config (-F /dev/null), so
- * nothing on this machine can change what is measured.
- */
 function sshArgs(ep: ClientEndpoint, want: SessionRequest): string[] {
+  return [
+    ...sshOptions(ep),
+    // -tt: a terminal even though ssh's own stdin is not one it owns; -T: none.
+    want.remotePty ? '-tt' : '-T',
+    `${ep.user}@${ep.host}`,
+    ...(want.command === undefined ? [] : [want.command]),
+  ];
+}
+
+/**
+ * What every login says, whatever the session: the options pin the target's host key and ignore
+ * the user's ~/.ssh/config (-F /dev/null), so nothing on this machine can change what is measured.
+ */
+function sshOptions(ep: ClientEndpoint): string[] {
   return [
     '-F', '/dev/null',
     '-i', ep.keyFile,
@@ -23,10 +33,6 @@ function sshArgs(ep: ClientEndpoint, want: SessionRequest): string[] {
     '-o', `HostKeyAlias=${ep.hostKeyAlias}`,
     '-o', 'ConnectTimeout=15',
     ...serverAliveOptions(ep.serverAlive),
-    // -tt: a terminal even though ssh's own stdin is not one it owns; -T: none.
-    want.remotePty ? '-tt' : '-T',
-    `${ep.user}@${ep.host}`,
-    ...(want.command === undefined ? [] : [want.command]),
   ];
 }
 
@@ -43,6 +49,7 @@ export default defineClient({
   // ServerAlive in every version this machine may have.
   supports: () => true,
   command: (ep, want) => ({ file: 'ssh', args: sshArgs(ep, want) }),
+  options: ep => ({ file: 'ssh', args: sshOptions(ep) }),
   // `ssh -V` writes its one line to stderr.
   program: { file: 'ssh', versionArgs: ['-V'], install: 'apt-get install -y openssh-client' },
   loginFailures: [

@@ -72,6 +72,11 @@ export interface ClientImplementation {
    */
   command(ep: ClientEndpoint, want: SessionRequest): ClientCommand;
   /**
+   * The program and the options it logs in to `ep` with, without a destination or a session's
+   * own flags, for a program that runs this client itself (mosh's --ssh). Absent: it cannot be.
+   */
+  options?(ep: ClientEndpoint): { file: string; args: string[] };
+  /**
    * The program it runs on this machine: asked for its version before a run (recorded in the
    * results), and when it is missing the run stops with exit 3 and `install`.
    */

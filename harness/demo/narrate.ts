@@ -2,7 +2,7 @@
 // prints and the tests read text. Times are seconds after the sever, as the results carry them.
 import type { AxisName, CellResult, TargetFingerprint } from '../results.js';
 import type { NarrationEvent } from '../run/cell.js';
-import { sessions } from '../session/registry.js';
+import { sessionKindOf } from '../session/registry.js';
 import { processTree } from './tree.js';
 import { explain } from './why.js';
 import { wrap } from '../core/text.js';
@@ -45,7 +45,7 @@ export class Narration {
     switch (e.kind) {
       case 'session-opened': {
         // A session with a shell has the line typed into it; any other runs it as its command.
-        const typed = sessions.has(e.session) && sessions.get(e.session).shell;
+        const typed = sessionKindOf(e.session)?.shell === true;
         const how = typed ? `typed into the login shell: ${e.line}` : `ran as the command: ssh … '${e.line}'`;
         return [`${BLANK} session  opened (${e.session}) as ${e.loginUser}; ${how}`];
       }

@@ -5,7 +5,7 @@ import { launches } from '../launch/registry.js';
 import { describeSender } from '../observe/sender.js';
 import type { CaughtSignal, CellResult } from '../results.js';
 import { parseAlive } from '../scenario/values.js';
-import { sessions } from '../session/registry.js';
+import { sessionKindOf } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { inMask, shortCgroup } from './tree.js';
@@ -58,7 +58,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function pluginsOf(c: Cell) {
   const sever = parseSeverValue(c.sever).name;
   return {
-    session: sessions.has(c.session) ? sessions.get(c.session) : null,
+    session: sessionKindOf(c.session),
     launch: launches.has(c.launch) ? launches.get(c.launch) : null,
     sever: severs.has(sever) ? severs.get(sever) : null,
   };

@@ -22,7 +22,8 @@ import {
 import { warn, type Check } from './check.js';
 import { docker } from './docker.js';
 import { engineCheck, parseDockerInfo } from './engine.js';
-import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck, tracingCheck } from './host.js';
+import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sessionProgramCheck, sshClientCheck, tracingCheck } from './host.js';
+import { sessions } from '../session/registry.js';
 import { birthTraceAvailability } from '../observe/birth-trace.js';
 import { debootstrapCheck, diskCheck, staleHangupImages, targetCheck, type TargetImageFacts } from './images.js';
 import { leftoversCheck } from './leftovers.js';
@@ -70,6 +71,11 @@ function hostChecks(): Promise<Check[]> {
   const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8', timeout: 5000 });
   return Promise.all([nodePtyWorks(), birthTraceAvailability()]).then(([pty, tracing]) => [
     sshClientCheck({ ran: !ssh.error, output: ssh.stderr || ssh.stdout || '' }),
+    ...sessions.all.flatMap(k => {
+      if (!k.program) return [];
+      const r = spawnSync(k.program.file, k.program.versionArgs, { encoding: 'utf8', timeout: 5000 });
+      return [sessionProgramCheck(k.name, k.program, { ran: !r.error && r.status === 0, output: r.stdout || r.stderr || '' })];
+    }),
     nodeCheck(process.version),
     nodePtyCheck(pty),
     tracingCheck(tracing),

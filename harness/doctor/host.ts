@@ -12,6 +12,16 @@ export function sshClientCheck(r: { ran: boolean; output: string }): Check {
   return ok('ssh client', r.output.trim().split('\n')[0]!);
 }
 
+/**
+ * A session kind's own program (mosh): only cells of that kind need it, so a missing one is a
+ * warning here; a run that uses the kind stops with exit 3 and the same install line.
+ */
+export function sessionProgramCheck(kind: string, program: { file: string; install: string }, r: { ran: boolean; output: string }): Check {
+  const name = `${kind} session`;
+  if (!r.ran) return warn(name, `${program.file} is not installed; ${kind} cells cannot run`, program.install);
+  return ok(name, r.output.trim().split('\n')[0] ?? program.file);
+}
+
 export function nodeCheck(version: string): Check {
   const major = Number(/^v?(\d+)/.exec(version)?.[1]);
   return major >= MIN_NODE_MAJOR

@@ -215,6 +215,12 @@ async function observeCell(
     }
     const { obs, probeLog, judgement } = await judgeWindow(s, watcher, { probe, armed, watchSetup, watched, after: base.after });
     const client = await clientOutcome(setup.open, armed.t0Mono);
+    // Whether a new client of the session's kind still reaches the terminal (mosh): asked while
+    // the process holding the session lives, after the verdict is fixed; it never changes it.
+    if (setup.open.reachAgain && obs.sessionEndedMs === null && judgement.verdict !== 'inconclusive') {
+      const answer = await steps.run(askReachAgain(s, setup.open, armed));
+      if (answer) story.checks.push(answer);
+    }
     // Questions asked after the verdict is fixed (reattach, restart): they never change it.
     if (plan.launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
       const answer = await steps.run(askAfterWindow(s, watcher, before.probePid, armed.t0Mono));
@@ -356,7 +362,7 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
       t.part(`${prefix}opening the ${cell.session} session`);
       try {
         const endpoint = { ...ctx.endpoint, client: cell.client, user: plan.loginUser, serverAlive: cell.serverAlive, ...(t.recording ? { recorder: t.recording } : {}) };
-        return await plan.session.start(endpoint, t.line, plan.launch.holdsTerminal);
+        return await plan.session.start(endpoint, t.line, plan.launch.holdsTerminal, plan.sessionParam);
       } catch (e) {
         if (e instanceof ClientWaitError) throw new SetupFailure(e.message, normalizeCause(e.causeText));
         throw e;
@@ -435,7 +441,10 @@ function snapshotBefore({ ctx, plan, signal }: CellScope, watcher: Watcher, star
       const started = parseProbeLine(startLine.line);
       const probePid = started?.kind === 'start' ? Number(started.fields.pid) : NaN;
       const probe = procs.find(p => p.pid === probePid);
-      const sshd = findSshdSession(procs, plan.loginUser, ctx.target.server);
+      // The process that holds the session: sshd's per-session one, or the session kind's own
+      // (mosh-server, after the bootstrap login ended). Its end is the session's end for the watch.
+      const holder = plan.session.heldBy;
+      const sshd = holder ? (procs.find(p => p.comm === holder.comm) ?? null) : findSshdSession(procs, plan.loginUser, ctx.target.server);
       const monitor = findSshdMonitor(procs, plan.loginUser, ctx.target.server);
       const manager = findUserManager(procs);
       for (const p of [probe, sshd, monitor, manager]) if (p) watcher.watch(p.pid, p.startTime);
@@ -564,6 +573,7 @@ function watchSetupOf({ plan, ctx, window }: CellScope, b: BeforeSever, a: Armed
     appliedMono,
     sessionOver: a.sessionOver,
     sever: { name: plan.sever.name, endsSession: plan.sever.endsSession, settleMs: plan.settleMs },
+    ...(plan.session.heldBy ? { holder: plan.session.heldBy.comm } : {}),
     sessionTimeoutMs: window.sessionTimeoutMs,
     afterSessionMs: window.afterSessionMs,
     // The user manager's stop is a system event the cell waits for, not what it measures: under
@@ -621,6 +631,7 @@ async function judgeWindow(
     watchEndMono: w.watched.watchEndMono,
     probeInAfterSnapshot: w.after.some(p => p.pid === w.probe.pid && p.startTime === w.probe.startTime && p.state !== 'Z'),
     sessionMustEnd: plan.sever.endsSession,
+    ...(plan.session.heldBy ? { sessionHolder: plan.session.heldBy.comm } : {}),
     senderName: w.armed.senderName,
   });
   // A death the probe's log does not explain is judged from the kernel's trace, or not at all.
@@ -681,6 +692,26 @@ function askAfterWindow(s: CellScope, watcher: Watcher, probePid: number, t0Mono
   };
 }
 
+/** How long a second client may take to show the server's echo. */
+const REACH_AGAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * The question is about the process holding the session, not about the cut: a cut of its flow
+ * (drop) is lifted first, or it alone would answer "no". Healing is safe twice; the step's own
+ * teardown heals again at the end.
+ */
+function askReachAgain({ cell, plan }: CellScope, open: OpenSession, a: ArmedSever): Step<Check | null> {
+  return {
+    title: `asking whether a new ${cell.session} client reaches the terminal`,
+    async run() {
+      const cut = plan.sever.layer !== 'process';
+      if (cut) await plan.sever.heal(a.severCtx);
+      const r = await open.reachAgain!(patientMs(REACH_AGAIN_TIMEOUT_MS)).catch((e: Error) => ({ ok: null, detail: `could not ask: ${e.message}` }));
+      return { name: 'reach-again', ok: r.ok, detail: cut ? `${r.detail} (asked after the ${cell.sever} was undone)` : r.detail, atMs: Math.round(monoMs() - a.t0Mono) };
+    },
+  };
+}
+
 interface Judged {
   startLine: LogEvent;
   armed: ArmedSever;
@@ -703,7 +734,7 @@ function judgedOutcome(base: CellOutcome, { cell, story }: CellScope, j: Judged)
     { atMs: 0, event: `sever: ${cell.sever}` },
     ...(pathBrokeMs !== null ? [{ atMs: pathBrokeMs, event: 'the network path broke' }] : []),
     ...story.marks,
-    ...(obs.sessionEndedMs !== null ? [{ atMs: obs.sessionEndedMs, event: 'sshd ended the session' }] : []),
+    ...(obs.sessionEndedMs !== null ? [{ atMs: obs.sessionEndedMs, event: `${obs.sessionHolder ?? 'sshd'} ended the session` }] : []),
     ...(client.exitMs !== null ? [{ atMs: client.exitMs, event: `ssh client exited (${client.exitSignal ?? `code ${client.exitCode}`})` }] : []),
     ...obs.signalsCaught.map(s => ({ atMs: s.atMs, event: `probe caught ${s.signal} from ${describeSender(s, obs.probePid)}` })),
     ...writeFailures.map(w => ({ atMs: w.atMs, event: `probe's stdout write failed: ${w.error}` })),

@@ -9,6 +9,7 @@ import { latencyRepeats, type Scenario } from '../scenario/load.js';
 import { ensureEngine } from '../target/engine.js';
 import { clients as clientImplementations, DEFAULT_CLIENT } from '../client/registry.js';
 import { clientVersion as versionOf } from '../client/version.js';
+import { resolveSession } from '../session/registry.js';
 import type { InfrastructureError } from '../core/errors.js';
 import { runCell, type NarrationEvent } from './cell.js';
 import { interrupting, makeRunDir, sweepLeftovers } from '../core/cleanup.js';
@@ -77,6 +78,8 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
   // the default one's (OpenSSH) is also what the fingerprints name.
   const clients = Object.fromEntries([...new Set([DEFAULT_CLIENT, ...cells.map(c => c.client)])].sort().map(n => [n, versionOf(clientImplementations.get(n))]));
   const clientVersion = clients[DEFAULT_CLIENT]!;
+  // A session kind with a program of its own (mosh) needs it here too, checked the same way.
+  for (const kind of new Set(cells.map(c => resolveSession(c.session).kind))) if (kind.program) versionOf({ name: kind.name, program: kind.program });
   await ensureEngine(opts.say);
   await sweepLeftovers(opts.say);
 

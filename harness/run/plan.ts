@@ -6,7 +6,7 @@ import type { LaunchMode } from '../launch/types.js';
 import { needsBirthTrace } from '../observe/birth-trace.js';
 import type { Cell } from '../results.js';
 import { parseAlive, parseKernel } from '../scenario/values.js';
-import { sessions } from '../session/registry.js';
+import { resolveSession } from '../session/registry.js';
 import type { SessionKind } from '../session/types.js';
 import { resolveSever } from '../sever/registry.js';
 import type { Detector, SeverMethod, TargetCapability } from '../sever/types.js';
@@ -36,6 +36,8 @@ export interface CellPlan {
   sever: SeverMethod;
   /** the sever's parameter ("sleep:20" → 20), its default when the cell gives none; null for severs without one */
   param: number | null;
+  /** the session's parameter ("mosh:5" → 5); null when the value gives none */
+  sessionParam: number | null;
   /** true, or why the sever cannot apply to this session and launch mode (→ not-applicable) */
   supported: true | string;
   /** the computed window (a scenario's run.sessionTimeoutMs/afterSessionMs override it in the run) */
@@ -91,7 +93,13 @@ const secondsToMs = (s: number) => s * 1000;
  * - After the session ends, logind's user manager stops UserStopDelaySec (10 s) later: a probe in
  *   it gets that plus a margin as the deadline, and the watch ends when the manager is seen to go.
  */
-export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null, impl: Pick<CellPlan, 'server' | 'client'>): WatchWindow {
+export function watchWindow(
+  cell: Cell,
+  sever: SeverMethod,
+  param: number | null,
+  impl: Pick<CellPlan, 'server' | 'client'>,
+  session: { kind: Pick<SessionKind, 'extraWindowMs'>; param: number | null } = { kind: {}, param: null },
+): WatchWindow {
   const ca = parseAlive(cell.clientAlive);
   const sa = parseAlive(cell.serverAlive);
   const sysctl = parseKernel(cell.kernel);
@@ -109,7 +117,7 @@ export function watchWindow(cell: Cell, sever: SeverMethod, param: number | null
   // Retransmissions back off from a 200 ms minimum RTO, doubling: their sum is the give-up time.
   if (retries2 !== undefined && Number(retries2) <= 9) budgets.push(200 * (2 ** (Number(retries2) + 1) - 1));
   return {
-    sessionTimeoutMs: Math.max(8000, Math.max(...budgets) + 5000) + (sever.extraWindowMs?.(param) ?? 0),
+    sessionTimeoutMs: Math.max(8000, Math.max(...budgets) + 5000) + (sever.extraWindowMs?.(param) ?? 0) + (session.kind.extraWindowMs?.(session.param) ?? 0),
     afterSessionMs: 10_000 + 5000,
   };
 }
@@ -137,7 +145,7 @@ function natTimeoutS(sever: SeverMethod, param: number | null): number {
 /** Everything the run needs to know about a cell before it starts, from its axes and plug-ins. */
 export function planCell(cell: Cell): CellPlan {
   const { method: sever, param } = resolveSever(cell.sever);
-  const session = sessions.get(cell.session);
+  const { kind: session, param: sessionParam } = resolveSession(cell.session);
   const launch = launches.get(cell.launch);
   const endIsCommandReturn = sever.ordinaryEnd === true && !session.shell;
   const impl = implementationsOf(cell);
@@ -148,9 +156,10 @@ export function planCell(cell: Cell): CellPlan {
     launch,
     sever,
     param,
+    sessionParam,
     // The sever's own table first, then what the server and client implementations can do.
     supported: [sever.supports(session, launch), implementationsDecline(cell, impl) ?? (true as const)].find(s => s !== true) ?? true,
-    window: watchWindow(cell, sever, param, impl),
+    window: watchWindow(cell, sever, param, impl, { kind: session, param: sessionParam }),
     detectors: [...sever.detectors],
     capabilities: [...(sever.capabilities ?? [])],
     cellUser: cellUser(cell),

@@ -22,6 +22,8 @@ export interface Observation {
   probeInAfterSnapshot: boolean;
   /** when the per-session sshd process ended; null if it was still running */
   sessionEndedMs: number | null;
+  /** the process that holds the session, when not sshd (mosh-server): the reasons name it. Absent: sshd */
+  sessionHolder?: string;
   /**
    * Whether the sever is meant to end the session. If not (a signal to the probe, an sshd restart),
    * a live probe has survived it whether or not the session is still open.
@@ -101,13 +103,13 @@ export function judge(o: Observation): Judgement {
   if (o.sessionEndedMs === null) {
     return {
       verdict: 'session-open',
-      reason: `sshd had not ended the session ${secs(o.watchedMs)} after the sever; the probe was alive${stuck}`,
+      reason: `${o.sessionHolder ?? 'sshd'} had not ended the session ${secs(o.watchedMs)} after the sever; the probe was alive${stuck}`,
       ...none,
     };
   }
   return {
     verdict: 'survived',
-    reason: `alive ${secs(o.watchedMs - o.sessionEndedMs)} after sshd ended the session${stuck}`,
+    reason: `alive ${secs(o.watchedMs - o.sessionEndedMs)} after ${o.sessionHolder ?? 'sshd'} ended the session${stuck}`,
     ...none,
   };
 }

@@ -26,6 +26,8 @@ export interface WatchSetup {
   /** the session was over before the sever (an exec session whose command returned) */
   sessionOver: boolean;
   sever: { name: string; endsSession: boolean; settleMs: number };
+  /** the process that holds the session, when not sshd (mosh-server); absent: sshd */
+  holder?: string;
   sessionTimeoutMs: number;
   afterSessionMs: number;
   /**
@@ -72,7 +74,7 @@ export function judgeWatch(events: readonly WatchEvent[], w: WatchSetup, nowMono
   // A probe that died first still gives sshd until its deadline to end the session.
   if (sessionEnd === null && nowMono < sessionDeadline) return wait(sessionDeadline);
   if (died) return done('the probe died', sessionEnd);
-  if (sessionEnd === null) return done(`sshd had not ended the session within ${w.sessionTimeoutMs} ms`, null);
+  if (sessionEnd === null) return done(`${w.holder ?? 'sshd'} had not ended the session within ${w.sessionTimeoutMs} ms`, null);
   if (w.plan.kind === 'settle') {
     const deadline = sessionEnd + w.afterSessionSettleMs;
     if (nowMono < deadline) return wait(deadline);
@@ -123,6 +125,8 @@ export interface ObserveInput {
   watchEndMono: number;
   probeInAfterSnapshot: boolean;
   sessionMustEnd: boolean;
+  /** the process that holds the session, when not sshd (mosh-server) */
+  sessionHolder?: string;
   /** who a sender pid was, when the probe's handler could not read it (it had exited) */
   senderName(pid: number): string | null;
 }
@@ -164,6 +168,7 @@ export function observeWatch(o: ObserveInput): { obs: Observation; probeLog: Pro
       exitLogged: probeLog.some(l => l.kind === 'exit'),
       sessionEndedMs: o.sessionEndMono === null ? null : rel(o.sessionEndMono),
       sessionMustEnd: o.sessionMustEnd,
+      ...(o.sessionHolder ? { sessionHolder: o.sessionHolder } : {}),
       lastHeartbeatMs: heartbeats.length ? rel(heartbeats.at(-1)!.t) : null,
       watchedMs: rel(o.watchEndMono),
     },

@@ -8,7 +8,7 @@ import { blockCombinations, matches, type AxisPattern, type MatrixBlock } from '
 import type { CellPattern } from '../expect/judge.js';
 import { patternMatches } from '../expect/judge.js';
 import type { AxisName } from '../results.js';
-import { sessions } from '../session/registry.js';
+import { resolveSession } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { implementationsDecline } from '../target/implementations.js';
@@ -22,7 +22,7 @@ type Fail = (where: string, msg: string) => never;
  * client implementations can do), or null when it can.
  */
 export function neverRuns(c: Partial<Record<AxisName, string>>): string | null {
-  const why = severs.get(parseSeverValue(c.sever!).name).supports(sessions.get(c.session!), launches.get(c.launch!));
+  const why = severs.get(parseSeverValue(c.sever!).name).supports(resolveSession(c.session!).kind, launches.get(c.launch!));
   return why === true ? implementationsDecline(c) : `sever "${c.sever}" cannot apply to session ${c.session} × launch ${c.launch} (${why})`;
 }
 

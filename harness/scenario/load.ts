@@ -9,7 +9,7 @@ import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from
 import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type CellPattern, type Claim, type ClaimSet, type Expectation, type Race, type Verdict } from '../results.js';
 import { clients, DEFAULT_CLIENT } from '../client/registry.js';
 import { DEFAULT_SERVER, servers } from '../server/registry.js';
-import { sessions } from '../session/registry.js';
+import { checkSessionValue } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { TARGETS } from '../target/targets.js';
@@ -100,7 +100,7 @@ function validators(): Record<AxisName, (v: string) => true | string> {
     server: among('server implementation', servers.names),
     client: among('client implementation', clients.names),
     user: among('user', ['lab', 'root']),
-    session: among('session', sessions.names),
+    session: checkSessionValue,
     launch: among('launch mode', launches.names),
     workload: among('workload', WORKLOADS),
     sever: v => {

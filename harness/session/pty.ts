@@ -1,5 +1,5 @@
 import { patientMs } from '../core/patience.js';
-import { SHELL_PROMPT as PROMPT } from './prompt.js';
+import { SHELL_PROMPT as PROMPT, shellRoundTrip } from './prompt.js';
 import { SshClient } from './ssh-client.js';
 import { defineSessionKind } from './types.js';
 
@@ -25,16 +25,8 @@ export default defineSessionKind({
       async logout() {
         client.type('exit');
       },
-      async roundTrip(timeoutMs) {
-        // The answer is computed by the remote shell, so an echo of the typed text cannot match.
-        const n = 1000 + Math.floor(Math.random() * 9000);
-        const from = client.text.length;
-        client.type(`echo hl-rt-$((${n}+1))`);
-        return client.waitFor(new RegExp(`hl-rt-${n + 1}`), 'a round trip', timeoutMs, from).then(
-          () => true,
-          () => false,
-        );
-      },
+      // The answer is computed by the remote shell, so an echo of the typed text cannot match.
+      roundTrip: timeoutMs => shellRoundTrip(client, timeoutMs),
     };
   },
 });

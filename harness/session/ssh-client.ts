@@ -6,7 +6,7 @@ import pty from '@lydell/node-pty';
 import { constants as osConstants } from 'node:os';
 import { trackProcess } from '../core/cleanup.js';
 import { DEFAULT_CLIENT, clients } from '../client/registry.js';
-import type { ClientEndpoint, SessionRequest, TerminalRecorder } from '../client/types.js';
+import type { ClientCommand, ClientEndpoint, SessionRequest, TerminalRecorder } from '../client/types.js';
 
 export type { ClientEndpoint, TerminalRecorder } from '../client/types.js';
 
@@ -89,8 +89,9 @@ export class SshClient {
   private readonly recorder: TerminalRecorder | undefined;
   readonly exited: Promise<ClientExit>;
 
-  constructor(ep: ClientEndpoint, want: SessionRequest) {
-    const { file, args, env } = clients.get(ep.client ?? DEFAULT_CLIENT).command(ep, want);
+  /** `program`: a session that runs the client itself (mosh) says what to run instead of the client's own command. */
+  constructor(ep: ClientEndpoint, want: SessionRequest, program?: ClientCommand) {
+    const { file, args, env } = program ?? clients.get(ep.client ?? DEFAULT_CLIENT).command(ep, want);
     const { cols, rows } = TERMINAL_SIZE;
     this.recorder = ep.recorder;
     this.recorder?.begin(cols, rows);

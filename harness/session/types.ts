@@ -1,5 +1,16 @@
 import type { ClientEndpoint, SshClient } from './ssh-client.js';
 
+/**
+ * A network flow of the session as a firewall in the target names it: the server's port, and the
+ * client's endpoint when it is fixed (a TCP connection's); null where the client may move (mosh
+ * hops its source port by design, so only the server's port names its flow).
+ */
+export interface SessionFlow {
+  proto: 'tcp' | 'udp';
+  serverPort: number;
+  client: { ip: string; port: number } | null;
+}
+
 export interface OpenSession {
   readonly client: SshClient;
   /** End the session the way a person does; exec sessions end when their command returns. */
@@ -9,6 +20,36 @@ export interface OpenSession {
    * (true/false); a session without a shell cannot be asked (null). Used by checks, never verdicts.
    */
   roundTrip(timeoutMs: number): Promise<boolean | null>;
+  /** The flow a network sever cuts; absent: the client's TCP connection to port 22. */
+  flow?(): SessionFlow;
+  /**
+   * Asked after the window, when the process holding the session was still there: can a new client
+   * of this kind reach the session's terminal? A check, never a verdict. Absent: not asked.
+   */
+  reachAgain?(timeoutMs: number): Promise<{ ok: boolean | null; detail: string }>;
+}
+
+/** An optional number after a colon in the scenario ("mosh:5"), as severs take theirs. */
+export interface SessionParam {
+  /** what the number means, for help and errors */
+  meaning: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * The process that holds the session once the login is done, when it is not the SSH server's
+ * per-session process: mosh's bootstrap ssh login ends as soon as mosh-server has forked, and from
+ * then on mosh-server holds the shell's terminal and talks UDP to the client. Its end is the
+ * session's end for the watch, and no per-session sshd is left for a sever to act on.
+ */
+export interface SessionHolder {
+  /** its name in the target's process table (comm) */
+  comm: string;
+  /** the flow it talks to the client over */
+  proto: 'udp';
+  /** in words, for not-applicable reasons: "mosh-server (the bootstrap ssh login ended at once)" */
+  what: string;
 }
 
 export interface SessionKind {
@@ -18,13 +59,35 @@ export interface SessionKind {
   remotePty: boolean;
   /** an interactive shell runs the launch line, typed into it (a person can type `exit`); else the line is the remote command */
   shell: boolean;
+  /** absent: the per-session process of the SSH server holds the session (sshd: user@pts/N) */
+  heldBy?: SessionHolder;
+  /** an optional number in the session's value ("mosh:5"); absent, the value is the name alone */
+  param?: SessionParam;
+  /**
+   * The session runs the cell's SSH client itself (mosh runs ssh as its --ssh command): the
+   * client must declare the options it logs in with (ClientImplementation.options).
+   */
+  runsClient?: boolean;
+  /**
+   * A program of its own on this machine besides the SSH client (mosh's wrapper and mosh-client):
+   * a run whose cells use the session checks it first (exit 3 with `install` when missing).
+   */
+  program?: { file: string; versionArgs: string[]; install: string };
+  /** extra watch time the session needs (mosh:N: mosh-server's own network timeout) */
+  extraWindowMs?(param: number | null): number;
   /**
    * Open the session and start `launchLine` in it. Resolves once the line has been accepted: for a
    * shell, when its prompt returns (or at once when the line keeps the terminal).
    */
-  start(ep: ClientEndpoint, launchLine: string, holdsTerminal: boolean): Promise<OpenSession>;
+  start(ep: ClientEndpoint, launchLine: string, holdsTerminal: boolean, param?: number | null): Promise<OpenSession>;
 }
 
 export function defineSessionKind(k: SessionKind): SessionKind {
   return k;
+}
+
+/** Split "mosh:5" into the kind's name and its parameter text (the form severs use). */
+export function parseSessionValue(value: string): { name: string; param: string | null } {
+  const i = value.indexOf(':');
+  return i < 0 ? { name: value, param: null } : { name: value.slice(0, i), param: value.slice(i + 1) };
 }

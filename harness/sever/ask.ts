@@ -1,6 +1,6 @@
 import { launches } from '../launch/registry.js';
 import type { Check } from '../results.js';
-import { sessions } from '../session/registry.js';
+import { resolveSession } from '../session/registry.js';
 import { monoMs, type ClientExit, type SshClient } from '../session/ssh-client.js';
 import type { SeverContext } from './types.js';
 
@@ -32,7 +32,7 @@ export async function sessionUsable(ctx: SeverContext, timeoutMs: number, when: 
   let answered: boolean | null = null;
   // Only a shell can answer, and not while a foreground job owns the terminal: the typed line would
   // go to the job, and its silence would read as a dead session.
-  const whyNot = !sessions.get(ctx.cell.session).shell
+  const whyNot = !resolveSession(ctx.cell.session).kind.shell
     ? 'the session has no shell to answer'
     : launches.get(ctx.cell.launch).holdsTerminal
       ? 'a foreground job holds the terminal'

@@ -1,4 +1,5 @@
 import { monoMs } from '../session/ssh-client.js';
+import type { SessionFlow } from '../session/types.js';
 import { type AgentStep, Cutter } from './cutter.js';
 import type { SeverContext, SeverPrepareContext } from './types.js';
 
@@ -39,6 +40,30 @@ export function connectionRules(client: Endpoint, server: Endpoint, action: Rule
 }
 
 /**
+ * The two rules for one session flow. A TCP flow is its exact 4-tuple (connectionRules); a flow
+ * whose client end may move (mosh's UDP: the client hops its source port when it hears nothing,
+ * by design) is named by the server's port alone, which is this session's own in the target.
+ */
+export function flowRules(flow: SessionFlow, server: { ip: string }, action: RuleAction): string[] {
+  if (flow.proto === 'tcp') {
+    if (!flow.client) throw new Error('a TCP flow to cut needs its client endpoint');
+    return connectionRules(flow.client, { ip: server.ip, port: flow.serverPort }, action);
+  }
+  // A TCP reset cannot answer a UDP packet; the severs that reset declare such sessions not-applicable.
+  if (action !== 'DROP') throw new Error(`${action} of a UDP flow is not a cut this harness makes (a bug: the sever should have declined)`);
+  const peer = flow.client ? { in: ` -s ${flow.client.ip} --sport ${flow.client.port}`, out: ` -d ${flow.client.ip} --dport ${flow.client.port}` } : { in: '', out: '' };
+  return [`INPUT -p udp${peer.in} -d ${server.ip} --dport ${flow.serverPort} -j DROP`, `OUTPUT -p udp -s ${server.ip} --sport ${flow.serverPort}${peer.out} -j DROP`];
+}
+
+/** The session's flow: its own declaration, or the client's TCP connection to port 22. */
+function flowOf(ctx: SeverPrepareContext): SessionFlow {
+  if (ctx.session.flow) return ctx.session.flow();
+  const local = ctx.session.client.localEndpoint(22);
+  if (!local) throw new Error("could not find the ssh client's TCP endpoint in /proc");
+  return { proto: 'tcp', serverPort: 22, client: local };
+}
+
+/**
  * Arm the cut of the session's own connection inside the target: the exact 4-tuple comes from the
  * client's own socket, so the other cells in the container are untouched. The cutter agent
  * (containers/agent/cutter) is started now, with iptables-restore forked and waiting for the
@@ -50,9 +75,7 @@ export function connectionRules(client: Endpoint, server: Endpoint, action: Rule
  * broken seconds after the moment the cell called the sever.
  */
 export async function armCut(ctx: SeverPrepareContext, action: RuleAction, maxSeconds: number): Promise<void> {
-  const local = ctx.session.client.localEndpoint(22);
-  if (!local) throw new Error("could not find the ssh client's TCP endpoint in /proc");
-  const rules = connectionRules(local, { ip: ctx.target.ip, port: 22 }, action);
+  const rules = flowRules(flowOf(ctx), ctx.target, action);
   ctx.state.rules = rules;
   // The rules are written ahead and only COMMIT at the instant: iptables-restore (nft) parses each
   // line as it comes and commits the table at COMMIT, one netlink transaction, so both rules go in

@@ -33,7 +33,8 @@ export default defineSeverMethod({
   needsLiveSession: true,
   endsSession: true,
   extraWindowMs: param => (param ?? PARAM.default) * 1000 + WINDOW_MARGIN_MS,
-  supports: () => true,
+  // The router forwards the ssh connection; a session held over another flow (mosh's UDP) would not reach it.
+  supports: session => (session.heldBy ? `the NAT router forwards only the ssh connection, and the session is held by ${session.heldBy.what}` : true),
   // Audit (issue 12): the router is on the path from the login on, but until apply() it forgets
   // nothing a login could lose (the kernel's 5-day default); apply() sets the NAT's timeout, for the
   // namespace and for the flow's running timer, through an agent armed in prepare(), so that it

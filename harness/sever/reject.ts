@@ -13,7 +13,7 @@ export default defineSeverMethod({
   silentBreak: { resets: true },
   needsLiveSession: true,
   endsSession: true,
-  supports: () => true,
+  supports: session => (session.heldBy?.proto === 'udp' ? `a TCP reset cannot answer the UDP flow of ${session.heldBy.what}` : true),
   // Nothing reaches the connection before apply(): prepare() only starts the cutter agent, whose
   // iptables-restore waits for the rules; they go in at "go", and pathBrokeMs is when they had
   // (the sever's own delay: the line's trip through the engine, plus the commit).

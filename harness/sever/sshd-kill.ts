@@ -10,7 +10,8 @@ export default defineSeverMethod({
   detectors: ['close'],
   needsLiveSession: true,
   endsSession: true,
-  supports: () => true,
+  // A session held by another process (mosh-server) has no per-session sshd left by then.
+  supports: session => (session.heldBy ? `no per-session sshd is left to kill: ${session.heldBy.what}` : true),
   // Audit (issue 12): nothing acts before apply(); the kill runs in a `docker exec` started here,
   // so it lands that exec's start-up after the sever (up to seconds under load), never before.
   async apply({ target, sshdSession }) {

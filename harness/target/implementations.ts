@@ -9,7 +9,7 @@ import type { AxisName, YesNo } from '../results.js';
 import { parseAlive } from '../scenario/values.js';
 import { DEFAULT_SERVER, servers } from '../server/registry.js';
 import type { ServerImplementation } from '../server/types.js';
-import { sessions } from '../session/registry.js';
+import { resolveSession } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
 import { TARGETS } from './targets.js';
@@ -33,7 +33,7 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
       clientAlive: c.clientAlive === undefined ? null : parseAlive(c.clientAlive),
       tcpKeepAlive: (c.tcpKeepAlive ?? 'yes') as YesNo,
       ...(c.target !== undefined ? { target: c.target } : {}),
-      ...(c.session !== undefined ? { remotePty: sessions.get(c.session).remotePty } : {}),
+      ...(c.session !== undefined ? { remotePty: resolveSession(c.session).kind.remotePty } : {}),
     });
     if (why !== true) return `the ${impl.server.name} server${c.target ? ` of ${c.target}` : ''} cannot: ${why}`;
   }
@@ -42,7 +42,7 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
     if (spec?.pamSystemd === false) return `${c.target} has no pam_systemd, so its logins get no logind session and ${c.launch} has no user manager to talk to`;
   }
   if (c.session !== undefined) {
-    const session = sessions.get(c.session);
+    const session = resolveSession(c.session).kind;
     // Every cell's cleanup kills its client; a sever that freezes it (a suspend) asks for more.
     const controls: ClientControl[] = ['kill'];
     if (c.sever !== undefined && severs.get(parseSeverValue(c.sever).name).silentBreak?.freezesClient) controls.push('freeze');
@@ -52,6 +52,9 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
       controls,
     });
     if (why !== true) return `the ${impl.client.name} client cannot: ${why}`;
+    if (session.runsClient && !impl.client.options) {
+      return `the ${impl.client.name} client cannot: a ${session.name} session runs its client itself as a command line with its options, and ${impl.client.name} declares none`;
+    }
   }
   return null;
 }

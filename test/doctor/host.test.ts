@@ -1,5 +1,5 @@
 import t from 'tap';
-import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sshClientCheck, tracingCheck } from '../../harness/doctor/host.js';
+import { cgroupCheck, cgroupModeFromMountinfo, nodeCheck, nodePtyCheck, sessionProgramCheck, sshClientCheck, tracingCheck } from '../../harness/doctor/host.js';
 
 // Real lines: this machine (hybrid), a GitHub ubuntu runner (unified), an old host (legacy v1).
 const HYBRID = `
@@ -78,4 +78,16 @@ t.test('kernel tracing: ok when ftrace has the events; otherwise a warning namin
   const w = tracingCheck('the harness is not root (uid 1000): kernel tracing (tracefs) needs root on the Docker host');
   t.match(w, { name: 'kernel tracing', status: 'warn', fix: /root on the Docker host/ });
   t.match(w.detail, /^the harness is not root .*; a probe that dies without logging \(SIGKILL, killed at birth\) leaves its cell inconclusive$/);
+});
+
+t.test("sessionProgramCheck: a session kind's own program; missing is a warning with its install line", async t => {
+  const program = { file: 'mosh', install: 'apt-get install -y mosh' };
+  t.same(sessionProgramCheck('mosh', program, { ran: true, output: 'mosh 1.4.0 [build mosh 1.4.0]\nCopyright 2012\n' }), {
+    name: 'mosh session',
+    status: 'ok',
+    detail: 'mosh 1.4.0 [build mosh 1.4.0]',
+  });
+  const gone = sessionProgramCheck('mosh', program, { ran: false, output: '' });
+  t.equal(gone.status, 'warn');
+  t.match(gone.fix, /apt-get install -y mosh/);
 });

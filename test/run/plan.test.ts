@@ -219,3 +219,26 @@ t.test('pure: the same cell, the same plan', async t => {
   const { cell: _e, session: _f, launch: _g, sever: _h, ...again } = planCell(c);
   t.same(rest, again);
 });
+
+// ---- mosh: a session held by mosh-server ----
+
+t.test('mosh: the timeout in the value widens the window by itself plus a margin; without it, nothing', async t => {
+  t.equal(session({ session: 'mosh' }), session({ session: 'pty' }));
+  t.equal(session({ session: 'mosh:5' }), session({ session: 'pty' }) + 5000 + 5000);
+  t.equal(planCell(testCell({ session: 'mosh:5' })).sessionParam, 5);
+  t.equal(planCell(testCell({ session: 'mosh' })).sessionParam, null);
+});
+
+t.test('mosh: severs that need the per-session sshd or a TCP flow are not-applicable, with why', async t => {
+  const why = (sever: string) => planCell(testCell({ session: 'mosh', launch: 'nohup', sever })).supported;
+  t.match(why('sshd-kill'), /no per-session sshd is left to kill: mosh-server/);
+  t.match(why('reject'), /a TCP reset cannot answer the UDP flow of mosh-server/);
+  t.match(why('nat-expiry:10'), /NAT router forwards only the ssh connection/);
+  for (const sever of ['client-kill', 'drop', 'sleep:12', 'logout', 'hangup', 'sshd-restart']) t.equal(why(sever), true, sever);
+  t.match(planCell(testCell({ session: 'mosh', launch: 'foreground', sever: 'logout' })).supported, /a foreground job holds the terminal/);
+});
+
+t.test('mosh: it runs the ssh client itself, so only a client with declared options can bootstrap it', async t => {
+  t.equal(planCell(testCell({ session: 'mosh', launch: 'nohup', sever: 'drop' })).supported, true, 'openssh');
+  t.match(planCell(testCell({ session: 'mosh', launch: 'nohup', sever: 'drop', client: 'plink' })).supported, /the plink client cannot: a mosh session runs its client itself/);
+});

@@ -100,3 +100,14 @@ t.test('restoreConnection deletes every copy of each rule, once per call', async
   await restoreConnection(ctx);
   t.equal(scripts.length, 2, 'a second call has nothing left to delete');
 });
+
+t.test('flowRules: a UDP flow is named by the server port alone (the mosh client hops its source port)', async t => {
+  const { flowRules } = await import('../../harness/sever/iptables.js');
+  t.same(flowRules({ proto: 'udp', serverPort: 60001, client: null }, { ip: '172.17.0.2' }, 'DROP'), [
+    'INPUT -p udp -d 172.17.0.2 --dport 60001 -j DROP',
+    'OUTPUT -p udp -s 172.17.0.2 --sport 60001 -j DROP',
+  ]);
+  t.throws(() => flowRules({ proto: 'udp', serverPort: 60001, client: null }, { ip: '172.17.0.2' }, 'REJECT'), /REJECT of a UDP flow/);
+  const client = { ip: '172.17.0.1', port: 50000 };
+  t.same(flowRules({ proto: 'tcp', serverPort: 22, client }, { ip: '172.17.0.2' }, 'DROP'), connectionRules(client, { ip: '172.17.0.2', port: 22 }, 'DROP'));
+});
