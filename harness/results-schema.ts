@@ -96,6 +96,8 @@ export const processInfoSchema = z.object({
   pgid: z.number(),
   sid: z.number(),
   ttyNr: z.number(),
+  /** the foreground process group of its terminal (-1 without one; absent in results before it was recorded) */
+  tpgid: z.number().optional(),
   state: z.string(),
   startTime: z.string(),
   uid: z.number(),
@@ -316,6 +318,12 @@ export const confirmsSchema = z.object({
   clientNoticedS: z.tuple([z.number(), z.number()]).optional(),
   /** named checks and the answer they must give (reattach, restart, …) */
   checks: z.record(z.string(), z.boolean()).optional(),
+  /**
+   * The probe as `ps` shows it in its STAT column when the window closed (observe/ps-state.ts:
+   * the state letter, `s` for a session leader, `+` in its terminal's foreground group), e.g. "S+".
+   * A probe gone by then does not confirm.
+   */
+  probeState: z.string().optional(),
 });
 
 /** A claim of a source article as an executable check (judged by claims/judge.ts). */

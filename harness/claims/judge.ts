@@ -2,6 +2,7 @@
 // what outcome in a cell would confirm it; its verdict is a pure function of the cells, like an
 // expectation's, so every report (and `merge`) computes the same answer from results.json.
 import { patternMatches } from '../expect/judge.js';
+import { psStat } from '../observe/ps-state.js';
 import { AXIS_NAMES, type AxisName, type CellResult, type Claim, type Confirms, type RunResult } from '../results.js';
 
 // A claims file's claims are saved in results.json (`claims`), so their shapes live with the
@@ -52,20 +53,29 @@ export function confirmsIn(cell: CellResult, c: Confirms): boolean {
     const got = cell.checks.find(k => k.name === name);
     if (!got || got.ok !== want) return false;
   }
+  if (c.probeState !== undefined) {
+    const probe = cell.after.find(p => p.pid === cell.probe.pid);
+    if (!probe || psStat(probe) !== c.probeState) return false;
+  }
   return true;
 }
 
 /**
  * A cell that would confirm the claim but for a named check that went unanswered (`ok: null`, or
- * never asked): it cannot be read either way. A check that could not be answered under load (no new
- * session, no answer from systemd within its bound) is no evidence against a claim.
+ * never asked), or a probe state that results written before tpgid was recorded cannot tell: it
+ * cannot be read either way. A check that could not be answered under load (no new session, no
+ * answer from systemd within its bound) is no evidence against a claim.
  */
 export function checkUnanswered(cell: CellResult, c: Confirms): boolean {
   const named = Object.keys(c.checks ?? {});
   const unanswered = named.filter(n => (cell.checks.find(k => k.name === n)?.ok ?? null) === null);
-  if (!unanswered.length) return false;
+  // A probe in the last snapshot of results that did not record tpgid: its `+` cannot be told.
+  const probe = c.probeState === undefined ? undefined : cell.after.find(p => p.pid === cell.probe.pid);
+  const stateUnknown = probe !== undefined && psStat(probe) === null;
+  if (!unanswered.length && !stateUnknown) return false;
   const answered = Object.fromEntries(named.filter(n => !unanswered.includes(n)).map(n => [n, c.checks![n]!]));
-  return confirmsIn(cell, { ...c, checks: answered });
+  const { probeState: _, ...rest } = c;
+  return confirmsIn(cell, { ...(stateUnknown ? rest : c), checks: answered });
 }
 
 /**

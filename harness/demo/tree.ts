@@ -1,5 +1,6 @@
 // The user's processes as a tree by parent pid, one line each: what a person would want to see to
 // understand who can signal whom (session, process group, terminal) and who owns what (cgroup).
+import { psStat } from '../observe/ps-state.js';
 import type { ProcessInfo } from '../results.js';
 
 export interface TreeMarks {
@@ -34,7 +35,8 @@ const MAX_ARGS = 64;
 function label(p: ProcessInfo, marks: TreeMarks): string {
   const args = p.args.length > MAX_ARGS ? `${p.args.slice(0, MAX_ARGS - 1)}…` : p.args;
   const tty = ttyName(p.ttyNr);
-  const facts = [`sid ${p.sid}`, `pgid ${p.pgid}`, tty ?? 'no tty', shortCgroup(p.cgroup)];
+  // The state as ps shows it (S+: sleeping, in its terminal's foreground group).
+  const facts = [psStat(p) ?? p.state, `sid ${p.sid}`, `pgid ${p.pgid}`, tty ?? 'no tty', shortCgroup(p.cgroup)];
   const notes: string[] = [];
   if (p.pid === marks.probePid) notes.push(`◀ the probe${inMask(p.sigIgn, 1) ? ' (ignores SIGHUP)' : ''}`);
   if (p.pid === marks.sshdSessionPid) notes.push("◀ sshd's session process");

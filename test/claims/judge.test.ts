@@ -140,3 +140,15 @@ t.test('a check that went unanswered is no evidence either way: the cell is unju
   t.match(judgeClaim(c, [run('a', true), { ...run('k', null, 'killed'), checks: [] }]), { verdict: 'CONDITIONAL', contradicting: ['k'] });
   t.match(judgeClaim(c, [run('a', true), { ...run('n', null), checks: [] }]), { verdict: 'CONFIRMED', unjudged: ['n'] }, 'never asked although it survived');
 });
+
+t.test('probeState: the probe in the last snapshot as ps shows it; old results without tpgid are unjudged', async t => {
+  const base = cells()[0]!;
+  const probe = (tpgid: number | undefined, pgid = 190) => ({ ...structuredClone(base.before[0]!), pid: 190, pgid, sid: 181, state: 'S', ttyNr: 34816, ...(tpgid === undefined ? {} : { tpgid }) });
+  const run = (id: string, after: CellResult['after']): CellResult => ({ ...structuredClone(base), id, caseId: `case-${id}`, verdict: 'session-open', probe: { ...base.probe, pid: 190 }, after });
+  const c = claim({ confirms: { probeState: 'S+' } });
+  t.ok(confirmsIn(run('f', [probe(190)]), c.confirms), 'foreground: S+');
+  t.notOk(confirmsIn(run('b', [probe(181)]), c.confirms), 'background: S');
+  t.notOk(confirmsIn(run('g', []), c.confirms), 'gone by the window\'s end');
+  t.match(judgeClaim(c, [run('f', [probe(190)]), run('o', [probe(undefined)])]), { verdict: 'CONFIRMED', confirming: ['f'], unjudged: ['o'] });
+  t.match(judgeClaim(c, [run('f', [probe(190)]), run('b', [probe(181)])]), { verdict: 'CONDITIONAL', contradicting: ['b'] });
+});

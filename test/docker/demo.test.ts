@@ -41,7 +41,7 @@ for (const [i, p] of pairs.entries()) {
     t.equal(r.code, 0, `exit 0 (stderr: ${r.stderr.slice(-400)})`);
     const notApplicable = /NOT-APPLICABLE/.test(r.stdout);
     if (!notApplicable) {
-      t.match(r.stdout, /before   the user's processes \(tree by parent pid\):\n.*\d+ .*\[sid \d+, pgid \d+, /, 'the tree before the sever');
+      t.match(r.stdout, /before   the user's processes \(tree by parent pid\):\n.*\d+ .*\[[A-Z]s?\+?, sid \d+, pgid \d+, /, 'the tree before the sever');
       t.match(r.stdout, /◀ the probe/, 'the probe is marked in the tree');
       t.match(r.stdout, /\[ \+0\.000 s\] SEVER    /, 'the moment of the sever');
       t.match(r.stdout, /window   closed: /, 'the end of the watch, then the tree after');

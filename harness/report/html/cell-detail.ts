@@ -3,6 +3,7 @@
 // the page answers "why this verdict?" for any of them without JavaScript (#cell-<id>).
 
 import { AXIS_NAMES, type CellResult, type ProcessInfo, type RunResult } from '../../results.js';
+import { psStat } from '../../observe/ps-state.js';
 import { describeSender } from '../../observe/sender.js';
 import { repeatsText } from '../../expect/flaky.js';
 import { isFailure } from '../../expect/judge.js';
@@ -169,13 +170,13 @@ function processTable(cell: CellResult, procs: readonly ProcessInfo[], other: re
     return (
       `<tr${classes.length ? ` class="${classes.join(' ')}"` : ''}>` +
       `<td class="pid mono">${esc(p.pid)}</td><td class="mono">${esc(p.ppid)}</td><td class="mono">${esc(p.pgid)}/${esc(p.sid)}</td>` +
-      `<td>${esc(p.state)}</td><td>${esc(p.uid)}</td>` +
+      `<td class="mono">${esc(psStat(p) ?? p.state)}</td><td>${esc(p.uid)}</td>` +
       `<td class="args">${esc(indent)}<b>${esc(p.comm)}</b>${esc(role)}  ${esc(p.args)}</td>` +
       `<td class="mono">${esc(p.cgroup)}</td>${maskCell(p.sigIgn)}${maskCell(p.sigCgt)}</tr>`
     );
   });
   return (
-    '<table class="ptree"><thead><tr><th>pid</th><th>ppid</th><th>pgid/sid</th><th>state</th><th>uid</th>' +
+    '<table class="ptree"><thead><tr><th>pid</th><th>ppid</th><th>pgid/sid</th><th title="as ps shows it: s leads its session, + is in the foreground group of its terminal">stat</th><th>uid</th>' +
     '<th>comm, args</th><th>cgroup</th><th>SigIgn</th><th>SigCgt</th></tr></thead><tbody>' +
     rows.join('') +
     '</tbody></table>'
