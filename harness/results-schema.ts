@@ -319,7 +319,7 @@ export const confirmsSchema = z.object({
   /** named checks and the answer they must give (reattach, restart, …) */
   checks: z.record(z.string(), z.boolean()).optional(),
   /**
-   * The probe as `ps` shows it in its STAT column when the window closed (observe/ps-state.ts:
+   * The probe as `ps` shows it in its STAT column when the window closed (results.ts, psStat:
    * the state letter, `s` for a session leader, `+` in its terminal's foreground group), e.g. "S+".
    * A probe gone by then does not confirm.
    */

@@ -2,8 +2,7 @@
 // what outcome in a cell would confirm it; its verdict is a pure function of the cells, like an
 // expectation's, so every report (and `merge`) computes the same answer from results.json.
 import { patternMatches } from '../expect/judge.js';
-import { psStat } from '../observe/ps-state.js';
-import { AXIS_NAMES, type AxisName, type CellResult, type Claim, type Confirms, type RunResult } from '../results.js';
+import { AXIS_NAMES, psStat, type AxisName, type CellResult, type Claim, type Confirms, type RunResult } from '../results.js';
 
 // A claims file's claims are saved in results.json (`claims`), so their shapes live with the
 // results contract; re-exported for the modules that judge and load them.

@@ -1,7 +1,6 @@
 // The user's processes as a tree by parent pid, one line each: what a person would want to see to
 // understand who can signal whom (session, process group, terminal) and who owns what (cgroup).
-import { psStat } from '../observe/ps-state.js';
-import type { ProcessInfo } from '../results.js';
+import { psStat, type ProcessInfo } from '../results.js';
 
 export interface TreeMarks {
   probePid?: number | null;

@@ -2,8 +2,7 @@
 // the probe's own log, checks, expectations and the server it ran on. Rendered for every cell, so
 // the page answers "why this verdict?" for any of them without JavaScript (#cell-<id>).
 
-import { AXIS_NAMES, type CellResult, type ProcessInfo, type RunResult } from '../../results.js';
-import { psStat } from '../../observe/ps-state.js';
+import { AXIS_NAMES, psStat, type CellResult, type ProcessInfo, type RunResult } from '../../results.js';
 import { describeSender } from '../../observe/sender.js';
 import { repeatsText } from '../../expect/flaky.js';
 import { isFailure } from '../../expect/judge.js';

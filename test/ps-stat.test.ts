@@ -1,5 +1,5 @@
 import t from 'tap';
-import { psStat } from '../../harness/observe/ps-state.js';
+import { psStat } from '../harness/results.js';
 
 // A pty login as the snapshot sees it: bash leads the session on pts/0 (tty_nr 34816).
 const bash = { pid: 181, pgid: 181, sid: 181, state: 'S' };
