@@ -221,6 +221,8 @@ async function observeCell(
       const answer = await steps.run(askReachAgain(s, setup.open, armed));
       if (answer) story.checks.push(answer);
     }
+    // A keeper on the client side (autossh) says what it did about the sever; never the verdict.
+    if (setup.open.keeper && judgement.verdict !== 'inconclusive') story.checks.push(await steps.run(askKeeper(setup.open.keeper, armed)));
     // Questions asked after the verdict is fixed (reattach, restart): they never change it.
     if (plan.launch.afterWindow && obs.probeDeathMs === null && judgement.verdict !== 'inconclusive') {
       const answer = await steps.run(askAfterWindow(s, watcher, before.probePid, armed.t0Mono));
@@ -708,6 +710,16 @@ function askReachAgain({ cell, plan }: CellScope, open: OpenSession, a: ArmedSev
       if (cut) await plan.sever.heal(a.severCtx);
       const r = await open.reachAgain!(patientMs(REACH_AGAIN_TIMEOUT_MS)).catch((e: Error) => ({ ok: null, detail: `could not ask: ${e.message}` }));
       return { name: 'reach-again', ok: r.ok, detail: cut ? `${r.detail} (asked after the ${cell.sever} was undone)` : r.detail, atMs: Math.round(monoMs() - a.t0Mono) };
+    },
+  };
+}
+
+function askKeeper(keeper: NonNullable<OpenSession['keeper']>, a: ArmedSever): Step<Check> {
+  return {
+    title: `asking ${keeper.who} what it did after the sever`,
+    async run() {
+      const r = await keeper.report(a.t0Mono).catch((e: Error) => ({ ok: null, detail: `could not tell: ${e.message}`, atMs: undefined }));
+      return { name: keeper.name, ok: r.ok, detail: r.detail, atMs: r.atMs ?? Math.round(monoMs() - a.t0Mono) };
     },
   };
 }

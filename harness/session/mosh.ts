@@ -124,12 +124,13 @@ export default defineSessionKind({
 
 /**
  * A second mosh-client with the session's key and port, as a person who kept them would start it.
- * mosh-server follows a client that roams, but only on a packet whose sequence number is newer
- * than the last it took (its replay protection), and a new client counts from zero: mosh's design
- * predicts "no", and that is what was measured (bookworm, mosh 1.4.0: "Nothing received from
- * server", also with the first client still running). It types a marker; the marker coming back on the screen is the echo of the server's terminal (the client
- * predicts nothing), i.e. it reached the terminal the probe runs on, whether a shell or the probe
- * holds it.
+ * mosh-server follows a client that roams, but only on a packet whose sequence number is not older
+ * than the newest it took (mosh's src/network/network.cc, Connection::recv: the peer's address is
+ * updated only when seq >= expected_receiver_seq, against replays), and a new client counts from
+ * zero: mosh's design predicts "no", and that is what was measured (bookworm, mosh 1.4.0: "Nothing
+ * received from server", also with the first client still running). It types a marker; the marker
+ * coming back on the screen is the echo of the server's terminal (the client predicts nothing),
+ * i.e. it reached the terminal the probe runs on, whether a shell or the probe holds it.
  */
 async function reachWithNewClient(ep: ClientEndpoint, server: MoshTarget, key: string, timeoutMs: number): Promise<{ ok: boolean | null; detail: string }> {
   const { recorder: _, ...quiet } = ep;

@@ -1,12 +1,13 @@
 import { unknownName } from '../core/errors.js';
 import { makeRegistry } from '../core/registry.js';
+import autossh from './autossh.js';
 import execTty from './exec-tty.js';
 import exec from './exec.js';
 import mosh from './mosh.js';
 import pty from './pty.js';
 import { parseSessionValue, type SessionKind } from './types.js';
 
-export const sessions = makeRegistry('session', [pty, exec, execTty, mosh]);
+export const sessions = makeRegistry('session', [pty, exec, execTty, mosh, autossh]);
 
 /**
  * A session value as a cell carries it, resolved: "mosh:5" → the mosh kind and 5, "mosh" → null

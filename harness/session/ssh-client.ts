@@ -89,8 +89,15 @@ export class SshClient {
   private readonly recorder: TerminalRecorder | undefined;
   readonly exited: Promise<ClientExit>;
 
-  /** `program`: a session that runs the client itself (mosh) says what to run instead of the client's own command. */
-  constructor(ep: ClientEndpoint, want: SessionRequest, program?: ClientCommand) {
+  /** signals go to the client's process group (`group`), not its first process alone */
+  private readonly killTarget: number;
+
+  /**
+   * `program`: a session that runs the client itself (mosh, autossh) says what to run instead of
+   * the client's own command. `group`: the client is more than one process (autossh and its ssh),
+   * and a kill or a freeze is of them all, as a terminal's hangup or a suspend would be.
+   */
+  constructor(ep: ClientEndpoint, want: SessionRequest, program?: ClientCommand, opts: { group?: boolean } = {}) {
     const { file, args, env } = program ?? clients.get(ep.client ?? DEFAULT_CLIENT).command(ep, want);
     const { cols, rows } = TERMINAL_SIZE;
     this.recorder = ep.recorder;
@@ -106,8 +113,10 @@ export class SshClient {
       this.recorder?.output(d);
       for (const w of this.waiters) w();
     });
+    // node-pty starts the program as the leader of a new session and process group.
+    this.killTarget = opts.group ? -this.proc.pid : this.proc.pid;
     // Killed by the harness on interrupt: a client frozen by the sleep sever would outlive it.
-    const forget = trackProcess(this.proc.pid);
+    const forget = trackProcess(this.killTarget);
     this.exited = new Promise(resolve => {
       this.proc.onExit(({ exitCode, signal }) => {
         const atMono = monoMs();
@@ -136,7 +145,7 @@ export class SshClient {
 
   kill(signal: NodeJS.Signals): void {
     try {
-      process.kill(this.proc.pid, signal);
+      process.kill(this.killTarget, signal);
     } catch {
       /* already gone */
     }

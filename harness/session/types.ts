@@ -27,6 +27,18 @@ export interface OpenSession {
    * of this kind reach the session's terminal? A check, never a verdict. Absent: not asked.
    */
   reachAgain?(timeoutMs: number): Promise<{ ok: boolean | null; detail: string }>;
+  /**
+   * A keeper on the client side (autossh) reports, after the window, what it did about the sever
+   * (it restarted ssh, a new login prompted, when): a check named `name`, never a verdict.
+   */
+  keeper?: { name: string; who: string; report(t0Mono: number): Promise<KeeperReport> };
+}
+
+/** A keeper's account of itself: `atMs` (after the sever) when the thing it reports happened. */
+export interface KeeperReport {
+  ok: boolean | null;
+  detail: string;
+  atMs?: number;
 }
 
 /** An optional number after a colon in the scenario ("mosh:5"), as severs take theirs. */
