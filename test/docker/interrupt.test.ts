@@ -95,18 +95,38 @@ function leftovers(pid: number, seen: Seen): string[] {
   const points = fs.readdirSync(os.tmpdir()).filter(n => n.startsWith(`hangup-lab-tracefs-${pid}.`) && !mounts.includes(path.join(os.tmpdir(), n)));
   traces.push(...points.map(n => `${n} (mount point)`));
   if (traces.length) found.push(`kernel trace: ${traces.join(' ')}`);
-  if (seen.ips.size) {
-    // Docker hands a freed address to the next container, and other tests run side by side: an
-    // address another container holds now (before or after the rules are read) is not this run's.
-    const inUse = () => new Set(sh(`docker ps -q | xargs -r docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'`).split(/\s+/).filter(Boolean));
-    const before = inUse();
-    const saved = sh('iptables-save 2>/dev/null');
-    const after = inUse();
-    const ours = [...seen.ips].filter(ip => !before.has(ip) && !after.has(ip));
-    const rules = saved.split('\n').filter(l => ours.some(ip => new RegExp(`(^|[^0-9.])${ip.replace(/\./g, '\\.')}([^0-9]|$)`).test(l)));
-    if (rules.length) found.push(`host iptables rules: ${rules.join(' | ')}`);
-  }
+  const rules = hostRulesOf(seen);
+  if (rules.length) found.push(`host iptables rules: ${rules.join(' | ')}`);
   return found;
+}
+
+/** Host iptables rules naming an address the run's containers had, and no container has now. */
+function rulesNaming(seen: Seen): string[] {
+  // Docker hands a freed address to the next container, and other tests run side by side: an
+  // address another container holds now (before or after the rules are read) is not this run's.
+  // Every container counts, not only running ones: Docker writes a container's port rules while
+  // it starts, before `docker ps` lists it as running (L8: another test's container at 172.17.0.2,
+  // starting, had its DNAT rule read as this run's).
+  const inUse = () => new Set(sh(`docker ps -aq | xargs -r docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'`).split(/\s+/).filter(Boolean));
+  const before = inUse();
+  const saved = sh('iptables-save 2>/dev/null');
+  const after = inUse();
+  const ours = [...seen.ips].filter(ip => !before.has(ip) && !after.has(ip));
+  return saved.split('\n').filter(l => ours.some(ip => new RegExp(`(^|[^0-9.])${ip.replace(/\./g, '\\.')}([^0-9]|$)`).test(l)));
+}
+
+/**
+ * A rule left behind stays; one of a container that was being created while the rules were read
+ * is gone or claimed a moment later. So the rules are read twice, 3 s apart, and only those in
+ * both reads count.
+ */
+function hostRulesOf(seen: Seen): string[] {
+  if (!seen.ips.size) return [];
+  const first = rulesNaming(seen);
+  if (!first.length) return [];
+  spawnSync('sleep', ['3']);
+  const second = new Set(rulesNaming(seen));
+  return first.filter(r => second.has(r));
 }
 
 t.test('interrupted at random moments, a run leaves nothing behind', async t => {
