@@ -4,7 +4,7 @@ import { DEFAULT_CLIENT, clients } from '../client/registry.js';
 import type { ClientEndpoint } from '../client/types.js';
 import { patientMs } from '../core/patience.js';
 import { parseAlive } from '../scenario/values.js';
-import { SHELL_PROMPT as PROMPT, shellRoundTrip } from './prompt.js';
+import { loginAndLaunch, SHELL_PROMPT as PROMPT, shellRoundTrip } from './prompt.js';
 import { findTcpEndpoint, monoMs, SshClient } from './ssh-client.js';
 import { defineSessionKind, type KeeperReport } from './types.js';
 
@@ -27,8 +27,22 @@ export function autosshCommand(ssh: { file: string; args: string[] }, ep: Pick<C
   return { file: 'autossh', args: ['-M', '0', ...ssh.args, '-tt', `${ep.user}@${ep.host}`], env: { AUTOSSH_GATETIME: '0' } };
 }
 
-/** The children of `pid` on this machine, from /proc (every process's stat names its parent). */
+/**
+ * The children of `pid` on this machine. Polled ten times a second per cell, so it reads the one
+ * file the kernel keeps of them (/proc/PID/task/PID/children: autossh is single-threaded); only a
+ * kernel without that file (CONFIG_PROC_CHILDREN off) gets the scan of every process's stat.
+ */
 export function childrenOf(pid: number, procDir = '/proc'): number[] {
+  try {
+    return fs.readFileSync(`${procDir}/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // No such file (or autossh is gone, and the scan finds no children either).
+    return scanChildren(pid, procDir);
+  }
+}
+
+/** Every process's stat names its parent: the children of `pid` found by reading them all. */
+function scanChildren(pid: number, procDir: string): number[] {
   const out: number[] = [];
   for (const name of fs.readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
@@ -152,14 +166,7 @@ export default defineSessionKind({
     // client" is of both (a SIGKILL to autossh alone cannot be caught, and would leave its ssh).
     const client = new SshClient(ep, { remotePty: true }, autosshCommand(impl.options(ep), ep), { group: true });
     const watch = new AutosshWatch(client);
-    try {
-      const ready = await client.waitFor(PROMPT, 'the login shell prompt under autossh', patientMs(20_000));
-      client.type(launchLine);
-      if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', patientMs(15_000), ready);
-    } catch (e) {
-      client.kill('SIGKILL');
-      throw e;
-    }
+    await loginAndLaunch(client, { what: 'the login shell prompt under autossh', promptMs: 20_000, line: launchLine, holdsTerminal });
     watch.watchPrompts(client.text.length);
     return {
       client,

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CLIENT, clients } from '../client/registry.js';
 import type { ClientEndpoint } from '../client/types.js';
-import { patientMs } from '../core/patience.js';
-import { SHELL_PROMPT as PROMPT, shellRoundTrip } from './prompt.js';
+import { loginAndLaunch, shellRoundTrip } from './prompt.js';
 import { SshClient, stripAnsi } from './ssh-client.js';
 import { defineSessionKind, type SessionParam } from './types.js';
 
@@ -89,22 +88,23 @@ export default defineSessionKind({
     const impl = clients.get(ep.client ?? DEFAULT_CLIENT);
     if (!impl.options) throw new Error(`the ${impl.name} client declares no options for mosh's --ssh (a bug: the plan should have declined this cell)`);
     const client = new SshClient(ep, { remotePty: true }, moshCommand(impl.options(ep), ep, param));
-    let target: MoshTarget | null;
-    let key: string | null;
-    try {
-      const ready = await client.waitFor(PROMPT, 'the login shell prompt under mosh-server', patientMs(PROMPT_TIMEOUT_MS));
+    const found: { target: MoshTarget | null; key: string | null } = { target: null, key: null };
+    await loginAndLaunch(client, {
+      what: 'the login shell prompt under mosh-server',
+      promptMs: PROMPT_TIMEOUT_MS,
+      line: launchLine,
+      holdsTerminal,
       // The prompt is painted by mosh-client, so by now the wrapper has exec'd it in this process.
-      target = moshTargetOf(fs.readFileSync(`/proc/${client.pid}/cmdline`, 'utf8'));
-      key = moshKeyOf(fs.readFileSync(`/proc/${client.pid}/environ`, 'utf8'));
-      if (!target) throw new Error(`mosh-client's arguments name no server address and port: ${JSON.stringify(fs.readFileSync(`/proc/${client.pid}/cmdline`, 'utf8'))}`);
-      client.type(launchLine);
-      if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', patientMs(15_000), ready);
-    } catch (e) {
-      // As for pty: a login that failed must not leave its client running.
-      client.kill('SIGKILL');
-      throw e;
-    }
-    const server = target;
+      prompted() {
+        const cmdline = fs.readFileSync(`/proc/${client.pid}/cmdline`, 'utf8');
+        found.target = moshTargetOf(cmdline);
+        found.key = moshKeyOf(fs.readFileSync(`/proc/${client.pid}/environ`, 'utf8'));
+        if (!found.target) throw new Error(`mosh-client's arguments name no server address and port: ${JSON.stringify(cmdline)}`);
+      },
+    });
+    // Set, or prompted() threw and the login failed.
+    const server = found.target!;
+    const key = found.key;
     return {
       client,
       async logout() {

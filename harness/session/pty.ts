@@ -1,5 +1,4 @@
-import { patientMs } from '../core/patience.js';
-import { SHELL_PROMPT as PROMPT, shellRoundTrip } from './prompt.js';
+import { loginAndLaunch, shellRoundTrip } from './prompt.js';
 import { SshClient } from './ssh-client.js';
 import { defineSessionKind } from './types.js';
 
@@ -10,16 +9,7 @@ export default defineSessionKind({
   shell: true,
   async start(ep, launchLine, holdsTerminal) {
     const client = new SshClient(ep, { remotePty: true });
-    try {
-      const ready = await client.waitFor(PROMPT, 'the login shell prompt', patientMs(20_000));
-      client.type(launchLine);
-      if (!holdsTerminal) await client.waitFor(PROMPT, 'the prompt after the launch line', patientMs(15_000), ready);
-    } catch (e) {
-      // Nobody else holds this client yet: a login that failed must not leave it running (a retry
-      // of the setup logs in afresh).
-      client.kill('SIGKILL');
-      throw e;
-    }
+    await loginAndLaunch(client, { what: 'the login shell prompt', promptMs: 20_000, line: launchLine, holdsTerminal });
     return {
       client,
       async logout() {

@@ -19,7 +19,12 @@ t.test('autossh is a session kind that runs its client itself and declares its p
   t.notOk(k.heldBy, 'the first login\'s sshd holds the session, as for pty');
 });
 
-t.test('childrenOf: read from every process\'s stat, comm with spaces and parentheses included', async t => {
+t.test('childrenOf: the kernel\'s children file when there is one', async t => {
+  const dir = t.testdir({ '10': { task: { '10': { children: '11 12 ' } }, stat: '10 (autossh) S 1 10 10 0 -1 0' }, '11': { stat: '11 (ssh) S 10 10 10 0 -1 0' } });
+  t.same(childrenOf(10, dir), [11, 12], 'read from the file, not from the stats (12 has none)');
+});
+
+t.test('childrenOf without that file: read from every process\'s stat, comm with spaces and parentheses included', async t => {
   const dir = t.testdir({
     '10': { stat: '10 (autossh) S 1 10 10 34816 10 0' },
     '11': { stat: '11 (ssh) S 10 10 10 34816 10 0' },
