@@ -42,7 +42,9 @@ t.test('a dropped path: the first login ends for sshd, ssh gives up, autossh log
     const c = cell(launch, 'drop');
     const k = reconnect(c);
     t.equal(k?.ok, true, `${launch}: ${k?.detail ?? 'no reconnect check'}`);
-    t.match(k?.detail, /^autossh's ssh exited \+\d+\.\d s after the sever; autossh started a new ssh/);
+    // A first login autossh retried by itself before the sever is setup and is said in parentheses
+    // (seen on a quiet machine too: 2 ssh starts before the sever).
+    t.match(k?.detail, /^autossh's ssh exited \+\d+\.\d s after the sever( \(autossh had started ssh \d+ times before the sever: a login it retried by itself\))?; autossh started a new ssh/);
     t.ok(k && (k.atMs ?? 0) > 1000, `${launch}: the new login came after ssh's keepalive gave up (${k?.atMs} ms)`);
   }
   t.equal(cell('foreground', 'drop').verdict, 'killed', 'the foreground probe of the first login is killed with it');
