@@ -84,14 +84,25 @@ def relay(chan):
     """Both ways until the channel is closed: by the server (after its exit status), or because
     the transport died (its socket closed or reset; paramiko then closes its channels, which wakes
     the select at once). A silently dropped path closes nothing: then this waits, as a client
-    without keepalives does."""
+    without keepalives does.
+
+    The buffers are drained once more after the close is seen. paramiko's transport thread files
+    the data, the exit status and the close in order, and a closed channel's buffers stay readable
+    (buffered_pipe.py: read returns what is buffered before it reports the close). A short command
+    can deliver all three while this thread has not yet reached the loop, as a loaded machine
+    does: checking `closed` before draining lost the whole output then (1 run in 240 under
+    stress-ng, an exit status with no output)."""
     stdin_open = True
-    while not chan.closed:
-        ready, _, _ = select.select([chan, 0] if stdin_open else [chan], [], [], 1.0)
+    while True:
+        # Read before the drain: whatever came before the close is in the buffers by now.
+        closed = chan.closed
         while chan.recv_ready():
             write_all(1, chan.recv(65536))
         while chan.recv_stderr_ready():
             write_all(2, chan.recv_stderr(65536))
+        if closed:
+            return
+        ready, _, _ = select.select([chan, 0] if stdin_open else [chan], [], [], 1.0)
         if 0 in ready:
             data = os.read(0, 4096)
             if data:
