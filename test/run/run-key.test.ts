@@ -1,122 +1,12 @@
-// The run key: made by OpenSSH's ssh-keygen through makeRunKey (the code path every run takes), and
-// every one loadable by OpenSSH. ssh2's generator failed about 1 key in 256 (a leading zero byte of
-// the public key was dropped), so 2,000 keys cover that case about 8 times over.
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+// The run key refused: a key file OpenSSH cannot load, or one that is not the pair made, stops the
+// run with one line and exit 3 before any login. (The 2,000 keys that must all load are in
+// run-key-many-a/b.test.ts.)
 import fs from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { ExitCode, InfrastructureError } from '../../harness/core/errors.js';
 import { checkRunKey, makeRunKey } from '../../harness/run/run-key.js';
-
-const KEYS = 2000;
-/** ssh-keygen processes at once: enough to keep 2 cores busy, few enough not to starve the others. */
-const AT_ONCE = 8;
-
-async function pool<T>(n: number, atOnce: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: atOnce }, async () => {
-      while (next < n) {
-        const i = next++;
-        out[i] = await task(i);
-      }
-    }),
-  );
-  return out;
-}
-
-t.test(`${KEYS} run keys from makeRunKey: OpenSSH loads every one`, async t => {
-  const dir = t.testdir({});
-  const runId = (i: number) => i.toString(16).padStart(8, '0');
-  const t0 = performance.now();
-  // makeRunKey itself loads each key with `ssh-keygen -y -f` and compares the public key it derives
-  // (and throws otherwise): that is the OpenSSH check, once per key, through the run's own code.
-  const results = await pool(KEYS, AT_ONCE, async i => {
-    const keyDir = path.join(dir, String(i));
-    fs.mkdirSync(keyDir);
-    const key = await makeRunKey(keyDir, runId(i));
-    return { i, key, file: fs.readFileSync(key.keyFile, 'utf8'), mode: fs.statSync(key.keyFile).mode & 0o777 };
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  t.equal(results.length, KEYS, 'makeRunKey made and OpenSSH loaded every key');
-  // A second witness that owes nothing to OpenSSH: the file read by hand, the public key derived
-  // from the seed by node's ed25519. (ssh-keygen -y trusts the public key stored beside the seed.)
-  const bad = results.filter(r => {
-    const k = parseKeyFile(r.file);
-    const blob = reader(Buffer.from(r.key.publicKey.split(' ')[1]!, 'base64'));
-    blob.str(); // "ssh-ed25519"
-    const published = blob.str();
-    return !(k.pk.length === 32 && k.envelopePk.equals(k.pk) && k.sk.subarray(32).equals(k.pk) && published.equals(k.pk) && derivedFromSeed(k).equals(k.pk));
-  });
-  t.equal(bad.length, 0, `every file holds a 32-byte public key, the same everywhere and derived from its seed; not: ${bad.slice(0, 3).map(r => r.i).join(', ')}`);
-  t.equal(results.filter(r => r.mode !== 0o600).length, 0, 'every private key file is mode 0600');
-  t.equal(results.filter(r => !r.key.publicKey.endsWith(` hangup-lab-${runId(r.i)}`)).length, 0, 'each names its run in the comment');
-  t.equal(new Set(results.map(r => r.key.publicKey.split(' ')[1])).size, KEYS, 'no two keys alike');
-  const leadingZero = results.filter(r => parseKeyFile(r.file).pk[0] === 0).length;
-  t.comment(`${KEYS} keys, ${AT_ONCE} at once: ${seconds.toFixed(1)} s; ${leadingZero} begin with a zero byte (the keys ssh2 broke)`);
-});
-
-// ---------------------------------------------------------------------------------------------
-// The key file itself, read without OpenSSH (PROTOCOL.key in OpenSSH's source): an unencrypted
-// openssh-key-v1 file holds the public blob, then a private section with the public key again and
-// the 64-byte secret (32-byte seed, then the public key).
-
-interface KeyFileParts {
-  header: Buffer[]; // magic, then the cipher, kdf and kdf options strings, raw
-  envelopePk: Buffer;
-  checks: Buffer;
-  type: Buffer;
-  pk: Buffer;
-  sk: Buffer;
-  comment: Buffer;
-}
-
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const str = (b: Buffer | string) => Buffer.concat([u32(Buffer.byteLength(b)), Buffer.from(b)]);
-
-function reader(b: Buffer, at = 0) {
-  return {
-    raw(n: number) {
-      at += n;
-      return b.subarray(at - n, at);
-    },
-    str() {
-      const len = b.readUInt32BE(at);
-      at += 4 + len;
-      return b.subarray(at - len, at);
-    },
-  };
-}
-
-function parseKeyFile(text: string): KeyFileParts {
-  const r = reader(Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
-  const header = [r.raw(15), str(r.str()), str(r.str()), str(r.str())];
-  r.raw(4); // one key
-  const envelope = reader(r.str());
-  envelope.str(); // "ssh-ed25519"
-  const envelopePk = envelope.str();
-  const priv = reader(r.str());
-  return { header, envelopePk, checks: priv.raw(8), type: priv.str(), pk: priv.str(), sk: priv.str(), comment: priv.str() };
-}
-
-function writeKeyFile(k: KeyFileParts): string {
-  let section = Buffer.concat([k.checks, str(k.type), str(k.pk), str(k.sk), str(k.comment)]);
-  section = Buffer.concat([section, Buffer.from(Array.from({ length: (8 - (section.length % 8)) % 8 }, (_, i) => i + 1))]);
-  const body = Buffer.concat([...k.header, u32(1), str(Buffer.concat([str(k.type), str(k.envelopePk)])), str(section)]);
-  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.toString('base64').match(/.{1,70}/g)!.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
-}
-
-/** The public key that node's own ed25519 derives from the file's 32-byte seed. */
-function derivedFromSeed(k: KeyFileParts): Buffer {
-  const jwk = { kty: 'OKP', crv: 'Ed25519', d: k.sk.subarray(0, 32).toString('base64url'), x: k.pk.toString('base64url') };
-  const x = createPublicKey(createPrivateKey({ key: jwk, format: 'jwk' })).export({ format: 'jwk' }).x!;
-  return Buffer.from(x, 'base64url');
-}
+import { parseKeyFile, writeKeyFile } from '../fixtures/run-keys.js';
 
 const flip = (b: Buffer, i: number) => {
   const c = Buffer.from(b);
