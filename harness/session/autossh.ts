@@ -14,6 +14,8 @@ const POLL_MS = 100;
 const NEW_LOGIN_WAIT_MS = 10 * 60_000;
 /** After ssh gave up: autossh's restart, a new login (PAM, logind) and its prompt, on a quiet machine. */
 const RELOGIN_MS = 15_000;
+/** What autossh runs: `ssh` from PATH (autosshCommand sets no AUTOSSH_PATH), so its comm is this. */
+const SSH_COMM = 'ssh';
 
 /**
  * The real autossh's command line: `autossh -M 0` (no monitor port: ssh's own ServerAlive is what
@@ -39,6 +41,23 @@ export function childrenOf(pid: number, procDir = '/proc'): number[] {
     // No such file (or autossh is gone, and the scan finds no children either).
     return scanChildren(pid, procDir);
   }
+}
+
+/**
+ * The ssh processes among the children of `pid`, by their comm. Debian's `autossh` is a sh wrapper
+ * that runs a pipeline (`echo … | egrep …`, to look for -M) before it execs the real autossh in
+ * the same process: those are children too, and were counted as ssh processes autossh had started
+ * ("autossh had started ssh 2 times before the sever" with AUTOSSH_DEBUG's log showing one). A child
+ * autossh has forked but that has not exec'd ssh yet still says "autossh": it is seen a poll later.
+ */
+export function sshChildrenOf(pid: number, procDir = '/proc'): number[] {
+  return childrenOf(pid, procDir).filter(kid => {
+    try {
+      return fs.readFileSync(`${procDir}/${kid}/comm`, 'utf8').trim() === SSH_COMM;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 /** Every process's stat names its parent: the children of `pid` found by reading them all. */
@@ -120,7 +139,7 @@ class AutosshWatch {
     const now = monoMs();
     let kids: number[] = [];
     try {
-      kids = childrenOf(this.client.pid);
+      kids = sshChildrenOf(this.client.pid);
     } catch {
       /* /proc unreadable for a moment */
     }

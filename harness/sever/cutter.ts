@@ -4,20 +4,29 @@ import dgram from 'node:dgram';
 import readline from 'node:readline';
 import { AGENT } from '../target/container.js';
 
-/** A program and what to write on its stdin; the agent forks it ahead and feeds it on "go". */
-export interface AgentAction {
-  argv: string[];
-  /** written when the program is forked (what it can read and prepare ahead) */
-  ahead?: string;
-  /** written at the instant */
-  input: string;
-}
+/**
+ * What the agent does at an instant: a program it forks ahead and feeds on "go" (`argv`), or a file
+ * it opens ahead and writes on "go" in one write(2) (`write`: e.g. /proc/net/xt_recent/NAME).
+ */
+export type AgentAction =
+  | {
+      argv: string[];
+      /** written when the program is forked (what it can read and prepare ahead) */
+      ahead?: string;
+      /** written at the instant */
+      input: string;
+    }
+  | { write: string; input: string };
 
 export interface CutterPlan {
-  /** applies the fault (e.g. iptables-restore with the rules) */
+  /** run to its end before the agent says it is ready (e.g. rules that wait for a switch) */
+  setup?: AgentAction;
+  /** applies the fault (e.g. iptables-restore with the rules, or the switch turned on) */
   do: AgentAction;
   /** undoes it; the agent forks it right after `do`, so undoing costs no fork or exec either */
   undo?: AgentAction;
+  /** run when the agent exits, after any undo (removes what setup installed) */
+  teardown?: AgentAction;
 }
 
 /** What the agent did, on the host's CLOCK_MONOTONIC (containers share it), in ms. */
@@ -31,8 +40,8 @@ export interface AgentStep {
 }
 
 type AgentEvent =
-  | { t: number; e: 'ready'; port: number }
-  | { t: number; e: 'did' | 'undid'; from: number; rc: number; out: string }
+  | { t: number; e: 'ready'; port: number; pid?: number }
+  | { t: number; e: 'did' | 'undid' | 'torn-down'; from: number; rc: number; out: string }
   | { t: number; e: 'absent' }
   | { t: number; e: 'error'; msg: string };
 
@@ -56,6 +65,8 @@ export class Cutter {
   private readonly token = randomBytes(12).toString('hex');
   private readonly socket = dgram.createSocket('udp4');
   private port: number | null = null;
+  /** the agent's pid in its container's PID namespace (from its "ready") */
+  nsPid: number | null = null;
 
   /** `host`: the container's address, where its agent listens for datagrams */
   private constructor(private readonly proc: ChildProcessWithoutNullStreams, private readonly host: string) {
@@ -83,9 +94,12 @@ export class Cutter {
     const ready = await c.next(e => e.e === 'ready', CUTTER_START_TIMEOUT_MS);
     if (!ready || ready.e !== 'ready') {
       await c.close();
+      const said = c.events.find(e => e.e === 'error');
+      if (said?.e === 'error') throw new Error(`the cutter agent: ${said.msg}`);
       throw new Error(`the cutter agent did not start within ${CUTTER_START_TIMEOUT_MS / 1000} s${c.stderr ? `: ${c.stderr.trim()}` : ''}`);
     }
     c.port = ready.port;
+    c.nsPid = ready.pid ?? null;
     return c;
   }
 
@@ -177,7 +191,12 @@ export class Cutter {
     return { fromMono: e.from, atMono: e.t, out: e.out };
   }
 
-  /** Close its stdin (the agent undoes what is still applied and exits) and wait for it, bounded. */
+  /** Whether the plan's teardown ran and succeeded (known once close() has returned). */
+  get tornDown(): boolean {
+    return this.events.some(e => e.e === 'torn-down' && e.rc === 0);
+  }
+
+  /** Close its stdin (the agent undoes what is still applied, tears down and exits) and wait for it, bounded. */
   async close(timeoutMs = 10_000): Promise<void> {
     if (!this.closed) {
       this.proc.stdin.end();

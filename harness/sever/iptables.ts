@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { monoMs } from '../session/ssh-client.js';
 import type { SessionFlow } from '../session/types.js';
 import { type AgentStep, Cutter } from './cutter.js';
+import { unstarveAgent } from './unstarve.js';
 import type { SeverContext, SeverPrepareContext } from './types.js';
 
 /** How long an armed agent may take to apply or undo (it feeds a forked program: milliseconds). */
@@ -64,35 +66,48 @@ function flowOf(ctx: SeverPrepareContext): SessionFlow {
 }
 
 /**
- * Arm the cut of the session's own connection inside the target: the exact 4-tuple comes from the
- * client's own socket, so the other cells in the container are untouched. The cutter agent
- * (containers/agent/cutter) is started now, with iptables-restore forked and waiting for the
- * rules on its stdin; fireCut() makes the rules go in at the sever's instant. The rules are
- * remembered now: heal() must be able to remove a half-applied set.
- *
- * Cutting with a `docker exec` started at the sever, as before, put the exec's own start-up between
- * the sever and the cut: measured under load 0.8-4.3 s (issue 12), so `drop` reported the path as
- * broken seconds after the moment the cell called the sever.
+ * A rule that acts only while the xt_recent list `name` is switched on: with --mask 0.0.0.0 every
+ * address reads as 0.0.0.0, so the list is an on/off switch (entry "0.0.0.0" present or not) and
+ * the rule's own match (the 4-tuple) decides which packets. Both rules of a cut consult one list,
+ * so one write to /proc/net/xt_recent/NAME cuts or heals both directions at once.
  */
-export async function armCut(ctx: SeverPrepareContext, action: RuleAction, maxSeconds: number): Promise<void> {
-  const rules = flowRules(flowOf(ctx), ctx.target, action);
-  ctx.state.rules = rules;
-  // The rules are written ahead and only COMMIT at the instant: iptables-restore (nft) parses each
-  // line as it comes and commits the table at COMMIT, one netlink transaction, so both rules go in
-  // together and no packet sees only one direction cut. Measured at load average 17-22 on 2 cores:
-  // go → committed 10-40 ms, against 11-75 ms when the rules were written at the instant too.
-  // -n: add to the table, do not flush it (other cells' rules live there too).
-  const restore = (op: '-I' | '-D') => ({
-    argv: ['iptables-restore', '-w', '-n'],
-    ahead: ['*filter', ...rules.map(rule => `${op} ${rule}`), ''].join('\n'),
-    input: 'COMMIT\n',
-  });
-  ctx.state.cutter = await Cutter.start(cmd => ctx.target.spawnExec(cmd), ctx.target.ip, { do: restore('-I'), undo: restore('-D') }, maxSeconds);
+export function gatedRule(rule: string, name: string): string {
+  const at = rule.indexOf(' -j ');
+  if (at < 0) throw new Error(`a rule without a target: ${rule}`);
+  return `${rule.slice(0, at)} -m recent --rcheck --name ${name} --mask 0.0.0.0 --rsource${rule.slice(at)}`;
 }
 
 /**
- * Cut now (armCut() first). Resolves with the target's monotonic clock right after the rules went
- * in (the host's clock too): that is when the path broke, to a few ms. With `uncutAtMono` the agent
+ * Arm the cut of the session's own connection inside the target: the exact 4-tuple comes from the
+ * client's own socket, so the other cells in the container are untouched. The cutter agent
+ * (containers/agent/cutter) is started now; it installs the rules at once, each behind a switch
+ * that is off (gatedRule), and opens the switch's file. fireCut() turns the switch on at the
+ * sever's instant: one write(2), no table commit. The rules are remembered now: heal() must be
+ * able to remove them whatever happened to the agent.
+ *
+ * Why a switch: committing the rules at the instant (iptables-restore given the rules ahead and
+ * COMMIT at "go") took 9-1364 ms at load average ~15 with 24 cells at a time (iptables-nft rebuilds
+ * its cache when another cell changed the table meanwhile), and a 12 s nap lost up to 1.4 s of its
+ * cut. Cutting with a `docker exec` started at the sever, before that, put the exec's own start-up
+ * between the sever and the cut: 0.8-4.3 s under load (issue 12).
+ */
+export async function armCut(ctx: SeverPrepareContext, action: RuleAction, maxSeconds: number): Promise<void> {
+  const name = `hl-${randomBytes(6).toString('hex')}`;
+  const rules = flowRules(flowOf(ctx), ctx.target, action).map(rule => gatedRule(rule, name));
+  ctx.state.rules = rules;
+  // -n: add to the table, do not flush it (other cells' rules live there too). Both rules go in
+  // (and out) in one COMMIT, one netlink transaction.
+  const restore = (op: '-I' | '-D') => ({ argv: ['iptables-restore', '-w', '-n'], input: ['*filter', ...rules.map(rule => `${op} ${rule}`), 'COMMIT', ''].join('\n') });
+  const turn = (sign: '+' | '-') => ({ write: `/proc/net/xt_recent/${name}`, input: `${sign}0.0.0.0\n` });
+  const cutter = await Cutter.start(cmd => ctx.target.spawnExec(cmd), ctx.target.ip, { setup: restore('-I'), do: turn('+'), undo: turn('-'), teardown: restore('-D') }, maxSeconds);
+  ctx.state.cutter = cutter;
+  // Its instants must not wait for the target's CPU share (unstarve.ts); fireCut says if they may.
+  ctx.state.starved = await unstarveAgent(ctx.target, cutter.nsPid);
+}
+
+/**
+ * Cut now (armCut() first). Resolves with the target's monotonic clock right after the switch was
+ * on (the host's clock too): that is when the path broke, to a few ms. With `uncutAtMono` the agent
  * lifts the cut by itself at that instant, with no exec in between either.
  */
 export async function fireCut(ctx: SeverContext, uncutAtMono?: number): Promise<AgentStep> {
@@ -102,27 +117,27 @@ export async function fireCut(ctx: SeverContext, uncutAtMono?: number): Promise<
   cutter.fire(uncutAtMono);
   ctx.state.fired = true;
   const cut = await cutter.did(FIRE_TIMEOUT_MS);
-  // The sever's own delay, in its two parts, for the report: the line's trip to the agent, and the commit.
-  ctx.mark(`the cutter agent had the line ${Math.round(cut.fromMono - sentAt)} ms after it was sent, the rules were in ${Math.round(cut.atMono - cut.fromMono)} ms later`);
+  // The sever's own delay, in its two parts, for the report: the line's trip to the agent, and the switch.
+  ctx.mark(`the cutter agent had the line ${Math.round(cut.fromMono - sentAt)} ms after it was sent, the cut was on ${Math.round(cut.atMono - cut.fromMono)} ms later`);
+  if (ctx.state.starved) ctx.mark(`the cutter agent ran in the target's CPU share: ${ctx.state.starved as string}`);
   return cut;
 }
 
 /**
- * Lift the cut and stop the agent; safe at any point, twice. When the agent cannot confirm the
- * rules are gone, they are deleted with a `docker exec` as well: nothing is left behind.
+ * Lift the cut, stop the agent and remove the rules; safe at any point, twice. When the agent
+ * cannot confirm that its rules are gone, they are deleted with a `docker exec`: nothing is left
+ * behind.
  */
 export async function healCut(ctx: SeverContext): Promise<void> {
   const cutter = ctx.state.cutter as Cutter | undefined;
-  let undone = !ctx.state.fired;
+  let gone = false;
   if (cutter) {
-    if (ctx.state.fired) {
-      cutter.undo();
-      undone = (await cutter.undid(FIRE_TIMEOUT_MS)) !== null;
-    }
+    if (ctx.state.fired) cutter.undo();
     await cutter.close();
+    gone = cutter.tornDown;
     ctx.state.cutter = undefined;
   }
-  if (!undone) await restoreConnection(ctx);
+  if (!gone) await restoreConnection(ctx);
   ctx.state.rules = [];
   ctx.state.fired = false;
 }

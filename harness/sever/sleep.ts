@@ -13,9 +13,9 @@ const RESUME_MAX_WATCH_MS = 20_000;
 const ROUND_TRIP_TIMEOUT_MS = 3000;
 /**
  * The agent lifts the cut this long before the client thaws: on a real resume the network device
- * is back before the tasks thaw. It feeds COMMIT to an iptables-restore that has the rules
- * already, so the uncut itself takes milliseconds (5-60 ms at load average 17-22 on 2 cores). The
- * client thaws only once the agent has said so, so the lead only shortens that wait.
+ * is back before the tasks thaw. It turns the rules' switch off (one write to /proc, see armCut),
+ * so the uncut itself takes microseconds once the agent runs. The client thaws only once the agent
+ * has said so, so the lead only shortens that wait.
  */
 export const UNCUT_LEAD_MS = 10;
 /** How far the real nap (frozen, or cut) may be from the asked one before the nap-length check fails. */
@@ -89,7 +89,7 @@ export default defineSeverMethod({
     await sleepMs(Math.max(0, wakeAt - monoMs()));
     // And in reverse on resume: the device is back before the tasks thaw. The agent's word is
     // normally there already; if it is late, the client stays frozen until the path is back.
-    const uncutAt = await uncutMoment(ctx);
+    const uncutAt = await uncutMoment(ctx, wakeAt - UNCUT_LEAD_MS);
     client.kill('SIGCONT');
     const thawedAt = monoMs();
     ctx.mark('client resumed');
@@ -105,9 +105,13 @@ export default defineSeverMethod({
 });
 
 /** When the cut was lifted: the agent's own clock, or (agent silent) after lifting it from here. */
-async function uncutMoment(ctx: SeverContext): Promise<number | null> {
+async function uncutMoment(ctx: SeverContext, deadline: number): Promise<number | null> {
   const uncut = await (ctx.state.cutter as Cutter).undid(UNCUT_LATE_MS);
-  if (uncut) return uncut.atMono;
+  if (uncut) {
+    // Its own delay, as for the cut (fireCut): a late agent is what makes a nap too long.
+    ctx.mark(`the cutter agent lifted the cut ${Math.round(uncut.fromMono - deadline)} ms after its deadline, in ${Math.round(uncut.atMono - uncut.fromMono)} ms`);
+    return uncut.atMono;
+  }
   await healCut(ctx);
   return null;
 }

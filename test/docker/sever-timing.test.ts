@@ -74,7 +74,7 @@ for (const sever of ['drop', 'reject']) {
     const c = cell(sever);
     t.not(c.pathBrokeMs, null);
     t.ok((c.pathBrokeMs ?? -1) >= 0, 'never before the sever');
-    t.match(marks(c), /the cutter agent had the line -?\d+ ms after it was sent, the rules were in \d+ ms later/);
+    t.match(marks(c), /the cutter agent had the line -?\d+ ms after it was sent, the cut was on \d+ ms later/);
     t.comment(`${sever}: pathBrokeMs ${c.pathBrokeMs}`);
   });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { autosshCommand, childrenOf, reconnectReport, sshAt } from '../../harness/session/autossh.js';
+import { autosshCommand, childrenOf, reconnectReport, sshAt, sshChildrenOf } from '../../harness/session/autossh.js';
 import { sessions } from '../../harness/session/registry.js';
 
 t.test('autosshCommand: -M 0, the client\'s own options, a terminal, and no starting gate', async t => {
@@ -35,6 +35,17 @@ t.test('childrenOf without that file: read from every process\'s stat, comm with
   t.same(childrenOf(10, dir).sort(), [11, 12]);
   t.same(childrenOf(99, dir), []);
   t.ok(fs.existsSync(path.join(dir, '10')));
+});
+
+t.test('sshChildrenOf: only the ssh children (not the wrapper\'s pipeline before it execs autossh, nor a fork not yet exec\'d)', async t => {
+  const dir = t.testdir({
+    '10': { task: { '10': { children: '11 12 13 14 ' } }, comm: 'autossh\n' },
+    '11': { comm: 'egrep\n' },
+    '12': { comm: 'ssh\n' },
+    '13': { comm: 'autossh\n' },
+    // 14: gone between the children file and its comm
+  });
+  t.same(sshChildrenOf(10, dir), [12]);
 });
 
 const T0 = 1000_000;

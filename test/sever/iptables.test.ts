@@ -1,5 +1,5 @@
 import t from 'tap';
-import { armCut, connectionRules, fireCut, healCut, restoreConnection } from '../../harness/sever/iptables.js';
+import { armCut, connectionRules, fireCut, gatedRule, healCut, restoreConnection } from '../../harness/sever/iptables.js';
 import type { SeverContext } from '../../harness/sever/types.js';
 import { standIns } from './stand-ins.js';
 
@@ -51,36 +51,50 @@ function fakeContext(t: Tap, opts: { endpoint: { ip: string; port: number } | nu
   } as unknown as SeverContext;
   // A failed assertion must not leave an agent (and the test process) running.
   t.teardown(() => healCut(ctx));
-  return { ctx, scripts, restores: () => s.log('iptables-restore'), args: () => s.args('iptables-restore') };
+  return { ctx, scripts, restores: () => s.log('iptables-restore'), args: () => s.args('iptables-restore'), switchFiles: s.switchFiles, switchText: s.switchText };
 }
 type Tap = { teardown(fn: () => void | Promise<void>): void };
 
-t.test('armCut arms; fireCut inserts both rules in one transaction; healCut deletes them in one', async t => {
-  const { ctx, scripts, restores, args } = fakeContext(t, { endpoint: client });
+t.test('gatedRule: the rule acts only while its xt_recent list holds 0.0.0.0 (mask 0: an on/off switch)', async t => {
+  t.equal(
+    gatedRule(connectionRules(client, server, 'DROP')[0]!, 'hl-1'),
+    'INPUT -p tcp -s 172.17.0.1 --sport 50000 -d 172.17.0.2 --dport 22 -m recent --rcheck --name hl-1 --mask 0.0.0.0 --rsource -j DROP',
+  );
+  t.match(gatedRule(connectionRules(client, server, 'REJECT')[1]!, 'hl-1'), / -m tcp ! --tcp-flags RST RST -m recent --rcheck --name hl-1 --mask 0.0.0.0 --rsource -j REJECT --reject-with tcp-reset$/);
+  t.throws(() => gatedRule('INPUT -p tcp', 'hl-1'), /without a target/);
+});
+
+t.test('armCut installs both rules behind an open switch in one transaction; fireCut closes the switch; healCut opens it and deletes the rules in one', async t => {
+  const { ctx, scripts, restores, args, switchFiles, switchText } = fakeContext(t, { endpoint: client });
   await armCut(ctx, 'REJECT', 60);
-  t.notMatch(restores() ?? '', /COMMIT/, 'the rules wait for their COMMIT: nothing reaches the connection before the sever');
-  const cut = await fireCut(ctx);
-  t.ok(cut.atMono >= cut.fromMono, "the agent's clock right after the commit");
-  t.match(restores()!, /^\*filter\n-I INPUT [^\n]*\n-I OUTPUT [^\n]*\nCOMMIT\n$/);
+  t.match(restores()!, /^\*filter\n-I INPUT [^\n]* -m recent --rcheck --name (hl-[0-9a-f]{12}) [^\n]*\n-I OUTPUT [^\n]* --name \1 [^\n]*\nCOMMIT\n$/, 'installed when armed, both rules on one list');
   t.match(args()!, /^-w -n\n/, 'added to the table, never flushing it');
+  const [name] = switchFiles();
+  t.match(name, /^hl-[0-9a-f]{12}$/);
+  t.equal(switchText(name!), '', 'nothing reaches the connection before the sever: the list is empty');
+  const cut = await fireCut(ctx);
+  t.ok(cut.atMono >= cut.fromMono, "the agent's clock right after the switch");
+  t.equal(switchText(name!), '+0.0.0.0\n', 'on: one write');
   await healCut(ctx);
+  t.equal(switchText(`${name}.gone`), '+0.0.0.0\n-0.0.0.0\n', 'off, then the rules deleted');
   t.match(restores()!, /COMMIT\n\*filter\n-D INPUT [^\n]*\n-D OUTPUT [^\n]*\nCOMMIT\n$/);
   await healCut(ctx);
   t.same(scripts, [], 'the agent confirmed: no docker exec needed');
 });
 
-t.test('heal before the sever applies nothing and deletes nothing', async t => {
-  const { ctx, scripts, restores } = fakeContext(t, { endpoint: client });
+t.test('heal before the sever switches nothing on and deletes the rules', async t => {
+  const { ctx, scripts, switchFiles, switchText } = fakeContext(t, { endpoint: client });
   await armCut(ctx, 'DROP', 60);
   await healCut(ctx);
-  t.notMatch(restores() ?? '', /COMMIT/, 'the armed restore never got its COMMIT');
+  const [gone] = switchFiles();
+  t.match(gone, /\.gone$/);
+  t.equal(switchText(gone!), '', 'never switched on');
   t.same(scripts, []);
 });
 
-t.test('a failed insert still leaves heal the rules to remove, with a docker exec', async t => {
+t.test('rules that could not be installed: the agent says why, and heal removes whatever is there with a docker exec', async t => {
   const { ctx, scripts } = fakeContext(t, { endpoint: client, rc: 4 });
-  await armCut(ctx, 'DROP', 60);
-  await t.rejects(fireCut(ctx), /applying the fault failed \(exit 4\)/);
+  await t.rejects(armCut(ctx, 'DROP', 60), /the cutter agent: the setup failed \(exit 4\)/);
   await healCut(ctx);
   t.equal(scripts.filter(s => s.startsWith('while iptables -w -D')).length, 2);
 });
