@@ -1,5 +1,5 @@
 // npm run test:nodes: the unit tests (no Docker, no browser) on Node 22 and 24, each fetched from
-// the npm registry (scripts/node-binary.mjs). The Docker side of each is test/docker/package-nodes.test.ts.
+// the npm registry (scripts/node-binary.mjs). The Docker side of each is test/docker/package-node22.test.ts and package-node24.test.ts.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

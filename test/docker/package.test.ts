@@ -1,6 +1,6 @@
 // The package as a user gets it (test/fixtures/package.ts), on this Node (the floor, 20): its
 // contents, then installed into an empty prefix and run from another directory. Node 22 and 24:
-// test/docker/package-nodes.test.ts.
+// test/docker/package-node22.test.ts and package-node24.test.ts.
 import t from 'tap';
 import { installAndRun, ONE_CELL_VERDICT, pack, scratchDir } from '../fixtures/package.js';
 
@@ -14,5 +14,5 @@ t.test(`packed, installed into an empty prefix, run from elsewhere on ${process.
   t.same(packed.files.filter(f => /^(test|\.ci|\.github|harness)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), [], 'no tests, CI files or TypeScript sources');
   if (packed.status !== 0) return;
   const verdict = installAndRun(t, dir, packed.tarball, process.version, process.execPath);
-  t.equal(verdict, ONE_CELL_VERDICT, 'the one real cell is judged, as on Node 22 and 24 (package-nodes.test.ts)');
+  t.equal(verdict, ONE_CELL_VERDICT, 'the one real cell is judged, as on Node 22 and 24 (package-node22/24.test.ts)');
 });
