@@ -287,11 +287,13 @@ export const targetFingerprintSchema = z.object({
   image: z.string(),
   /** the server implementation (harness/server/) */
   server: z.string(),
+  /** the session manager (harness/target/managers/): systemd, systemd-no-pam, elogind; absent in results from before it was recorded */
+  manager: z.string().optional(),
   /** its version as it reports it (OpenSSH: `ssh -V` inside the target) */
   serverVersion: z.string(),
   /** selected lines of the effective `sshd -T` */
   sshdEffective: stringMap,
-  /** the ssh unit's KillMode (Debian: process, so restarting sshd keeps sessions) */
+  /** the ssh unit's KillMode (Debian: process, so restarting sshd keeps sessions), or what the init script stops */
   sshKillMode: z.string(),
   logind: stringMap,
   versions: stringMap,

@@ -190,6 +190,13 @@ function killedWhy(c: Cell): Reason {
       text: `The probe ran as a unit of the user's own service manager (systemd --user, ${unit}). Without linger, logind stops that manager UserStopDelaySec (10 s) after the user's last session ends, and the manager stops its units first: it sent ${fatal.signal} ${at}. \`loginctl enable-linger\` keeps the manager, and so the unit, running.`,
     };
   }
+  // Without systemd there is no scope to stop: elogind kills what is left in the session's cgroup itself.
+  if (fatal.senderComm === 'elogind-daemon' && c.killUserProcesses === 'yes') {
+    return {
+      mechanism: MECHANISMS.logind,
+      text: `elogind is configured with KillUserProcesses=yes, and there is no systemd to stop a scope: when the session ended, elogind itself sent ${fatal.signal} to everything still in the session's cgroup (${fatal.cgroup ?? 'named after the session'}), ${at}. nohup, setsid and disown do not leave a cgroup, so they do not help.`,
+    };
+  }
   if (fatal.senderPid !== null && fatal.senderPid !== pid && fatal.code === 0 && ['kill', 'sh', 'dash', 'pkill', 'killall'].includes(fatal.senderComm ?? '')) {
     const ignored = inMask(probeProc(c)?.sigIgn ?? '', 1);
     return {

@@ -16,7 +16,7 @@ export default defineLaunchMode({
   holdsTerminal: false,
   startsInBackground: true,
   inUserManager: true,
-  needsLogindSession: true,
+  needs: ['user-manager'],
   line: ({ probe, unitName }) => `systemd-run --user --scope --quiet --unit=${unitName} ${probe} &`,
   // A surviving scope belongs to the user manager, not the session; root's manager never stops.
   cleanup: ctx => rootCleanup(ctx, stopUserUnit(ctx.loginUser, `${ctx.unitName}.scope`)),

@@ -11,6 +11,7 @@ export default defineLaunchMode({
   summary: "'sudo systemd-run --uid=user cmd': a transient system service, outside the user's session and manager",
   protection: 'system-service',
   holdsTerminal: false,
+  needs: ['system-units'],
   line: ({ probe, unitName, cellUser, user }) =>
     user === 'root'
       ? `systemd-run --quiet --unit=${unitName} ${probe}`

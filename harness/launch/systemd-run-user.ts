@@ -7,7 +7,7 @@ export default defineLaunchMode({
   protection: 'user-manager',
   holdsTerminal: false,
   inUserManager: true,
-  needsLogindSession: true,
+  needs: ['user-manager'],
   line: ({ probe, unitName: unit }) => `systemd-run --user --quiet --unit=${unit} ${probe}`,
   // The unit lives as long as the user's manager; root's never stops on its own.
   cleanup: ctx => rootCleanup(ctx, stopUserUnit(ctx.loginUser, `${ctx.unitName}.service`)),

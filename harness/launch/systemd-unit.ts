@@ -31,6 +31,7 @@ export default defineLaunchMode({
   summary: "'systemctl start unit': an installed system service with Restart=always (written beforehand as root)",
   protection: 'system-service',
   holdsTerminal: false,
+  needs: ['system-units'],
   line: ({ unitName, user }) => asRoot(user, `systemctl start ${unitName}`),
   async prepare(ctx) {
     const unit = [

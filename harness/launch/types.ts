@@ -1,5 +1,6 @@
 import type { Cell, Check, UserKind } from '../results.js';
 import type { OpenSession } from '../session/types.js';
+import type { ManagerNeed } from '../target/managers/types.js';
 import type { Target } from '../target/types.js';
 
 export interface LaunchContext {
@@ -48,11 +49,13 @@ export interface LaunchMode {
    */
   inUserManager?: boolean;
   /**
-   * The line talks to the user's manager through what pam_systemd gives a login (the logind
-   * session, XDG_RUNTIME_DIR, the manager's bus): a login without a logind session cannot run it,
-   * linger or not (target/implementations.ts: not-applicable, with why).
+   * What the line needs of the target's session manager (target/managers/types.ts): the user's
+   * manager, reached through what pam_systemd gives a login (the logind session, XDG_RUNTIME_DIR,
+   * the manager's bus), or systemd as PID 1 for system units. A target whose manager lacks one, or
+   * a server whose logins get no logind session, cannot run it, linger or not
+   * (target/implementations.ts: not-applicable, with why).
    */
-  needsLogindSession?: boolean;
+  needs?: readonly Exclude<ManagerNeed, 'linger'>[];
   /**
    * The line returns as soon as the probe is forked, before the probe has started (`cmd &`, or a
    * program that forks it and exits, like setsid): without an interactive shell to wait in, the

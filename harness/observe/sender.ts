@@ -41,6 +41,9 @@ function fromProcess(pid: number, comm: string | null, signal: string | null, cg
   // bash(1): an interactive shell that gets SIGHUP resends it to all its jobs before it exits.
   if (comm === 'bash' && signal === 'SIGHUP') return `bash (pid ${pid}) resending SIGHUP to its jobs`;
   if (comm === 'systemd') return `systemd (pid ${pid}, ${manager(pid, cgroup)}) stopping ${unitOf(cgroup) ?? 'the unit/scope'}`;
+  // elogind has no units to stop: with KillUserProcesses=yes it kills what is left in the ended
+  // session's cgroup itself (named after the session's id: "/83"). Measured: SIGTERM, from elogind-daemon.
+  if (comm === 'elogind-daemon') return `elogind (pid ${pid}) killing what was left in the session's cgroup${cgroup ? ` ${cgroup}` : ''}`;
   const tool = comm === null ? undefined : KILL_TOOLS[comm];
   if (tool) return `${tool} from another session (pid ${pid})`;
   return `${comm ?? '?'} (pid ${pid})`;

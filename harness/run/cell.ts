@@ -382,7 +382,7 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
       const home = u === 'root' ? '/root' : `/home/${u}`;
       const r = await ctx.target.sh(
         `{ id ${u} 2>&1; stat -c '%n %a %U' ${home} ${home}/.ssh ${home}/.ssh/authorized_keys 2>&1; ` +
-          `echo "keys: $(grep -c . ${home}/.ssh/authorized_keys 2>&1)"; ${ctx.target.server.loginLog(u)}; } | tr '\\n' '|'`,
+          `echo "keys: $(grep -c . ${home}/.ssh/authorized_keys 2>&1)"; ${ctx.target.server.loginLog(u, ctx.target.manager.serviceLog)}; } | tr '\\n' '|'`,
         { timeoutMs: 10_000 },
       );
       return r.stdout.trim() || null;

@@ -90,7 +90,6 @@ const FINGERPRINT_SCRIPT = [
   `i=$(echo "$args" | sed -n 's/.* -I \\([0-9]*\\).*/\\1/p'); echo "server.effective.idletimeout=\${i:-0}";`,
   `echo "server.effective.tcpkeepalive=no";`,
   `if ldd /usr/sbin/dropbear | grep -q libpam; then echo server.effective.usepam=yes; else echo server.effective.usepam=no; fi;`,
-  `echo "server.killmode=$(systemctl show dropbear -p KillMode --value)";`,
 ].join('');
 
 export default defineServer({
@@ -115,6 +114,7 @@ export default defineServer({
   monitorProcess: () => null,
   fingerprint: {
     script: FINGERPRINT_SCRIPT,
+    stopModeOf: 'dropbear',
     read: kv => ({
       version: kv['server.version'] ?? '?',
       effective: Object.fromEntries(Object.entries(kv).filter(([k]) => k.startsWith('server.effective.')).map(([k, v]) => [k.slice('server.effective.'.length), v])),
@@ -128,8 +128,8 @@ export default defineServer({
  * ownership or modes" with the name; -E sends them to the unit's stderr (bookworm, trixie), and
  * bullseye's init script to syslog: both land in the unit's journal.
  */
-function loginLog(user: string): string {
-  return `journalctl -q --no-pager -o cat -u dropbear.service --since=-5min 2>/dev/null | grep -F -- '${user}' | tail -n 6`;
+function loginLog(user: string, serviceLog: (units: string) => string): string {
+  return `${serviceLog('dropbear.service')} | grep -F -- '${user}' | tail -n 6`;
 }
 
 /** The lines of /etc/default/dropbear: read by the unit (bookworm, trixie) and the init script (bullseye). */

@@ -21,7 +21,7 @@ export default defineServer({
   service: SOCKET,
   // sshd reads its configuration at each connection: nothing to restart, only the switch to the socket.
   configure: ctx => configureOpenSsh(ctx, `systemctl disable --now ssh.service 2>&1 && systemctl enable --now ${SOCKET} 2>&1`),
-  loginLog: user => loginLog(user, INSTANCES),
+  loginLog: (user, serviceLog) => loginLog(user, serviceLog(INSTANCES)),
   // An instance that does not exist loads the template: its KillMode is every connection's.
   fingerprint: openSshFingerprint('hangup-lab-sshd@fingerprint.service'),
 });

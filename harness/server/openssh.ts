@@ -53,12 +53,12 @@ const EFFECTIVE = [
   'x11forwarding',
 ];
 
-/** How Debian's OpenSSH is (re)started after its configuration changed, by ssh.service. */
-const START_SERVICE = 'systemctl restart ssh 2>&1';
+/** Debian's service of OpenSSH's sshd in every suite: ssh.service under systemd, /etc/init.d/ssh under sysvinit. */
+const SERVICE = 'ssh';
 
 export default defineServer({
   name: 'openssh',
-  summary: "OpenSSH's sshd under systemd (Debian's ssh.service), configured by a drop-in in /etc/ssh/sshd_config.d",
+  summary: "OpenSSH's sshd as Debian's ssh service (ssh.service, or its init script without systemd), configured by a drop-in in /etc/ssh/sshd_config.d",
   keepalive: { probeInterval: 'ClientAliveInterval', probeCountMax: 'ClientAliveCountMax', tcpKeepAlive: 'TCPKeepAlive' },
   // About 2 × (CountMax + 1) × Interval on 9.2 (its loop probes only after a whole idle interval,
   // counted in whole seconds with ">"), about (CountMax + 1) × Interval on 8.4, 10.0 and 10.6
@@ -66,32 +66,33 @@ export default defineServer({
   // ClientAliveCountMax 0 probes without ever giving up (sshd_config(5)).
   keepaliveGivesUpS: a => (a.countMax > 0 ? 2 * (a.countMax + 1) * a.intervalS : null),
   // Debian's unit is ssh.service in every suite (sshd.service is an alias); see sever/sshd-restart.ts.
-  service: 'ssh',
-  // Made per container by hangup-lab-hostkeys.service (containers/common), before ssh.service.
+  service: SERVICE,
+  // Made per container before sshd starts: hangup-lab-hostkeys.service (containers/common), or its
+  // init script without systemd (containers/debian-sysvinit).
   hostKeyScript: 'cat /etc/ssh/ssh_host_ed25519_key.pub',
   banner: /^SSH-2\.0-OpenSSH_/,
   // Every keepalive setting the axes can ask for exists in every OpenSSH the targets run (8.4+).
   supports: () => true,
   // Debian's sshd_config has UsePAM yes.
   logindSession: true,
-  configure: ctx => configureOpenSsh(ctx, START_SERVICE),
-  loginLog: user => loginLog(user, 'ssh.service'),
+  configure: ctx => configureOpenSsh(ctx, `${ctx.restartService(SERVICE)} 2>&1`),
+  loginLog: (user, serviceLog) => loginLog(user, serviceLog('ssh.service')),
   // By title, not uid: for a root login the session process runs as root too.
   sessionProcess: (procs, user) => procs.find(p => sshdRole(p, user) === 'session') ?? null,
   monitorProcess: (procs, user) => procs.find(p => p.uid === 0 && sshdRole(p, user) === 'monitor') ?? null,
-  fingerprint: openSshFingerprint('ssh.service'),
+  fingerprint: openSshFingerprint(SERVICE),
 
 });
 
 /**
  * What the fingerprint records of an OpenSSH server: its version, the effective values of EFFECTIVE
- * (`sshd -T`), and the KillMode of the unit its sessions' sshd processes run in (`killModeUnit`).
+ * (`sshd -T`), and how stopping the service its sessions' sshd processes run in treats them
+ * (`service`; systemd: its KillMode).
  */
-export function openSshFingerprint(killModeUnit: string): ServerFingerprint {
+export function openSshFingerprint(service: string): ServerFingerprint {
   return {
-    script:
-      `echo "server.version=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(${EFFECTIVE.join('|')}) ' | sed 's/^/server.effective./; s/ /=/';` +
-      `echo "server.killmode=$(systemctl show ${killModeUnit} -p KillMode --value)";`,
+    script: `echo "server.version=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(${EFFECTIVE.join('|')}) ' | sed 's/^/server.effective./; s/ /=/';`,
+    stopModeOf: service,
     read: kv => ({
       version: kv['server.version'] ?? '?',
       // 10.6 (sid) prints keywords as sshd_config spells them ("ClientAliveInterval") and yes/no as
@@ -104,17 +105,18 @@ export function openSshFingerprint(killModeUnit: string): ServerFingerprint {
 
 /**
  * sshd logs at LogLevel VERBOSE in every target (openssh-config.ts): "Invalid user", "Authentication
- * refused: bad ownership or modes", "Failed publickey for" carry the user's name. `units` is
- * journalctl's -u pattern: Debian's ssh.service, or openssh-per-connection's hangup-lab-sshd@*.service instances.
+ * refused: bad ownership or modes", "Failed publickey for" carry the user's name. `log` prints the
+ * service's recent lines (the session manager's serviceLog of ssh.service, or of
+ * openssh-per-connection's hangup-lab-sshd@*.service instances).
  */
-export function loginLog(user: string, units: string): string {
-  return `journalctl -q --no-pager -o cat -u '${units}' --since=-5min 2>/dev/null | grep -F -- '${user}' | tail -n 6`;
+export function loginLog(user: string, log: string): string {
+  return `${log} | grep -F -- '${user}' | tail -n 6`;
 }
 
 /**
  * Write the drop-in (and a user's own file), have `sshd -t` check them (a rejected line is bad
  * input naming its origin), then run `start`, the shell line that makes the new configuration the
- * one logins get: how is the implementation's own (a restart of ssh.service, or ssh.socket).
+ * one logins get: how is the implementation's own (a restart of the ssh service, or ssh.socket).
  */
 export async function configureOpenSsh(ctx: ServerConfigureContext, start: string): Promise<void> {
   const { settings: s } = ctx;

@@ -33,6 +33,8 @@ export interface ServerConfigureContext {
   /** where the scenario came from, for messages that name its field */
   scenarioFile: string;
   settings: ServerSettings;
+  /** the command that restarts a service under the target's session manager (systemctl, an init script) */
+  restartService(service: string): string;
   /** a shell script run as root inside the target (bounded) */
   sh(script: string): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   copy(files: { content: string; target: string; mode: number }[]): Promise<void>;
@@ -42,6 +44,11 @@ export interface ServerConfigureContext {
 export interface ServerFingerprint {
   /** shell lines printing `key=value` lines, run in the target with the rest of the fingerprint */
   script: string;
+  /**
+   * The service its sessions' server processes run in: how stopping it treats them is asked of the
+   * session manager (systemd: the unit's KillMode) and read back as `server.killmode`.
+   */
+  stopModeOf: string;
   read(kv: Record<string, string>): { version: string; effective: Record<string, string>; killMode: string };
 }
 
@@ -56,7 +63,7 @@ export interface ServerImplementation {
    * the session open; null when it never does. Measured, not read from the manual.
    */
   keepaliveGivesUpS(alive: Alive): number | null;
-  /** the systemd unit it runs as in the targets (restarted by the sshd-restart sever, its journal read) */
+  /** the service it runs as in the targets (restarted by the sshd-restart sever and by configure()) */
   service: string;
   /** shell lines printing its ed25519 host key as "ssh-ed25519 AAAA…" (the harness pins that key) */
   hostKeyScript: string;
@@ -88,8 +95,9 @@ export interface ServerImplementation {
   /**
    * Shell lines printing the server's own recent log lines about `user`'s logins: why it refused
    * one is in there (no such user, bad modes, key not accepted), and the client never says.
+   * `serviceLog` is the session manager's: the recent log of the given units (journalctl's -u pattern).
    */
-  loginLog(user: string): string;
+  loginLog(user: string, serviceLog: (units: string) => string): string;
 }
 
 export function defineServer(s: ServerImplementation): ServerImplementation {

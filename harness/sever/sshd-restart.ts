@@ -4,7 +4,8 @@ import { defineSeverMethod } from './types.js';
 const ROUND_TRIP_TIMEOUT_MS = 3000;
 
 /**
- * `systemctl restart` of the SSH server's unit (the implementation's `service`), as a package
+ * A restart of the SSH server's service (the implementation's `service`) the way the target's
+ * session manager does it (`systemctl restart`, or the init script without systemd), as a package
  * upgrade or a config change does. For OpenSSH: Debian's ssh.service has
  * KillMode=process, so systemd is expected to stop only the listening sshd and leave the
  * per-session processes alone: measured here, not assumed (the unit's KillMode is in the target's
@@ -18,7 +19,7 @@ const ROUND_TRIP_TIMEOUT_MS = 3000;
  */
 export default defineSeverMethod({
   name: 'sshd-restart',
-  summary: "the SSH server's service is restarted (systemctl restart) while the session is open (Debian's ssh and dropbear units: KillMode=process)",
+  summary: "the SSH server's service is restarted (systemctl restart, or its init script) while the session is open (Debian's ssh and dropbear units: KillMode=process)",
   layer: 'process',
   // The restart signals the listening sshd (systemd's SIGTERM); if that reached the session's own
   // sshd too (another KillMode), the connection would close at once: nothing has to be detected
@@ -36,9 +37,9 @@ export default defineSeverMethod({
   // Audit (issue 12): nothing acts before apply(); `exclusive` only gives the cell its own container.
   async apply(ctx) {
     // The unit is the server implementation's (ssh, dropbear): the sever restarts whichever runs.
-    const unit = ctx.target.server.service;
-    const r = await ctx.target.sh(`systemctl restart ${unit} 2>&1`);
-    if (r.exitCode !== 0) throw new Error(`systemctl restart ${unit} failed: ${r.stdout.trim()}`);
+    const restart = ctx.target.manager.restartService(ctx.target.server.service);
+    const r = await ctx.target.sh(`${restart} 2>&1`);
+    if (r.exitCode !== 0) throw new Error(`${restart} failed: ${r.stdout.trim()}`);
     ctx.mark('sshd restarted');
     ctx.check({ name: 'session-after-restart', ...(await sessionUsable(ctx, ROUND_TRIP_TIMEOUT_MS, 'after the restart')) });
   },

@@ -8,6 +8,7 @@
 // as it does on a cgroup v2 host with the host's cgroup namespace.
 import fs from 'node:fs';
 import { InfrastructureError } from '../core/errors.js';
+import type { CgroupLayout } from './managers/types.js';
 import type { TargetSpec } from './targets.js';
 
 export type HostCgroups = 'v2' | 'hybrid' | 'legacy';
@@ -37,4 +38,23 @@ export function cgroupMount(spec: Pick<TargetSpec, 'name' | 'cgroupV2Only'>, hos
   throw new InfrastructureError(
     `target ${spec.name}: its systemd (258 or later) refuses to boot on cgroup v1 ("Detected unsupported legacy cgroup hierarchy, refusing execution"), and this host has only cgroup v1 (no /sys/fs/cgroup/unified); run it on a host with cgroup v2 (systemd.unified_cgroup_hierarchy=1 on the kernel command line) or a hybrid one`,
   );
+}
+
+export interface CgroupSetup {
+  /** bind mounts for /sys/fs/cgroup (none: the engine's own, which the image remounts) */
+  mounts: CgroupMount[];
+  /** the container's cgroup namespace; null: the engine's default */
+  cgroupns: 'host' | 'private' | null;
+}
+
+/**
+ * How a target's container gets its cgroups, by its session manager's layout. systemd: the host's
+ * hierarchy (cgroupMount), in the host's cgroup namespace on a v2 host (systemd writes its own
+ * subtree there). A manager in a namespace of its own (elogind) gets no bind mount: the engine
+ * gives the container a private cgroup namespace, and the image mounts cgroup2 there at boot
+ * (containers/debian-sysvinit: hangup-lab-cgroup), so the root it sees is the container's own cgroup.
+ */
+export function cgroupSetup(spec: Pick<TargetSpec, 'name' | 'cgroupV2Only'>, layout: CgroupLayout, host: HostCgroups = hostCgroups()): CgroupSetup {
+  if (layout === 'own-namespace') return { mounts: [], cgroupns: 'private' };
+  return { mounts: [cgroupMount(spec, host)], cgroupns: host === 'v2' ? 'host' : null };
 }

@@ -11,10 +11,12 @@ import type { TargetCapability } from '../sever/types.js';
 import { SshBannerWaitStrategy, waitForBanner } from './banner-wait.js';
 import { configureTestcontainers } from './engine.js';
 import { takeFingerprint } from './fingerprint.js';
-import { cgroupMount } from './cgroup.js';
-import { hostCgroupV2, targetGrants } from './grants.js';
+import { cgroupSetup } from './cgroup.js';
+import { targetGrants } from './grants.js';
 import { runLabels } from './labels.js';
 import { configureLogind } from './logind.js';
+import { managers } from './managers/registry.js';
+import type { SessionManager } from './managers/types.js';
 import { containerStartError } from './start-error.js';
 import type { TargetSpec } from './targets.js';
 import type { ExecOptions, ExecResult, ServerConfig, Target } from './types.js';
@@ -22,7 +24,7 @@ import { addUsers, authorizeRoot, prepareUser } from './users.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
 const SSH_PORT = 22;
-/** systemd boot, and sshd answering again after its restart */
+/** the system's boot, and sshd answering again after its restart */
 const STARTUP_TIMEOUT_MS = 90_000;
 
 export interface TargetOptions {
@@ -58,8 +60,9 @@ export const EXEC_TIMEOUT_MS = 60_000;
 async function sshdContainerClass() {
   const tc = await import('testcontainers');
   /**
-   * systemd as PID 1, with the grants of targetGrants() and the mounts it needs; ready when systemd
-   * has booted and the SSH server answers with its banner, then configured from the scenario.
+   * The session manager's PID 1 (systemd, sysvinit), with the grants of targetGrants() and the
+   * cgroups it needs; ready when the manager says the system has booted and the SSH server answers
+   * with its banner, then configured from the scenario.
    */
   class SshdContainer extends tc.GenericContainer {
     /** a failure while configuring is the configuration's own (bad input), not the engine's */
@@ -69,30 +72,28 @@ async function sshdContainerClass() {
     constructor(
       private readonly o: TargetOptions,
       private readonly server: ServerImplementation,
+      private readonly manager: SessionManager,
     ) {
       super(o.image);
-      const grants = targetGrants(o.capabilities);
+      const grants = containerGrants(o, manager);
+      const cgroups = cgroupSetup(o.spec, manager.cgroups);
       this.withLabels({ ...runLabels(o.runId), 'hangup-lab.target': o.spec.name });
       if (grants.capAdd.length) this.withAddedCapabilities(...(grants.capAdd as Parameters<GenericContainer['withAddedCapabilities']>));
       if (grants.securityOpt.length) this.withSecurityOpt(...grants.securityOpt);
       this.withTmpFs({ '/run': 'rw', '/run/lock': 'rw', '/tmp': 'rw' })
-        .withBindMounts([cgroupMount(o.spec)])
+        .withBindMounts(cgroups.mounts)
         .withExposedPorts(SSH_PORT)
-        .withWaitStrategy(
-          tc.Wait.forAll([
-            tc.Wait.forSuccessfulCommand('systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ssh'),
-            new SshBannerWaitStrategy(SSH_PORT),
-          ]),
-        )
+        .withWaitStrategy(tc.Wait.forAll([tc.Wait.forSuccessfulCommand(manager.readyScript), new SshBannerWaitStrategy(SSH_PORT)]))
         .withStartupTimeout(STARTUP_TIMEOUT_MS);
       // Published for humans who want to look inside, on loopback only; the harness itself talks to
       // the container's bridge address so no userland proxy sits between client and sshd.
       this.hostConfig.PortBindings = { [`${SSH_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(o.hostPort ?? 0) }] };
       // On a cgroup v2 host (GitHub's runners) systemd must write its own subtree: the recipe known to
       // work elsewhere is the host's cgroup namespace with a writable mount. It was NOT verified here
-      // (these machines are cgroup v1 hybrid, measured with the read-only mount above).
+      // (these machines are cgroup v1 hybrid, measured with the read-only mount above). elogind gets a
+      // private namespace on every host (measured on the hybrid host; not verified on v2 either).
       // (testcontainers' HostConfig type lacks the field; the engine API takes it as is.)
-      if (hostCgroupV2()) Object.assign(this.hostConfig, { CgroupnsMode: 'host' });
+      if (cgroups.cgroupns) Object.assign(this.hostConfig, { CgroupnsMode: cgroups.cgroupns });
       // Kernel TCP timers are per network namespace and read-only inside: only creation can set them.
       const sysctls = parseKernel(o.server.kernel);
       if (Object.keys(sysctls).length) this.hostConfig.Sysctls = sysctls;
@@ -106,16 +107,9 @@ async function sshdContainerClass() {
       this.phase = 'configuring';
       const { o } = this;
       const sh = (script: string) => boundedExec(container, o.spec.name, ['sh', '-c', script]);
-      const copy = (files: { content: string; target: string; mode: number }[]) => container.copyContentToContainer(files);
+      const copy: Copy = files => container.copyContentToContainer(files);
       try {
-        await configureLogind({ targetName: o.spec.name, scenarioFile: o.scenarioFile, killUserProcesses: o.server.killUserProcesses, extra: o.logindExtra, sh, copy });
-        await this.server.configure({
-          targetName: o.spec.name,
-          scenarioFile: o.scenarioFile,
-          settings: { clientAlive: parseAlive(o.server.clientAlive), tcpKeepAlive: o.server.tcpKeepAlive === 'yes', extra: o.sshdExtra, userConfig: o.sshdConfig },
-          sh,
-          copy,
-        });
+        await configureManagerAndServer(o, this.manager, this.server, sh, copy);
         // The key of the server that will answer, asked of its implementation: "ssh-ed25519 AAAA…".
         const key = (await sh(this.server.hostKeyScript)).stdout.trim().split(/\s+/).slice(0, 2);
         if (key[0] !== 'ssh-ed25519' || !key[1]) throw new InfrastructureError(`target ${o.spec.name}: the ${this.server.name} server's ed25519 host key could not be read (${this.server.hostKeyScript})`);
@@ -135,13 +129,34 @@ async function sshdContainerClass() {
 let sshdClass: ReturnType<typeof sshdContainerClass> | undefined;
 const sshdContainer = () => (sshdClass ??= sshdContainerClass());
 
-/** A running target: systemd + logind + an SSH server configured from the scenario, reachable directly. */
+type Copy = (files: { content: string; target: string; mode: number }[]) => Promise<void>;
+
+/** The login manager from the scenario's logind settings, then the SSH server from its sshd settings, each restarted the manager's way. */
+async function configureManagerAndServer(o: TargetOptions, manager: SessionManager, server: ServerImplementation, sh: (script: string) => Promise<ExecResult>, copy: Copy): Promise<void> {
+  const where = { targetName: o.spec.name, scenarioFile: o.scenarioFile };
+  await configureLogind({ ...where, setup: manager.logind, killUserProcesses: o.server.killUserProcesses, extra: o.logindExtra, sh, copy });
+  await server.configure({
+    ...where,
+    settings: { clientAlive: parseAlive(o.server.clientAlive), tcpKeepAlive: o.server.tcpKeepAlive === 'yes', extra: o.sshdExtra, userConfig: o.sshdConfig },
+    restartService: manager.restartService,
+    sh,
+    copy,
+  });
+}
+
+/** What the target's container is granted: its cells' capabilities and what its session manager needs. */
+function containerGrants(o: Pick<TargetOptions, 'capabilities'>, manager: Pick<SessionManager, 'capAdd'>) {
+  return targetGrants([...o.capabilities, ...manager.capAdd]);
+}
+
+/** A running target: a session manager + an SSH server configured from the scenario, reachable directly. */
 export class StartedTarget implements Target, AsyncDisposable {
   private constructor(
     readonly spec: TargetSpec,
     readonly image: string,
     private readonly container: StartedTestContainer,
     readonly server: ServerImplementation,
+    readonly manager: SessionManager,
     readonly hostKey: string,
     private readonly logindExtra: readonly string[],
   ) {}
@@ -160,17 +175,18 @@ export class StartedTarget implements Target, AsyncDisposable {
 
   static async start(o: TargetOptions): Promise<StartedTarget> {
     const server = servers.get(o.server.server);
+    const manager = managers.get(o.spec.manager);
     configureTestcontainers();
-    const sshd = new (await sshdContainer())(o, server);
+    const sshd = new (await sshdContainer())(o, server, manager);
     let container: StartedTestContainer;
     try {
       container = await sshd.start();
     } catch (e) {
       // What configuring found (a rejected line, a failed restart) says so itself.
       if (sshd.phase === 'configuring') throw e;
-      throw containerStartError(o.spec.name, (e as Error).message, { grants: targetGrants(o.capabilities), hostPort: o.hostPort });
+      throw containerStartError(o.spec.name, (e as Error).message, { grants: containerGrants(o, manager), hostPort: o.hostPort });
     }
-    return new StartedTarget(o.spec, o.image, container, server, sshd.hostKey, o.logindExtra);
+    return new StartedTarget(o.spec, o.image, container, server, manager, sshd.hostKey, o.logindExtra);
   }
 
   exec(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {

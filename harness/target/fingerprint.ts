@@ -1,5 +1,7 @@
 // What a target was, as far as a verdict can depend on it: the server's version and effective
-// settings (asked of its implementation), logind's properties, package versions, kernel timers.
+// settings (asked of its implementation), the session manager and its logind properties (asked over
+// D-Bus: systemd-logind and elogind both answer as org.freedesktop.login1), package versions,
+// kernel timers.
 import type { TargetFingerprint } from '../results.js';
 import { logindProperty } from './logind.js';
 import type { ServerConfig, Target } from './types.js';
@@ -18,11 +20,12 @@ export interface FingerprintInput {
 }
 
 /** One docker exec printing key=value lines, read back into the results' fingerprint. */
-export async function takeFingerprint(target: Pick<Target, 'sh' | 'server'>, o: FingerprintInput): Promise<TargetFingerprint> {
+export async function takeFingerprint(target: Pick<Target, 'sh' | 'server' | 'manager'>, o: FingerprintInput): Promise<TargetFingerprint> {
   const r = await target.sh(
     target.server.fingerprint.script +
+      `echo "server.killmode=$(${target.manager.stopMode(target.server.fingerprint.stopModeOf)})";` +
       `for p in KillUserProcesses KillExcludeUsers KillOnlyUsers UserStopDelayUSec ${o.logindExtra.map(logindProperty).join(' ')}; do echo "logind.$p=$(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager $p 2>/dev/null | cut -d' ' -f2-)"; done;` +
-      `echo "v.bash=$(bash --version | head -1)"; echo "v.systemd=$(systemctl --version | head -1)"; echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.dtach=$(dpkg-query -W -f '\${Version}' dtach 2>/dev/null)"; echo "v.mosh=$(dpkg-query -W -f '\${Version}' mosh 2>/dev/null)"; echo "v.libpam-systemd=$(dpkg-query -W -f '\${Status} \${Version}' libpam-systemd 2>/dev/null | sed -n 's/^install ok installed //p' | grep . || echo absent)"; echo "v.kernel=$(uname -r)";` +
+      `echo "v.bash=$(bash --version | head -1)"; ${target.manager.versionsScript} echo "v.tmux=$(tmux -V)"; echo "v.screen=$(screen -v | head -1)"; echo "v.dtach=$(dpkg-query -W -f '\${Version}' dtach 2>/dev/null)"; echo "v.mosh=$(dpkg-query -W -f '\${Version}' mosh 2>/dev/null)"; echo "v.kernel=$(uname -r)";` +
       `for s in tcp_keepalive_time tcp_keepalive_intvl tcp_keepalive_probes tcp_retries2; do echo "sysctl.net.ipv4.$s=$(cat /proc/sys/net/ipv4/$s)"; done`,
   );
   const kv = parseKeyValues(r.stdout);
@@ -35,6 +38,7 @@ export async function takeFingerprint(target: Pick<Target, 'sh' | 'server'>, o: 
     config: o.config,
     image: o.image,
     server: target.server.name,
+    manager: target.manager.name,
     serverVersion: server.version,
     sshdEffective: server.effective,
     sshKillMode: server.killMode,

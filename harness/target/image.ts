@@ -9,12 +9,13 @@ import { checkBasePrefix, type TargetSpec } from './targets.js';
 
 const run = promisify(execFile);
 
-/** Every file that goes into a target image: its Dockerfile and the shared agent/ and common/. */
-function imageInputs(spec: TargetSpec): string[] {
-  const dirs = ['agent', 'common'].map(d => path.join(CONTAINERS_DIR, d));
-  const files = [path.join(CONTAINERS_DIR, spec.dockerfile)];
-  for (const d of dirs) files.push(...listFiles(d));
-  return files.sort();
+/**
+ * Every file that may go into a target image: its Dockerfile's directory (the Dockerfile and the
+ * files it copies from there, e.g. debian-sysvinit/etc/) and the shared agent/ and common/.
+ */
+export function imageInputs(spec: TargetSpec): string[] {
+  const dirs = [path.dirname(spec.dockerfile), 'agent', 'common'].map(d => path.join(CONTAINERS_DIR, d));
+  return [...new Set(dirs.flatMap(listFiles))].sort();
 }
 
 function listFiles(dir: string): string[] {

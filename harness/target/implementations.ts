@@ -1,7 +1,8 @@
-// Which SSH server and client implementation a cell uses, and whether they can do what it asks.
-// The cell's `server` and `client` axes name them; the server must be one the target's image
-// installs. Asked where severs' support is asked: statically at load time (a block
-// of cells that can never run is bad input) and per cell at run time (not-applicable, with why).
+// Which SSH server and client implementation a cell uses, and whether they and the target's session
+// manager can do what it asks. The cell's `server` and `client` axes name them; the server must be
+// one the target's image installs. Asked where severs' support is asked: statically at load time
+// (a block of cells that can never run is bad input) and per cell at run time (not-applicable,
+// with why).
 import { clients, DEFAULT_CLIENT } from '../client/registry.js';
 import { launches } from '../launch/registry.js';
 import type { ClientImplementation, ClientControl } from '../client/types.js';
@@ -12,7 +13,9 @@ import type { ServerImplementation } from '../server/types.js';
 import { resolveSession } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
-import { TARGETS } from './targets.js';
+import { managers } from './managers/registry.js';
+import type { ManagerNeed } from './managers/types.js';
+import { TARGETS, type TargetSpec } from './targets.js';
 
 type Axes = Partial<Record<AxisName, string>>;
 
@@ -37,9 +40,16 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
     });
     if (why !== true) return `the ${impl.server.name} server${c.target ? ` of ${c.target}` : ''} cannot: ${why}`;
   }
-  if (c.launch !== undefined && launches.get(c.launch).needsLogindSession) {
-    if (!impl.server.logindSession) return `the ${impl.server.name} server's logins get no logind session (no PAM), so ${c.launch} has no user manager to talk to`;
-    if (spec?.pamSystemd === false) return `${c.target} has no pam_systemd, so its logins get no logind session and ${c.launch} has no user manager to talk to`;
+  if (c.launch !== undefined) {
+    for (const need of launches.get(c.launch).needs ?? []) {
+      if (need === 'user-manager' && !impl.server.logindSession) return `the ${impl.server.name} server's logins get no logind session (no PAM), so ${c.launch} has no user manager to talk to`;
+      const why = spec && managerLacks(spec, need, c.launch);
+      if (why) return why;
+    }
+  }
+  if (spec && c.linger === 'on') {
+    const why = managerLacks(spec, 'linger', 'linger on');
+    if (why) return why;
   }
   if (c.session !== undefined) {
     const session = resolveSession(c.session).kind;
@@ -57,6 +67,11 @@ export function implementationsDecline(c: Axes, impl: { server: ServerImplementa
     }
   }
   return null;
+}
+
+/** Why the target's session manager cannot give what `by` (a launch mode, an axis value) needs, or null. */
+function managerLacks(spec: TargetSpec, need: ManagerNeed, by: string): string | null {
+  return managers.get(spec.manager).lacks[need]?.({ target: spec.name, by }) ?? null;
 }
 
 /** `true`, or why the cell's implementations cannot run it (→ the cell is not-applicable). */

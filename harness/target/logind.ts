@@ -1,10 +1,12 @@
-// systemd-logind configured from the scenario: the killUserProcesses axis and logind.extra lines,
-// in one drop-in, checked against what logind itself says when it reads them.
+// The login manager (systemd-logind, elogind) configured from the scenario: the killUserProcesses
+// axis and logind.extra lines, in one drop-in, checked against what the manager itself says when
+// it reads them. Where the drop-in goes and how the manager restarts are the session manager's
+// (target/managers/): both read the same logind.conf keys.
 import { BadInputError, InfrastructureError } from '../core/errors.js';
 import type { YesNo } from '../results.js';
+import type { LogindSetup } from './managers/types.js';
 import type { ExecResult } from './types.js';
 
-const LOGIND_DROP_IN = '/etc/systemd/logind.conf.d/50-hangup-lab.conf';
 const LOGIND_HEADER = ['# written by hangup-lab', '[Login]'];
 
 /** The harness's logind drop-in: its own line first, then the scenario's logind.extra, one per line. */
@@ -18,13 +20,14 @@ export function logindProperty(line: string): string {
 }
 
 /**
- * The first logind.extra line systemd-logind complained about, from the journal of its start:
+ * The first logind.extra line the login manager complained about, from its log of its start:
  * "/etc/systemd/logind.conf.d/50-hangup-lab.conf:4: Unknown key 'Foo' in section [Login], ignoring."
- * (systemd 252; 247 says "Unknown key name 'Foo' in section 'Login'"), "…:5: Failed to parse …".
+ * (systemd 252; 247 and elogind 246 say "Unknown key name 'Foo' in section 'Login'"), "…:5: Failed
+ * to parse …". `dropIn` is the manager's drop-in path.
  */
-export function logindRejections(journal: string, extra: readonly string[]): { index: number; message: string } | null {
+export function logindRejections(journal: string, extra: readonly string[], dropIn: string): { index: number; message: string } | null {
   const firstExtraLine = LOGIND_HEADER.length + 2;
-  for (const m of journal.matchAll(new RegExp(`${LOGIND_DROP_IN.replace(/[.]/g, '\\.')}:(\\d+): (.*)`, 'g'))) {
+  for (const m of journal.matchAll(new RegExp(`${dropIn.replace(/[.]/g, '\\.')}:(\\d+): (.*)`, 'g'))) {
     const index = Number(m[1]) - firstExtraLine;
     // The line is not ignored here but refused: logind's "…, ignoring" would say otherwise.
     if (index >= 0 && index < extra.length) return { index, message: m[2]!.trim().replace(/, ignoring\.?$/, '').replace(/, ignoring: /, ': ') };
@@ -35,6 +38,8 @@ export function logindRejections(journal: string, extra: readonly string[]): { i
 export interface LogindConfigureContext {
   targetName: string;
   scenarioFile: string;
+  /** the session manager's drop-in path, restart and start log */
+  setup: LogindSetup;
   killUserProcesses: YesNo;
   /** free-form "Key=Value" lines for the [Login] section, from the scenario */
   extra: readonly string[];
@@ -48,20 +53,18 @@ export interface LogindConfigureContext {
  * lines of its own: a rejected line is bad input, not a silently different experiment.
  */
 export async function configureLogind(ctx: LogindConfigureContext): Promise<void> {
-  await ctx.copy([{ content: logindDropIn(ctx.killUserProcesses, ctx.extra), target: LOGIND_DROP_IN, mode: 0o644 }]);
-  const r = await ctx.sh('systemctl restart systemd-logind 2>&1');
+  const { setup } = ctx;
+  await ctx.copy([{ content: logindDropIn(ctx.killUserProcesses, ctx.extra), target: setup.dropIn, mode: 0o644 }]);
+  const r = await ctx.sh(setup.restart);
   if (ctx.extra.length) {
-    const journal = await ctx.sh(
-      'journalctl --sync 2>/dev/null; journalctl --no-pager -o cat _SYSTEMD_INVOCATION_ID=$(systemctl show -p InvocationID --value systemd-logind); echo "#version $(systemctl --version | head -n 1)"',
-    );
-    const rejected = logindRejections(journal.stdout, ctx.extra);
+    const log = await ctx.sh(setup.startLog);
+    const rejected = logindRejections(log.stdout, ctx.extra, setup.dropIn);
     if (rejected) {
-      // "systemd 252 (252.39-1~deb12u2)" → "systemd 252.39-1~deb12u2"
-      const version = (/^#version (.*)$/m.exec(journal.stdout)?.[1] ?? 'systemd ?').replace(/^systemd \d+ \(([^)]+)\).*/, 'systemd $1');
+      const version = /^#version (.*)$/m.exec(log.stdout)?.[1] ?? '?';
       throw new BadInputError(
-        `${ctx.scenarioFile}: logind.extra[${rejected.index}]: systemd-logind on ${ctx.targetName} (${version}) rejects "${ctx.extra[rejected.index]}": ${rejected.message}; fix or remove it`,
+        `${ctx.scenarioFile}: logind.extra[${rejected.index}]: ${setup.daemon} on ${ctx.targetName} (${version}) rejects "${ctx.extra[rejected.index]}": ${rejected.message}; fix or remove it`,
       );
     }
   }
-  if (r.exitCode !== 0) throw new InfrastructureError(`target ${ctx.targetName}: restarting systemd-logind failed: ${r.stdout.trim()}`);
+  if (r.exitCode !== 0) throw new InfrastructureError(`target ${ctx.targetName}: restarting ${setup.daemon} failed: ${r.stdout.trim()}`);
 }

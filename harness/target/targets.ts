@@ -1,6 +1,9 @@
 import { BadInputError, unknownName } from '../core/errors.js';
+import elogind from './managers/elogind.js';
+import { DEFAULT_MANAGER } from './managers/registry.js';
+import systemdNoPam from './managers/systemd-no-pam.js';
 
-/** A target: a distro image with real sshd + systemd + logind, built from containers/. */
+/** A target: a distro image with a real SSH server and a session manager, built from containers/. */
 export interface TargetSpec {
   name: string;
   /** Debian suite of the base image, seeded offline with debootstrap when it cannot be pulled */
@@ -16,11 +19,10 @@ export interface TargetSpec {
   /** the SSH server implementations its image installs (harness/server/); a cell's `server` axis picks one */
   servers: string[];
   /**
-   * pam_systemd is in its PAM stack (unset: it is): a PAM login registers a logind session, with
-   * its own scope and the user's manager. Without it neither exists, and what needs them
-   * (`systemd-run --user`) cannot run; logind and its settings are still there.
+   * The session manager its image runs (harness/target/managers/): PID 1, the login manager and
+   * how logins reach it. Whatever differs by manager is asked of that plug-in.
    */
-  pamSystemd?: boolean;
+  manager: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export function debianTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpe
     dockerfile: 'debian/Dockerfile',
     buildArgs: { SUITE: suite, ...(basePrefix ? { BASE: `${basePrefix}debian` } : {}) },
     servers: ['openssh', 'openssh-per-connection', 'dropbear'],
+    manager: DEFAULT_MANAGER,
   };
 }
 
@@ -68,7 +71,17 @@ export function debianBackportsSystemdTarget(suite: string, basePrefix = BASE_PR
  */
 export function debianNoPamSystemdTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
   const spec = debianTarget(suite, basePrefix);
-  return { ...spec, name: `${spec.name}-no-pam-systemd`, buildArgs: { ...spec.buildArgs, PAM_SYSTEMD: 'no' }, pamSystemd: false };
+  return { ...spec, name: `${spec.name}-no-pam-systemd`, buildArgs: { ...spec.buildArgs, PAM_SYSTEMD: 'no' }, manager: systemdNoPam.name };
+}
+
+/**
+ * A Debian suite without systemd (containers/debian-sysvinit/Dockerfile): sysvinit as PID 1, its
+ * services started by their init scripts, elogind as the login manager with pam_elogind. Only
+ * OpenSSH: the per-connection server is a systemd socket, and Dropbear is not installed.
+ */
+export function debianSysvinitElogindTarget(suite: string, basePrefix = BASE_PREFIX): TargetSpec {
+  const spec = debianTarget(suite, basePrefix);
+  return { ...spec, name: `${spec.name}-sysvinit-elogind`, dockerfile: 'debian-sysvinit/Dockerfile', servers: ['openssh'], manager: elogind.name };
 }
 
 /** A prefix must keep the base a valid local image name: lowercase path components ending in "/". */
@@ -79,9 +92,11 @@ export function checkBasePrefix(): void {
 }
 
 // Explicit registry: adding a distro means adding a line here (and a Dockerfile when it is not
-// Debian). Versions measured in these images: bullseye OpenSSH 8.4p1 + systemd 247, bookworm 9.2p1
-// + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties), bookworm-backports 10.0p1 + 252,
-// sid (2026-10-30) 10.6p1 + 262 (sshd-auth too). sid's systemd (258+) refuses a cgroup v1 host.
+// Debian or boots another init system). Versions measured in these images: bullseye OpenSSH 8.4p1
+// + systemd 247, bookworm 9.2p1 + 252, trixie 10.0p2 + 257 (sshd-session, PerSourcePenalties),
+// bookworm-backports 10.0p1 + 252, sid (2026-10-30) 10.6p1 + 262 (sshd-auth too),
+// bookworm-sysvinit-elogind 9.2p1 + sysvinit 3.06 + elogind 246.10. sid's systemd (258+) refuses
+// a cgroup v1 host.
 export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
   [
     debianTarget('bullseye'),
@@ -89,6 +104,7 @@ export const TARGETS: Record<string, TargetSpec> = Object.fromEntries(
     debianBackportsTarget('bookworm'),
     debianBackportsSystemdTarget('bookworm'),
     debianNoPamSystemdTarget('bookworm'),
+    debianSysvinitElogindTarget('bookworm'),
     debianTarget('trixie'),
     { ...debianTarget('sid'), cgroupV2Only: true },
   ].map(spec => [spec.name, spec]),

@@ -1,6 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { YesNo } from '../results.js';
 import type { ServerImplementation } from '../server/types.js';
+import type { SessionManager } from './managers/types.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -27,6 +28,8 @@ export interface Target {
   readonly ip: string;
   /** the SSH server implementation it runs (finds the per-session server process, names its knobs) */
   readonly server: ServerImplementation;
+  /** the session manager it runs (restarts a service, reads a service's log, says what it lacks) */
+  readonly manager: SessionManager;
   /** a command run inside, bounded: rejects with what it ran when it takes too long */
   exec(cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** a shell script run inside as root, bounded like exec */

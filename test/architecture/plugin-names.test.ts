@@ -1,7 +1,7 @@
 // Facts live with their plug-in: a schedule, a report or an explanation asks a plug-in's declared
-// traits and never switches on its name. So the names of launch modes, severs and session kinds
-// appear as string literals only in their own plug-in file, their family's registry.ts and
-// types.ts (and in scenarios, docs and tests, which are not scanned); everything else goes through
+// traits and never switches on its name. So the names of launch modes, severs, session kinds and
+// session managers appear as string literals only in their own plug-in file, their family's
+// registry.ts and types.ts (and in scenarios, docs and tests, which are not scanned); everything else goes through
 // the registry with a name it was given. Literals are found with the TypeScript parser, so comments
 // and template text never count, and a string that merely contains a name ("nohup cmd &") is not one.
 import fs from 'node:fs';
@@ -11,12 +11,14 @@ import ts from 'typescript';
 import { launches } from '../../harness/launch/registry.js';
 import { sessions } from '../../harness/session/registry.js';
 import { severs } from '../../harness/sever/registry.js';
+import { managers } from '../../harness/target/managers/registry.js';
 import { HARNESS, rel, sourceFiles } from './imports.js';
 
 const FAMILIES: Readonly<Record<string, readonly string[]>> = {
   launch: launches.names,
   sever: severs.names,
   session: sessions.names,
+  'target/managers': managers.names,
 };
 
 /**
@@ -33,6 +35,11 @@ const ALLOWED: Readonly<Record<string, string>> = {
   "target/router.ts: 'exec'": '`docker exec`, the engine’s subcommand',
   "target/router.ts: 'sleep'": 'the router container’s entrypoint, `sleep infinity`',
   "target/users.ts: 'exec'": 'the target’s exec() method, named in a Pick<> type',
+  // The systemd binary's comm in a process snapshot or a signal's sender, not the session manager.
+  "observe/user-manager.ts: 'systemd'": 'the comm of a user manager process (systemd --user)',
+  "observe/sender.ts: 'systemd'": 'the comm of the process that sent a signal',
+  "demo/why.ts: 'systemd'": 'the comm of the process that sent a signal',
+  "demo/tree.ts: 'systemd'": 'the comm of a user manager process in the tree',
 };
 
 interface Violation {

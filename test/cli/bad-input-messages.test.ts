@@ -45,11 +45,11 @@ t.test("logind's complaints map back to the logind.extra line", async t => {
   t.equal(logindDropIn('no', extra), '# written by hangup-lab\n[Login]\nKillUserProcesses=no\nUserStopDelaySec=3\nFoo=1\nIdleAction=bogus\n');
   const file = '/etc/systemd/logind.conf.d/50-hangup-lab.conf';
   // systemd 252 (bookworm) and 247 (bullseye) word it differently; the file:line prefix is the same.
-  t.same(logindRejections(`New seat seat0.\n${file}:5: Unknown key 'Foo' in section [Login], ignoring.\n`, extra), { index: 1, message: "Unknown key 'Foo' in section [Login]" });
-  t.same(logindRejections(`${file}:5: Unknown key name 'Foo' in section 'Login', ignoring.`, extra), { index: 1, message: "Unknown key name 'Foo' in section 'Login'" });
-  t.same(logindRejections(`${file}:6: Failed to parse handle action setting, ignoring: bogus`, extra), { index: 2, message: 'Failed to parse handle action setting: bogus' });
-  t.equal(logindRejections('New seat seat0.\nWatching system buttons on /dev/input/event0\n', extra), null, 'nothing said: accepted');
-  t.equal(logindRejections(`/etc/systemd/logind.conf:3: something`, extra), null, "another file's complaint is not the scenario's");
+  t.same(logindRejections(`New seat seat0.\n${file}:5: Unknown key 'Foo' in section [Login], ignoring.\n`, extra, file), { index: 1, message: "Unknown key 'Foo' in section [Login]" });
+  t.same(logindRejections(`${file}:5: Unknown key name 'Foo' in section 'Login', ignoring.`, extra, file), { index: 1, message: "Unknown key name 'Foo' in section 'Login'" });
+  t.same(logindRejections(`${file}:6: Failed to parse handle action setting, ignoring: bogus`, extra, file), { index: 2, message: 'Failed to parse handle action setting: bogus' });
+  t.equal(logindRejections('New seat seat0.\nWatching system buttons on /dev/input/event0\n', extra, file), null, 'nothing said: accepted');
+  t.equal(logindRejections(`/etc/systemd/logind.conf:3: something`, extra, file), null, "another file's complaint is not the scenario's");
 });
 
 t.test('a failed build: the failing step and its last words', async t => {

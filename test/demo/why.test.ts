@@ -36,6 +36,14 @@ t.test('the paragraph carries the evidence', async t => {
   t.match(explain(cell('pty_nohup_group_kill')).text, /nohup ignores only SIGHUP/);
 });
 
+t.test('without systemd: elogind itself killed what was left in the session cgroup', async t => {
+  const c = cell('pty_nohup_logout_kup');
+  for (const s of c.probe.signalsCaught) Object.assign(s, { senderComm: 'elogind-daemon', senderPid: 617, cgroup: '/788' });
+  const why = explain(c);
+  t.same(why.mechanisms, [MECHANISMS.logind]);
+  t.match(why.text, /elogind itself sent SIGTERM to everything still in the session's cgroup \(\/788\)/);
+});
+
 t.test('keepalive arithmetic: (CountMax+1)×Interval, about twice that on 9.2, ServerAlive Interval×CountMax', async t => {
   const drop = cell('pty_tmux_drop');
   t.match(keepaliveText(drop, target.serverVersion), /\(CountMax\+1\)×Interval = 3 s; this server runs OpenSSH 9\.2, which takes about twice that \(≈6 s\)/);

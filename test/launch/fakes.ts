@@ -3,6 +3,7 @@ import type { AfterWindowContext, LaunchContext } from '../../harness/launch/typ
 import type { Cell, UserKind, Workload } from '../../harness/results.js';
 import type { SshClient } from '../../harness/session/ssh-client.js';
 import { servers } from '../../harness/server/registry.js';
+import systemd from '../../harness/target/managers/systemd.js';
 import type { Target } from '../../harness/target/types.js';
 
 export const ID = '0a1b2c3d4e';
@@ -27,6 +28,7 @@ export function fakeTarget(answer: (script: string) => { exitCode: number; stdou
     id: '0123456789ab'.repeat(4),
     ip: '172.17.0.2',
     server: servers.get('openssh'),
+    manager: systemd,
     sh,
     // An argv is recorded as the script a shell would run, so tests read one list.
     exec: async argv => sh(argv.join(' ')),

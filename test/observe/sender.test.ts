@@ -51,6 +51,14 @@ t.test('any other systemd is a user manager; the cgroup names its user@UID', asy
   );
 });
 
+t.test("elogind kills what is left in the ended session's cgroup itself (KillUserProcesses=yes)", async t => {
+  t.equal(
+    describeSender(from({ pid: 617, comm: 'elogind-daemon', signal: 'SIGTERM', cgroup: '/222' }), PROBE),
+    "elogind (pid 617) killing what was left in the session's cgroup /222",
+  );
+  t.equal(describeSender(from({ pid: 617, comm: 'elogind-daemon' }), PROBE), "elogind (pid 617) killing what was left in the session's cgroup");
+});
+
 t.test('kill tools and shells are kill(1) from another session', async t => {
   t.equal(describeSender(from({ pid: 300, comm: 'kill', signal: 'SIGHUP' }), PROBE), 'kill(1) from another session (pid 300)');
   t.equal(describeSender(from({ pid: 301, comm: 'sh', signal: 'SIGTERM' }), PROBE), 'kill(1) from another session (pid 301)');

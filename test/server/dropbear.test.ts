@@ -6,6 +6,7 @@ import type { ProcessInfo } from '../../harness/results.js';
 import dropbear, { KEEPALIVE_LIMIT, renderDefaults } from '../../harness/server/dropbear.js';
 import { servers } from '../../harness/server/registry.js';
 import type { ServerConfigureContext, ServerSettings } from '../../harness/server/types.js';
+import systemd from '../../harness/target/managers/systemd.js';
 
 // Snapshots a real run took on debian-bookworm (Dropbear 2022.83): see the fixture's note.
 const captured = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures/dropbear-ps.json'), 'utf8')) as Record<
@@ -75,7 +76,8 @@ t.test('the fingerprint: version, the listener\'s options as the report compares
   });
   t.same(read, { version: 'Dropbear v2022.83', effective: { clientaliveinterval: '1', clientalivecountmax: '3', tcpkeepalive: 'no', usepam: 'no' }, killMode: 'process' });
   t.match(dropbear.fingerprint.script, /dropbear -V/);
-  t.match(dropbear.fingerprint.script, /systemctl show dropbear -p KillMode/);
+  t.equal(dropbear.fingerprint.stopModeOf, 'dropbear', 'its KillMode is asked of the session manager, for its unit');
+  t.match(systemd.stopMode(dropbear.fingerprint.stopModeOf), /systemctl show dropbear -p KillMode/);
 });
 
 t.test('/etc/default/dropbear: -K from the cell, no idle timeout, only the pinned ed25519 key', async t => {
@@ -83,7 +85,7 @@ t.test('/etc/default/dropbear: -K from the cell, no idle timeout, only the pinne
   t.match(renderDefaults(0), /-K 0 /);
   t.match(renderDefaults(0), /^NO_START=0$/m, "bullseye's init script starts nothing without it");
   t.match(dropbear.hostKeyScript, /^dropbearkey -y -f \/etc\/dropbear\/dropbear_ed25519_host_key/);
-  t.match(dropbear.loginLog('hl1'), /journalctl .*-u dropbear\.service.*'hl1'/);
+  t.match(dropbear.loginLog('hl1', systemd.serviceLog), /journalctl .*-u 'dropbear\.service'.*'hl1'/);
 });
 
 function ctx(settings: Partial<ServerSettings>, scripts: string[] = []): ServerConfigureContext {
@@ -91,6 +93,7 @@ function ctx(settings: Partial<ServerSettings>, scripts: string[] = []): ServerC
     targetName: 'debian-bookworm',
     scenarioFile: 's.yaml',
     settings: { clientAlive: null, tcpKeepAlive: false, extra: [], userConfig: null, ...settings },
+    restartService: systemd.restartService,
     sh: async script => {
       scripts.push(script);
       return { exitCode: 0, stdout: '', stderr: '' };

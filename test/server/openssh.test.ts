@@ -4,6 +4,8 @@ import type { ProcessInfo } from '../../harness/results.js';
 import openssh from '../../harness/server/openssh.js';
 import { servers } from '../../harness/server/registry.js';
 import type { ServerConfigureContext, ServerSettings } from '../../harness/server/types.js';
+import elogind from '../../harness/target/managers/elogind.js';
+import systemd from '../../harness/target/managers/systemd.js';
 
 const proc = (pid: number, uid: number, comm: string, args: string) => ({ pid, uid, comm, args }) as ProcessInfo;
 
@@ -56,6 +58,7 @@ function fakeContext(answers: Record<string, { exitCode: number; stdout: string 
     targetName: 'debian-bookworm',
     scenarioFile: 'x.yaml',
     settings: { clientAlive: { intervalS: 1, countMax: 2 }, tcpKeepAlive: true, extra: ['Foo bar'], userConfig: null, ...settings },
+    restartService: systemd.restartService,
     async sh(script) {
       scripts.push(script);
       const key = Object.keys(answers).find(k => script.startsWith(k));
@@ -82,6 +85,12 @@ t.test('a line sshd -t rejects is bad input naming the scenario field and the ve
   });
   await t.rejects(openssh.configure(ctx), new BadInputError('x.yaml: sshd.extra[0]: sshd -t on debian-bookworm (OpenSSH_9.2p1) rejects "Foo bar: Bad configuration option: Foo"; fix or remove that option'));
   t.notOk(scripts.includes('systemctl restart ssh 2>&1'), 'not restarted');
+});
+
+t.test('the restart is the session manager’s: without systemd, the init script', async t => {
+  const { ctx, scripts } = fakeContext({});
+  await openssh.configure({ ...ctx, restartService: elogind.restartService });
+  t.same(scripts.slice(1), ['sshd -t 2>&1', '/etc/init.d/ssh restart 2>&1']);
 });
 
 t.test('a failed restart is infrastructure', async t => {

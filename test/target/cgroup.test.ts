@@ -1,6 +1,6 @@
 import t from 'tap';
 import { InfrastructureError } from '../../harness/core/errors.js';
-import { cgroupMount, hostCgroups } from '../../harness/target/cgroup.js';
+import { cgroupMount, cgroupSetup, hostCgroups } from '../../harness/target/cgroup.js';
 
 const classic = { name: 'debian-trixie' };
 const v2Only = { name: 'debian-sid', cgroupV2Only: true };
@@ -30,4 +30,14 @@ t.test('a v1-only host cannot boot it: infrastructure, one line naming the targe
 
 t.test('this host is recognised as one of the three layouts', async t => {
   t.ok(['v2', 'hybrid', 'legacy'].includes(hostCgroups()));
+});
+
+t.test("systemd's layout: the host hierarchy, in the host's cgroup namespace on v2 only", async t => {
+  t.same(cgroupSetup(classic, 'host-hierarchy', 'hybrid'), { mounts: [cgroupMount(classic, 'hybrid')], cgroupns: null });
+  t.same(cgroupSetup(v2Only, 'host-hierarchy', 'hybrid'), { mounts: [cgroupMount(v2Only, 'hybrid')], cgroupns: null });
+  t.same(cgroupSetup(classic, 'host-hierarchy', 'v2'), { mounts: [cgroupMount(classic, 'v2')], cgroupns: 'host' });
+});
+
+t.test("elogind's layout: a private cgroup namespace and no bind mount, on every host", async t => {
+  for (const host of ['v2', 'hybrid', 'legacy'] as const) t.same(cgroupSetup(classic, 'own-namespace', host), { mounts: [], cgroupns: 'private' }, host);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { imageTag } from '../../harness/target/image.js';
+import { imageInputs, imageTag } from '../../harness/target/image.js';
 import { TARGETS, type TargetSpec } from '../../harness/target/targets.js';
 
 const bookworm = TARGETS['debian-bookworm']!;
@@ -28,4 +28,16 @@ t.test('the order build arguments are written in does not matter', async t => {
   const a: TargetSpec = { ...bookworm, buildArgs: { SUITE: 'bookworm', X: '1' } };
   const b: TargetSpec = { ...bookworm, buildArgs: { X: '1', SUITE: 'bookworm' } };
   t.equal(imageTag(a), imageTag(b));
+});
+
+t.test("a Dockerfile's own directory goes into the hash: the sysvinit image's init scripts", async t => {
+  const rel = (spec: TargetSpec) => imageInputs(spec).map(f => f.slice(f.indexOf('containers/') + 'containers/'.length));
+  const sysvinit = rel(TARGETS['debian-bookworm-sysvinit-elogind']!);
+  t.ok(sysvinit.includes('debian-sysvinit/Dockerfile'));
+  t.ok(sysvinit.includes('debian-sysvinit/etc/init.d/hangup-lab-cgroup'));
+  t.ok(sysvinit.includes('agent/probe'), 'the shared agent too');
+  t.notOk(sysvinit.includes('debian/Dockerfile'));
+  const debian = rel(TARGETS['debian-bookworm']!);
+  t.same(debian.filter(f => !/^(agent|common)\//.test(f)), ['debian/Dockerfile'], 'the systemd images: their Dockerfile alone, as before');
+  t.not(imageTag(TARGETS['debian-bookworm-sysvinit-elogind']!), imageTag(TARGETS['debian-bookworm']!));
 });

@@ -109,3 +109,45 @@ t.test('a launch mode that needs a logind session is not-applicable where logins
   }
   t.equal(implementationsSupport({ ...cell, launch: 'tmux', target: 'debian-bookworm-no-pam-systemd' }), true, 'what needs no session manager runs');
 });
+
+const SYSVINIT = 'debian-bookworm-sysvinit-elogind';
+
+t.test('without systemd (sysvinit + elogind): what needs a user manager or system units is not-applicable, with why', async t => {
+  for (const launch of ['systemd-run-user', 'systemd-run-scope']) {
+    t.equal(
+      implementationsSupport({ ...cell, launch, target: SYSVINIT }),
+      `${SYSVINIT} runs elogind, which starts no user manager (systemd --user), so ${launch} has nothing to talk to`,
+    );
+  }
+  for (const launch of ['systemd-run-system', 'systemd-unit']) {
+    t.equal(implementationsSupport({ ...cell, launch, target: SYSVINIT }), `${SYSVINIT} boots sysvinit, not systemd, so ${launch} has no service manager to start its unit`);
+    t.equal(implementationsSupport({ ...cell, launch }), true, `${launch} under systemd`);
+    t.equal(implementationsSupport({ ...cell, launch, target: 'debian-bookworm-no-pam-systemd' }), true, `${launch}: PID 1 is systemd without pam_systemd too`);
+  }
+  for (const launch of ['background', 'nohup', 'setsid', 'tmux', 'screen', 'dtach']) t.equal(implementationsSupport({ ...cell, launch, target: SYSVINIT }), true, launch);
+});
+
+t.test('linger on: not-applicable where the manager has no user manager to keep, with why; linger off runs', async t => {
+  t.equal(
+    implementationsSupport({ ...cell, target: SYSVINIT, linger: 'on' }),
+    `${SYSVINIT} runs elogind, which has no user manager for linger to keep running, so linger on is not a setting there`,
+  );
+  t.equal(implementationsSupport({ ...cell, target: SYSVINIT, linger: 'off' }), true);
+  t.equal(implementationsSupport({ ...cell, linger: 'on' }), true, 'systemd');
+  t.equal(implementationsSupport({ ...cell, target: 'debian-bookworm-no-pam-systemd', linger: 'on' }), true, 'linger starts a user manager without a login');
+});
+
+t.test('the sysvinit target has only OpenSSH: the per-connection server is a systemd socket', async t => {
+  t.equal(
+    implementationsSupport({ ...cell, target: SYSVINIT, server: 'openssh-per-connection' }),
+    `the image of ${SYSVINIT} has no openssh-per-connection server (it has openssh)`,
+  );
+});
+
+t.test('a scenario: a block that asks only for linger on elogind is bad input in one line; a mixed one loads', async t => {
+  const head = `name: t\ntarget: ${SYSVINIT}\n`;
+  const axes = (linger: string, launch: string) => scenarioFile(t, head + `axes: { session: [pty], launch: [${launch}], workload: [quiet], sever: [logout], linger: [${linger}] }\n`);
+  t.throws(() => realLoad(axes('on', 'nohup')), /every cell can never run: debian-bookworm-sysvinit-elogind runs elogind, which has no user manager for linger to keep running, so linger on is not a setting there; /);
+  t.throws(() => realLoad(axes('off', 'systemd-run-user')), /every cell can never run: debian-bookworm-sysvinit-elogind runs elogind, which starts no user manager/);
+  t.doesNotThrow(() => realLoad(axes('off, on', 'nohup, systemd-run-user')), 'the cells that cannot run are planned not-applicable');
+});

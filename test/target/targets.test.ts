@@ -1,10 +1,22 @@
 import t from 'tap';
 import { BadInputError } from '../../harness/core/errors.js';
-import { debianBackportsTarget, debianTarget, TARGETS, targetSpec } from '../../harness/target/targets.js';
+import { managers } from '../../harness/target/managers/registry.js';
+import { debianBackportsTarget, debianSysvinitElogindTarget, debianTarget, TARGETS, targetSpec } from '../../harness/target/targets.js';
 
-t.test('seven Debian targets, in order of their OpenSSH and systemd, each built from the shared Dockerfile', async t => {
-  t.same(Object.keys(TARGETS), ['debian-bullseye', 'debian-bookworm', 'debian-bookworm-backports', 'debian-bookworm-backports-systemd', 'debian-bookworm-no-pam-systemd', 'debian-trixie', 'debian-sid']);
-  for (const [name, spec] of Object.entries(TARGETS)) {
+const SYSVINIT = 'debian-bookworm-sysvinit-elogind';
+
+t.test('eight Debian targets, in order of their OpenSSH and session manager; all but the sysvinit one built from the shared Dockerfile', async t => {
+  t.same(Object.keys(TARGETS), [
+    'debian-bullseye',
+    'debian-bookworm',
+    'debian-bookworm-backports',
+    'debian-bookworm-backports-systemd',
+    'debian-bookworm-no-pam-systemd',
+    SYSVINIT,
+    'debian-trixie',
+    'debian-sid',
+  ]);
+  for (const [name, spec] of Object.entries(TARGETS).filter(([name]) => name !== SYSVINIT)) {
     t.equal(spec.name, name);
     t.equal(spec.dockerfile, 'debian/Dockerfile');
     t.equal(spec.base, `debian:${spec.suite}`, `${name}: built on its suite's base image`);
@@ -42,19 +54,30 @@ t.test('targetSpec returns the registered spec', async t => {
   t.equal(targetSpec('debian-bookworm-backports'), TARGETS['debian-bookworm-backports']);
 });
 
-t.test('the session-manager variants of bookworm: systemd from backports, or no pam_systemd', async t => {
+t.test('the session-manager variants of bookworm: systemd from backports, no pam_systemd, or sysvinit with elogind', async t => {
   const systemd = TARGETS['debian-bookworm-backports-systemd']!;
   t.same(systemd.buildArgs, { SUITE: 'bookworm', SYSTEMD_FROM: 'bookworm-backports' }, "backports' systemd on bookworm's OpenSSH");
-  t.not(systemd.pamSystemd, false);
+  t.equal(systemd.manager, 'systemd');
   const none = TARGETS['debian-bookworm-no-pam-systemd']!;
   t.same(none.buildArgs, { SUITE: 'bookworm', PAM_SYSTEMD: 'no' });
-  t.equal(none.pamSystemd, false, 'declared, so what needs a logind session is not-applicable there');
+  t.equal(none.manager, 'systemd-no-pam', 'declared, so what needs a logind session is not-applicable there');
+  const sysvinit = TARGETS[SYSVINIT]!;
+  t.same(sysvinit, debianSysvinitElogindTarget('bookworm'));
+  t.equal(sysvinit.dockerfile, 'debian-sysvinit/Dockerfile', 'an image of its own: another PID 1');
+  t.same(sysvinit.buildArgs, { SUITE: 'bookworm' });
+  t.same(sysvinit.servers, ['openssh'], 'no systemd socket for the per-connection server, no Dropbear');
+  t.equal(sysvinit.manager, 'elogind');
+  t.notOk(sysvinit.cgroupV2Only);
+});
+
+t.test("every target's manager is a registered session manager", async t => {
+  for (const spec of Object.values(TARGETS)) t.ok(managers.has(spec.manager), `${spec.name}: ${spec.manager}`);
 });
 
 t.test('an unknown target is bad input naming the known ones and the closest', async t => {
   t.throws(() => targetSpec('debian-trixy'), BadInputError);
   t.throws(
     () => targetSpec('debian-trixy'),
-    /unknown target "debian-trixy" \(did you mean "debian-trixie"\?\) \(known: debian-bullseye, debian-bookworm, debian-bookworm-backports, debian-bookworm-backports-systemd, debian-bookworm-no-pam-systemd, debian-trixie, debian-sid\)/,
+    /unknown target "debian-trixy" \(did you mean "debian-trixie"\?\) \(known: debian-bullseye, debian-bookworm, debian-bookworm-backports, debian-bookworm-backports-systemd, debian-bookworm-no-pam-systemd, debian-bookworm-sysvinit-elogind, debian-trixie, debian-sid\)/,
   );
 });
