@@ -68,7 +68,8 @@ export const cellSchema = z.object({
   user: z.enum(['lab', 'root']),
   session: z.string(),
   launch: z.string(),
-  workload: z.enum(['chatty', 'quiet']),
+  /** what the probe does while it waits: writes to the session, reads stdin, … (harness/workload/) */
+  workload: z.string(),
   /** the sever method, with its parameter if it takes one ("sleep:20", "nat-expiry:10") */
   sever: z.string(),
   /** sshd ClientAliveInterval/ClientAliveCountMax as "I/C", or "off" (interval 0) */
@@ -120,6 +121,51 @@ export const caughtSignalSchema = z.object({
   senderComm: z.string().nullable(),
   /** the probe's systemd cgroup when the signal arrived (the unit or scope it was in) */
   cgroup: z.string().nullable(),
+});
+
+/** What one read of the probe's stdin returned (workloads that read it). */
+export const stdinReadSchema = z.object({
+  /** ms after the sever (negative: before it) */
+  atMs: z.number(),
+  /** bytes read: 0 is end of file; null when the read failed */
+  bytes: z.number().nullable(),
+  /** the errno's name when the read failed ("EIO": a background job of an orphaned group, or a hung-up terminal) */
+  error: z.string().nullable(),
+  /** what was read, its first 64 bytes, as text */
+  data: z.string().nullable(),
+});
+
+/** A job-control stop the probe caught (SIGTSTP, SIGTTIN, SIGTTOU): it then stopped, as by default. */
+export const probeStopSchema = z.object({
+  signal: z.string(),
+  /** ms after the sever (negative: before it) */
+  atMs: z.number(),
+  code: z.number().nullable(),
+  senderPid: z.number().nullable(),
+  senderComm: z.string().nullable(),
+  /** ms after the sever when it was continued; null: still stopped (or it died stopped) */
+  resumedMs: z.number().nullable(),
+});
+
+/**
+ * One process of the probe's tree (workload tree): the parent (the probe, whose fate is the cell's
+ * verdict) or a child it started, each with its own fate as it was observed.
+ */
+export const treeProcessSchema = z.object({
+  pid: z.number(),
+  role: z.enum(['parent', 'child']),
+  /** ms after the sever when it logged its start (negative: before it); null: it logged none */
+  startedMs: z.number().nullable(),
+  /** ms after the sever when it ended; null: alive when the window closed, or not known */
+  endedMs: z.number().nullable(),
+  /** unknown: gone without a line of its own and without a parent to reap it */
+  fate: z.enum(['alive', 'exited', 'killed', 'unknown']),
+  signal: z.string().nullable(),
+  senderPid: z.number().nullable(),
+  senderComm: z.string().nullable(),
+  code: z.number().nullable(),
+  /** how its fate is known: its own log, its parent's wait status, the "after" snapshot, the cell's verdict */
+  evidence: z.string(),
 });
 
 /**
@@ -210,6 +256,20 @@ export const cellResultSchema = cellSchema.extend({
     cgroup: z.string().nullable(),
     /** the probe's log without heartbeat lines, times relative to the sever */
     log: z.array(z.string()),
+    // What the workload met (harness/workload/); absent in results written before they were recorded.
+    /** its stdin and stdout as it found them at its start (/dev/pts/N, pipe:[…], /dev/null, a file) */
+    stdin: z.string().nullable().optional(),
+    stdout: z.string().nullable().optional(),
+    /** the file it moved its own stdout and stderr to (workload redirected); null: it did not */
+    redirectedTo: z.string().nullable().optional(),
+    /** what each read of its stdin returned, over its whole life (workload reads-stdin); a repeated EOF or error once */
+    reads: z.array(stdinReadSchema).optional(),
+    /** the job-control stops it caught over its whole life (before the sever too) */
+    stops: z.array(probeStopSchema).optional(),
+    /** its state as ps shows it (STAT) when the window closed: "T" stopped, "S+" …; null when it was gone */
+    stateAtEnd: z.string().nullable().optional(),
+    /** workload tree: the parent, then every child alive at the sever or started after it, by start */
+    tree: z.array(treeProcessSchema).optional(),
   }),
   /** the per-session sshd process this cell's session ran under */
   sshdSession: z.object({ pid: z.number(), name: z.string() }).nullable(),

@@ -27,7 +27,10 @@ import type {
   rateSchema,
   runResultSchema,
   signalVariesCaseSchema,
+  stdinReadSchema,
+  probeStopSchema,
   targetFingerprintSchema,
+  treeProcessSchema,
   timelineEventSchema,
   untestableClaimSchema,
 } from './results-schema.js';
@@ -43,6 +46,9 @@ export type YesNo = Cell['tcpKeepAlive'];
 export type Cell = z.infer<typeof cellSchema>;
 export type ProcessInfo = z.infer<typeof processInfoSchema>;
 export type CaughtSignal = z.infer<typeof caughtSignalSchema>;
+export type StdinRead = z.infer<typeof stdinReadSchema>;
+export type ProbeStop = z.infer<typeof probeStopSchema>;
+export type TreeProcess = z.infer<typeof treeProcessSchema>;
 export type Check = z.infer<typeof checkSchema>;
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 export type ClientOutcome = z.infer<typeof clientOutcomeSchema>;

@@ -16,7 +16,7 @@ const AXES: Record<AxisName, { flag: string; value: string; help: string; choice
   user: { flag: 'user', value: 'lab', help: 'the login user: lab (not root) or root' },
   session: { flag: 'session', value: 'pty', help: 'pty: an interactive login (ssh -tt); exec: ssh host cmd; exec-tty: ssh -tt host cmd', choices: async () => (await import('../session/registry.js')).sessions.names },
   launch: { flag: 'launch', value: 'nohup', help: 'how the probe is started', choices: async () => (await import('../launch/registry.js')).launches.names },
-  workload: { flag: 'workload', value: 'quiet', help: 'chatty (the probe writes a line to the terminal every 200 ms) or quiet' },
+  workload: { flag: 'workload', value: 'quiet', help: 'what the probe does while it waits (chatty: writes to the terminal; reads-stdin: reads it; …)', choices: async () => (await import('../workload/registry.js')).workloads.names },
   sever: {
     flag: 'sever',
     value: 'client-kill',
@@ -70,7 +70,7 @@ export const demo: Command = {
     const given = flags as Record<string, string | undefined>;
     const values = Object.fromEntries(AXIS_ORDER.map(a => [a, given[AXES[a].flag] ?? AXES[a].value])) as Record<AxisName, string>;
     const out = path.resolve(stringFlag(flags, 'out') ?? reportsDir('demo'));
-    const [{ castText, castTimestamp }, { endingLines, introLines, Narration }, { launches }, { runMatrix }, { loadScenario }, { sessions }, { TERMINAL_SIZE }, { writeReports }] = await Promise.all([
+    const [{ castText, castTimestamp }, { endingLines, introLines, Narration }, { launches }, { runMatrix }, { loadScenario }, { sessions }, { TERMINAL_SIZE }, { writeReports }, { workloads }] = await Promise.all([
       import('../demo/cast.js'),
       import('../demo/narrate.js'),
       import('../launch/registry.js'),
@@ -79,6 +79,7 @@ export const demo: Command = {
       import('../session/registry.js'),
       import('../session/ssh-client.js'),
       import('./output.js'),
+      import('../workload/registry.js'),
     ]);
     fs.mkdirSync(out, { recursive: true });
 
@@ -97,6 +98,7 @@ export const demo: Command = {
     print(introLines(values, {
       session: sessions.get(values.session).summary,
       launch: launches.get(values.launch).summary,
+      workload: workloads.get(values.workload).summary,
     }));
     const narration = new Narration();
     const result = await runMatrix(scenario, {

@@ -20,6 +20,7 @@ const BLANK = ' '.repeat(stamp(0).length);
 export interface Summaries {
   session: string;
   launch: string;
+  workload: string;
 }
 
 /** What is about to run: the cell's axes in words. */
@@ -28,7 +29,7 @@ export function introLines(c: Record<AxisName, string> & { id?: string }, s: Sum
     `hangup-lab demo: one cell on ${c.target}, measured live${c.id ? ` (cell ${c.id})` : ''}`,
     `  session  ${c.session}: ${s.session}`,
     `  launch   ${c.launch}: ${s.launch}`,
-    `  probe    ${c.workload === 'chatty' ? 'chatty: writes a line to its stdout every 200 ms' : 'quiet: never writes to its stdout'}; logs every signal it catches, with the sender`,
+    `  probe    ${c.workload}: ${s.workload}; logs every signal it catches, with the sender`,
     `  login    ${c.user === 'root' ? 'root' : 'an unprivileged user of its own'}; sever ${c.sever}`,
     `  server   ClientAlive ${c.clientAlive}, TCPKeepAlive ${c.tcpKeepAlive}, kernel ${c.kernel}, KillUserProcesses ${c.killUserProcesses}, linger ${c.linger}, huponexit ${c.huponexit}`,
     `  client   ServerAlive ${c.serverAlive}`,

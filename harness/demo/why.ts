@@ -8,6 +8,7 @@ import { parseAlive } from '../scenario/values.js';
 import { sessionKindOf } from '../session/registry.js';
 import { severs } from '../sever/registry.js';
 import { parseSeverValue } from '../sever/types.js';
+import { workloads } from '../workload/registry.js';
 import { inMask, shortCgroup } from './tree.js';
 
 /** The mechanisms a demo can name; tests and readers match on these words. */
@@ -61,6 +62,7 @@ function pluginsOf(c: Cell) {
     session: sessionKindOf(c.session),
     launch: launches.has(c.launch) ? launches.get(c.launch) : null,
     sever: severs.has(sever) ? severs.get(sever) : null,
+    workload: workloads.has(c.workload) ? workloads.get(c.workload) : null,
   };
 }
 
@@ -122,8 +124,8 @@ export function keepaliveText(c: Cell, openssh: string | null): string | null {
     parts.push(`The client exited ${secs(c.clientEnd.exitMs - from)} after the break${asleep}${c.clientEnd.lastLines.at(-1) ? ` ("${c.clientEnd.lastLines.at(-1)}")` : ''}.`);
   }
   if (silent.resets) parts.push('A reset is noticed at once by whichever side sends next.');
-  if (c.workload === 'chatty' && c.sessionEndedMs === null && ca) {
-    parts.push('A chatty session defeats ClientAlive on OpenSSH 9.2 and 10.0: the probe keeps writing, sshd\'s loop is never idle for a whole interval, so it never probes.');
+  if (pluginsOf(c).workload?.writesToSession && c.sessionEndedMs === null && ca) {
+    parts.push('A chatty session defeats ClientAlive on OpenSSH 9.2 and 10.0: the probe keeps writing to the session, sshd\'s loop is never idle for a whole interval, so it never probes.');
   }
   return parts.join(' ');
 }
@@ -208,7 +210,7 @@ function killedWhy(c: Cell): Reason {
 }
 
 function survivedWhy(c: Cell): Reason {
-  const { session, launch, sever } = pluginsOf(c);
+  const { session, launch, sever, workload } = pluginsOf(c);
   const protection = launch?.protection;
   const proc = probeProc(c);
   const ignoresHup = proc ? inMask(proc.sigIgn, 1) : protection === 'ignores-hup';
@@ -253,7 +255,7 @@ function survivedWhy(c: Cell): Reason {
   if (!session?.remotePty) {
     return {
       mechanism: MECHANISMS.noTerminal,
-      text: `The session had no terminal (ssh -T), so there was nothing to hang up and no interactive bash to resend SIGHUP. The only way to notice the end is a failed write: ${c.workload === 'quiet' ? 'this probe never writes, so it lived on.' : 'this probe writes, but the write did not fail in the window.'}${eio}`,
+      text: `The session had no terminal (ssh -T), so there was nothing to hang up and no interactive bash to resend SIGHUP. The only way to notice the end is a failed write: ${workload?.writesToSession ? 'this probe writes, but the write did not fail in the window.' : 'this probe never writes to the session, so it lived on.'}${eio}`,
     };
   }
   if (sever?.ordinaryEnd && protection === 'job-of-shell') {
@@ -279,6 +281,10 @@ export function explain(c: Cell, openssh: string | null = null): Why {
     return { mechanisms: [MECHANISMS.keepalive], text: [base, ka].filter(Boolean).join(' ') };
   }
   const why = c.verdict === 'killed' ? killedWhy(c) : survivedWhy(c);
+  if (c.probe.stateAtEnd?.startsWith('T')) {
+    const stop = c.probe.stops?.findLast(s => s.resumedMs === null);
+    why.text += ` It was alive, but stopped (state T${stop ? `, by ${stop.signal}` : ''}) when the window closed: it did no work.`;
+  }
   return ka
     ? { mechanisms: [why.mechanism, MECHANISMS.keepalive], text: `${why.text} As for when: ${ka}` }
     : { mechanisms: [why.mechanism], text: why.text };

@@ -5,6 +5,7 @@ import { parseProbeLine } from '../observe/probe-log.js';
 import type { Check } from '../results.js';
 import { SHELL_PROMPT as PROMPT } from '../session/prompt.js';
 import { stripAnsi, type SshClient } from '../session/ssh-client.js';
+import { workloads } from '../workload/registry.js';
 import type { AfterWindowContext } from './types.js';
 
 export interface Reattach {
@@ -33,7 +34,7 @@ const HEARTBEAT_LOG_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
 /** Out-of-band questions (a docker exec each) are asked less often than the screen is read. */
 const STATE_POLL_MS = 500;
-/** What the chatty probe prints (containers/agent/probe). */
+/** What a probe that writes to the session prints (containers/agent/probe). */
 const HEARTBEAT = /hangup-lab probe heartbeat (\d+)/g;
 
 export async function reattachCheck(ctx: AfterWindowContext, r: Reattach): Promise<Omit<Check, 'atMs'>> {
@@ -52,7 +53,8 @@ export async function reattachCheck(ctx: AfterWindowContext, r: Reattach): Promi
   if (!client) return { name, ok: null, detail: `could not open a new session (${failures.length} tries): ${failures.join(' / ')}` };
   try {
     await client.waitFor(PROMPT, 'the prompt of the new session', PROMPT_TIMEOUT_MS);
-    return ctx.cell.workload === 'chatty' ? await liveOutput(ctx, client, r) : await quietAttach(ctx, client, r);
+    // A probe whose heartbeat goes to its terminal shows it live; any other shows nothing there.
+    return workloads.get(ctx.cell.workload).writesToSession ? await liveOutput(ctx, client, r) : await quietAttach(ctx, client, r);
   } catch (e) {
     return { name, ok: null, detail: `the new session failed: ${(e as Error).message}` };
   } finally {

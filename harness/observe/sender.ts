@@ -20,6 +20,13 @@ const SI_QUEUE = -1;
 const SI_TKILL = -6;
 const FROM_A_PROCESS = new Set([SI_USER, SI_QUEUE, SI_TKILL]);
 
+/** What the kernel's own job-control signals mean (the tty layer sends them to a process group). */
+const KERNEL_GLOSS: Readonly<Record<string, string>> = {
+  SIGTTIN: 'the kernel (a background job read its terminal)',
+  SIGTTOU: 'the kernel (a background job wrote to its terminal under tostop, or changed its settings)',
+  SIGTSTP: 'the kernel (the suspend character, ^Z, typed at its terminal)',
+};
+
 /** kill utilities a person runs from another session; `sh` is the builtin of a script or docker exec. */
 const KILL_TOOLS: Record<string, string> = { kill: 'kill(1)', sh: 'kill(1)', dash: 'kill(1)', pkill: 'pkill(1)', killall: 'killall(1)' };
 
@@ -27,7 +34,8 @@ export function describeSender(s: SignalSender, probePid: number | null): string
   const signal = s.signal ?? null;
   if (s.code === SI_KERNEL) {
     // The tty layer's hangup (sshd closed the pty master) is the kernel's only SIGHUP to a process.
-    return signal === null || signal === 'SIGHUP' ? 'the kernel (terminal hangup)' : `the kernel (${signal})`;
+    if (signal === null || signal === 'SIGHUP') return 'the kernel (terminal hangup)';
+    return KERNEL_GLOSS[signal] ?? `the kernel (${signal})`;
   }
   // A write to a pipe without reader raises SIGPIPE on the writer itself: si_pid is its own pid.
   if (s.pid !== null && s.pid === probePid) {

@@ -45,6 +45,7 @@ import {
 } from './flaky.js';
 import { RACE_RULE, otherRatesLine, raceEntries } from './rates.js';
 import { fatalCgroup, senderText } from './sender.js';
+import { readsText, stopsText, treeText } from './workload.js';
 import type { Reporter } from './types.js';
 
 /** A bare `|` would end the table cell early, and a newline the whole row. */
@@ -131,6 +132,9 @@ const EXPLAINED = new Set(['not-applicable', 'inconclusive', 'session-open', 'ex
 function detail(cell: CellResult, repeated: boolean, paths: UsualPath | null): string | null {
   const extras = [
     stdoutErrors(cell),
+    stopsText(cell),
+    readsText(cell),
+    treeText(cell),
     ...notPassing([cell]).map(checkText),
     paths !== null && cell.networkPath !== paths.usual ? `network path ${paths.label(cell.networkPath)}` : null,
     setupText(cell),

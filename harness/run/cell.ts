@@ -1,10 +1,10 @@
 import { loadStretch, patientMs } from '../core/patience.js';
-import { parseProbeLine, type ProbeLogEntry } from '../observe/probe-log.js';
+import { parseProbeLine, readText, treeChildren, workloadObservations, type ProbeLogEntry } from '../observe/probe-log.js';
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
 import { afterSessionPlan, findUserManager } from '../observe/user-manager.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
 import { probeCommand, probeLogPath } from '../probe/command.js';
-import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent } from '../results.js';
+import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent, TreeProcess } from '../results.js';
 import { interactiveLoginKind } from '../session/registry.js';
 import { monoMs, stripAnsi, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
 import type { OpenSession } from '../session/types.js';
@@ -228,7 +228,7 @@ async function observeCell(
       const answer = await steps.run(askAfterWindow(s, watcher, before.probePid, armed.t0Mono));
       if (answer) story.checks.push(answer);
     }
-    return judgedOutcome(base, s, { startLine: setup.startLine, armed, watched, obs, judgement, client, probeLog });
+    return judgedOutcome(base, s, { probe, startLine: setup.startLine, armed, watched, obs, judgement, client, probeLog });
   } catch (e) {
     // A step stopped by the cell's stop carries what it threw (the setup's tries travel with it).
     const thrown = e instanceof StepStopped ? e.cause : e;
@@ -632,6 +632,7 @@ async function judgeWindow(
     sessionEndMono: w.watched.sessionEndMono,
     watchEndMono: w.watched.watchEndMono,
     probeInAfterSnapshot: w.after.some(p => p.pid === w.probe.pid && p.startTime === w.probe.startTime && p.state !== 'Z'),
+    ...probeAfter(w.after, w.probe),
     sessionMustEnd: plan.sever.endsSession,
     ...(plan.session.heldBy ? { sessionHolder: plan.session.heldBy.comm } : {}),
     senderName: w.armed.senderName,
@@ -647,6 +648,12 @@ async function judgeWindow(
   const outcome = { endedBecause: w.watched.endedBecause, sessionEndMono: w.watched.sessionEndMono, obs, verdict: judgement.verdict };
   recordWatch(cell.id, { cell, setup: w.watchSetup, fromEvent: w.armed.fromEvent, probeInAfterSnapshot: obs.probeInAfterSnapshot, watchEndMono: w.watched.watchEndMono, outcome, events: watcher.all });
   return { obs, probeLog, judgement };
+}
+
+/** The probe in the "after" snapshot: the same process (pid and start time), not a zombie. */
+function probeAfter(after: readonly ProcessInfo[], probe: ProcessInfo): { probeAfter?: ProcessInfo } {
+  const p = after.find(a => a.pid === probe.pid && a.startTime === probe.startTime && a.state !== 'Z');
+  return p ? { probeAfter: p } : {};
 }
 
 function snapshotAfter({ ctx, plan }: CellScope, watcher: Watcher): Step<ProcessInfo[]> {
@@ -725,6 +732,7 @@ function askKeeper(keeper: NonNullable<OpenSession['keeper']>, a: ArmedSever): S
 }
 
 interface Judged {
+  probe: ProcessInfo;
   startLine: LogEvent;
   armed: ArmedSever;
   watched: WatchEnd;
@@ -735,12 +743,14 @@ interface Judged {
 }
 
 /** The result of a judged cell, with its timeline: every time in ms after the sever. */
-function judgedOutcome(base: CellOutcome, { cell, story }: CellScope, j: Judged): CellOutcome {
+function judgedOutcome(base: CellOutcome, { cell, plan, story }: CellScope, j: Judged): CellOutcome {
   const { obs, client, probeLog } = j;
   const t0 = j.armed.t0Mono;
   const rel = (mono: number) => Math.round(mono - t0);
   const pathBrokeMs = story.pathBrokeMono === null ? null : rel(story.pathBrokeMono);
   const writeFailures = probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), error: l.error }] : []));
+  const met = workloadObservations(probeLog, t0, probeAfter(base.after, j.probe).probeAfter);
+  const tree = plan.workload.startsChildren ? [treeParent(j, rel(j.startLine.t)), ...treeChildren(probeLog, t0, base.after)] : null;
   const timeline: TimelineEvent[] = [
     { atMs: rel(j.startLine.t), event: 'probe started' },
     { atMs: 0, event: `sever: ${cell.sever}` },
@@ -750,6 +760,11 @@ function judgedOutcome(base: CellOutcome, { cell, story }: CellScope, j: Judged)
     ...(client.exitMs !== null ? [{ atMs: client.exitMs, event: `ssh client exited (${client.exitSignal ?? `code ${client.exitCode}`})` }] : []),
     ...obs.signalsCaught.map(s => ({ atMs: s.atMs, event: `probe caught ${s.signal} from ${describeSender(s, obs.probePid)}` })),
     ...writeFailures.map(w => ({ atMs: w.atMs, event: `probe's stdout write failed: ${w.error}` })),
+    ...met.reads.map(r => ({ atMs: r.atMs, event: `probe's read of stdin returned ${readText(r)}` })),
+    // A stop before the sever is in the timeline too: a job stopped from its start is the story.
+    ...met.stops.filter(s => s.atMs < -1000).map(s => ({ atMs: s.atMs, event: `probe stopped by ${s.signal}` })),
+    ...met.stops.flatMap(s => (s.resumedMs === null ? [] : [{ atMs: s.resumedMs, event: `probe continued after ${s.signal}` }])),
+    ...(tree ?? []).flatMap(p => (p.role === 'child' && p.endedMs !== null ? [{ atMs: p.endedMs, event: `probe's child ${p.pid} ${p.fate}${p.signal ? ` (${p.signal})` : ''}` }] : [])),
     ...(obs.probeDeathMs !== null ? [{ atMs: obs.probeDeathMs, event: 'probe died' }] : []),
     ...story.checks.map(c => ({ atMs: c.atMs ?? obs.watchedMs, event: `check ${c.name}: ${c.ok === null ? 'unknown' : c.ok ? 'yes' : 'no'} (${c.detail})` })),
   ].sort((a, b) => a.atMs - b.atMs);
@@ -767,9 +782,29 @@ function judgedOutcome(base: CellOutcome, { cell, story }: CellScope, j: Judged)
       lastHeartbeatMs: obs.lastHeartbeatMs,
       signalsCaught: obs.signalsCaught,
       log: probeLog.filter(l => l.kind !== 'hb').map(l => `${rel(l.t)} ms: ${'text' in l ? `${l.kind} ${l.text}` : describeEntry(l)}`),
+      ...met,
+      ...(tree ? { tree } : {}),
     },
     timeline,
     window: { watchedMs: obs.watchedMs, endedBecause: j.watched.endedBecause },
+  };
+}
+
+/** The tree's parent is the probe: its fate is the cell's verdict, said the way a child's is. */
+function treeParent({ probe, obs, judgement }: Judged, startedMs: number): TreeProcess {
+  const fate = judgement.verdict === 'killed' ? 'killed' : judgement.verdict === 'exited' ? 'exited' : obs.probeDeathMs === null && obs.probeInAfterSnapshot ? 'alive' : 'unknown';
+  const sender = judgement.signalSender;
+  return {
+    pid: probe.pid,
+    role: 'parent',
+    startedMs,
+    endedMs: obs.probeDeathMs,
+    fate,
+    signal: judgement.signal,
+    senderPid: sender?.pid ?? null,
+    senderComm: sender?.comm ?? null,
+    code: sender?.code ?? null,
+    evidence: `the cell's verdict (${judgement.verdict}${judgement.signalEvidence ? `, ${judgement.signalEvidence}` : ''})`,
   };
 }
 
@@ -804,6 +839,16 @@ function describeEntry(l: ReturnType<typeof parseProbeLine>): string {
       return `caught ${l.signal} code=${l.code} sender=${l.senderPid ?? '-'} (${l.senderComm ?? '-'})`;
     case 'out-err':
       return `stdout write failed: ${l.error}`;
+    case 'read':
+      return `read of stdin returned ${readText(l)}`;
+    case 'resumed':
+      return `continued after ${l.signal}`;
+    case 'spawned':
+      return `started child ${l.pid}`;
+    case 'reaped':
+      return `reaped child ${l.pid}: ${l.signal ? `killed by ${l.signal}` : `exit ${l.exitCode}`}`;
+    case 'child':
+      return `child ${l.pid}: ${'text' in l.entry ? `${l.entry.kind} ${l.entry.text}` : describeEntry(l.entry)}`;
     case 'hb':
       return `heartbeat ${l.n}`;
     default:

@@ -13,6 +13,8 @@ import type { Detector, SeverMethod, TargetCapability } from '../sever/types.js'
 import type { ClientImplementation } from '../client/types.js';
 import type { ServerImplementation } from '../server/types.js';
 import { implementationsDecline, implementationsOf } from '../target/implementations.js';
+import { workloads } from '../workload/registry.js';
+import type { WorkloadKind } from '../workload/types.js';
 
 export interface WatchWindow {
   /** how long after the sever to wait for sshd to end the session before calling it session-open */
@@ -33,6 +35,7 @@ export interface CellPlan {
   client: ClientImplementation;
   session: SessionKind;
   launch: LaunchMode;
+  workload: WorkloadKind;
   sever: SeverMethod;
   /** the sever's parameter ("sleep:20" → 20), its default when the cell gives none; null for severs without one */
   param: number | null;
@@ -154,6 +157,7 @@ export function planCell(cell: Cell): CellPlan {
     ...impl,
     session,
     launch,
+    workload: workloads.get(cell.workload),
     sever,
     param,
     sessionParam,

@@ -1,4 +1,5 @@
 import { describeKernelSender, type WitnessAnswer } from '../observe/death-witness.js';
+import { NOT_FATAL_SIGNALS } from '../observe/probe-log.js';
 import { describeSender as describe } from '../observe/sender.js';
 import type { CaughtSignal, Verdict } from '../results.js';
 
@@ -31,6 +32,11 @@ export interface Observation {
   sessionMustEnd: boolean;
   /** the last heartbeat, to tell "alive" from "alive but stuck" */
   lastHeartbeatMs: number | null;
+  /**
+   * The probe was stopped (state T) when the window closed, by the stop it logged last (signal
+   * null: it logged none, e.g. an uncatchable SIGSTOP). Absent or null: it was not stopped.
+   */
+  stoppedAtEnd?: { signal: string | null; atMs: number | null; sender: string | null } | null;
   watchedMs: number;
   /**
    * The kernel's account of a death the probe did not log (observe/death-witness.ts): asked only
@@ -89,8 +95,9 @@ export function judge(o: Observation): Judgement {
     }
     return vanished(o.probeDeathMs, o.kernel);
   }
-  const stuck =
-    o.lastHeartbeatMs !== null && o.watchedMs - o.lastHeartbeatMs > 2000
+  const stuck = o.stoppedAtEnd
+    ? `, but stopped (state T)${stoppedBy(o.stoppedAtEnd)}`
+    : o.lastHeartbeatMs !== null && o.watchedMs - o.lastHeartbeatMs > 2000
       ? `, but its heartbeat stopped ${secs(o.lastHeartbeatMs)} after the sever (blocked)`
       : '';
   if (!o.sessionMustEnd) {
@@ -119,9 +126,19 @@ export function needsKernelWitness(o: Observation): boolean {
   return o.probePid !== null && o.probeDeathMs !== null && !o.probeInAfterSnapshot && !o.exitLogged && !fatalLogged(o).length;
 }
 
-/** The signals logged up to the death that can end it (CONT is only logged, never fatal). */
+/** " by SIGTTIN from the kernel (…) 1.20 s before the sever": what stopped it, when it is known. */
+function stoppedBy(s: NonNullable<Observation['stoppedAtEnd']>): string {
+  if (s.signal === null) return ' without logging a stop signal';
+  const when = s.atMs === null ? '' : s.atMs < 0 ? ` ${secs(-s.atMs)} before the sever` : ` ${secs(s.atMs)} after the sever`;
+  return ` by ${s.signal}${s.sender ? ` from ${s.sender}` : ''}${when}`;
+}
+
+/**
+ * The signals logged up to the death that can end it: CONT and the job-control stops are only
+ * logged (a stop stops the probe, it does not end it).
+ */
 function fatalLogged(o: Observation): CaughtSignal[] {
-  return o.signalsCaught.filter(s => s.signal !== 'SIGCONT' && s.atMs <= (o.probeDeathMs ?? Infinity) + 50);
+  return o.signalsCaught.filter(s => !NOT_FATAL_SIGNALS.includes(s.signal) && s.atMs <= (o.probeDeathMs ?? Infinity) + 50);
 }
 
 /**

@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AfterSessionPlan } from '../observe/user-manager.js';
-import { parseProbeLine, type ProbeLogEntry } from '../observe/probe-log.js';
+import { parseProbeLine, workloadObservations, type ProbeLogEntry } from '../observe/probe-log.js';
+import { describeSender } from '../observe/sender.js';
 import type { WatchEvent } from '../observe/watcher.js';
-import type { CaughtSignal } from '../results.js';
+import type { CaughtSignal, ProcessInfo } from '../results.js';
 import type { Observation } from './verdict.js';
 
 /** Once the user manager has exited, what it killed is dead within a poll or two. */
@@ -124,6 +125,8 @@ export interface ObserveInput {
   /** when the watch ended */
   watchEndMono: number;
   probeInAfterSnapshot: boolean;
+  /** the probe as the "after" snapshot lists it (absent: gone, or not recorded) */
+  probeAfter?: ProcessInfo;
   sessionMustEnd: boolean;
   /** the process that holds the session, when not sshd (mosh-server) */
   sessionHolder?: string;
@@ -171,8 +174,17 @@ export function observeWatch(o: ObserveInput): { obs: Observation; probeLog: Pro
       ...(o.sessionHolder ? { sessionHolder: o.sessionHolder } : {}),
       lastHeartbeatMs: heartbeats.length ? rel(heartbeats.at(-1)!.t) : null,
       watchedMs: rel(o.watchEndMono),
+      ...(o.probeAfter ? { stoppedAtEnd: stoppedAtEnd(probeLog, o) } : {}),
     },
   };
+}
+
+/** What stopped a probe that was stopped (state T) when the window closed: the last stop it logged and was not continued from. */
+function stoppedAtEnd(probeLog: readonly ProbeLogEntry[], o: ObserveInput): NonNullable<Observation['stoppedAtEnd']> | null {
+  if (!o.probeAfter || !o.probeAfter.state.startsWith('T')) return null;
+  const stop = workloadObservations(probeLog, o.t0Mono, o.probeAfter).stops.findLast(s => s.resumedMs === null);
+  if (!stop) return { signal: null, atMs: null, sender: null };
+  return { signal: stop.signal, atMs: stop.atMs, sender: describeSender({ pid: stop.senderPid, comm: stop.senderComm, code: stop.code, signal: stop.signal }, o.probePid) };
 }
 
 /** A cell's watch as recorded for test/fixtures/watch/ (HANGUP_LAB_RECORD_WATCH=DIR). */

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { BadInputError, unknownName } from '../core/errors.js';
 import { launches } from '../launch/registry.js';
+import { workloads } from '../workload/registry.js';
 import { patternMatches } from '../expect/judge.js';
 import { blockCombinations, type Axes, type AxisPattern, type MatrixBlock } from '../matrix/expand.js';
 import { AXIS_NAMES, VERDICTS, type AxisName, type Cell, type CellPattern, type Claim, type ClaimSet, type Expectation, type Race, type Verdict } from '../results.js';
@@ -19,8 +20,6 @@ import { aliveText, kernelText, parseAlive, parseKernel, SYSCTLS } from './value
 import { scenarioSchema } from './schema.js';
 
 export { scenarioFileSchema, scenarioSchema } from './schema.js';
-
-export const WORKLOADS = ['chatty', 'quiet'] as const;
 
 /** Signals a probe can die of; an expectation naming another is a typo. */
 export const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGKILL', 'SIGPIPE', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGSTOP', 'SIGTTIN', 'SIGTTOU', 'SIGXCPU', 'SIGXFSZ', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGSEGV', 'SIGBUS', 'SIGABRT'] as const;
@@ -102,7 +101,7 @@ function validators(): Record<AxisName, (v: string) => true | string> {
     user: among('user', ['lab', 'root']),
     session: checkSessionValue,
     launch: among('launch mode', launches.names),
-    workload: among('workload', WORKLOADS),
+    workload: among('workload', workloads.names),
     sever: v => {
       const { name, param } = parseSeverValue(v);
       if (!severs.names.includes(name)) return unknownName('sever method', name, severs.names);

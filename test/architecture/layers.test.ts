@@ -12,7 +12,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // the saved format: what a run records, its schema and its one reader
   ['results', 'results-schema', 'results-file'],
   // pure logic over cells and results: expansion and ids, expectations, the probe's command line
-  ['matrix', 'expect', 'probe', 'claims'],
+  // and its workloads (declarations only)
+  ['matrix', 'expect', 'probe', 'workload', 'claims'],
   // the nouns: servers, clients, sessions, launch modes, severs, what is observed, scenario files
   ['target', 'server', 'client', 'session', 'launch', 'sever', 'observe', 'scenario'],
   // one cell and a whole matrix, composed from the nouns

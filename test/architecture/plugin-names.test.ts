@@ -1,7 +1,7 @@
 // Facts live with their plug-in: a schedule, a report or an explanation asks a plug-in's declared
-// traits and never switches on its name. So the names of launch modes, severs, session kinds and
-// session managers appear as string literals only in their own plug-in file, their family's
-// registry.ts and types.ts (and in scenarios, docs and tests, which are not scanned); everything else goes through
+// traits and never switches on its name. So the names of launch modes, severs, session kinds,
+// session managers and workloads appear as string literals only in their own plug-in file, their
+// family's registry.ts and types.ts (and in scenarios, docs and tests, which are not scanned); everything else goes through
 // the registry with a name it was given. Literals are found with the TypeScript parser, so comments
 // and template text never count, and a string that merely contains a name ("nohup cmd &") is not one.
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ import { launches } from '../../harness/launch/registry.js';
 import { sessions } from '../../harness/session/registry.js';
 import { severs } from '../../harness/sever/registry.js';
 import { managers } from '../../harness/target/managers/registry.js';
+import { workloads } from '../../harness/workload/registry.js';
 import { HARNESS, rel, sourceFiles } from './imports.js';
 
 const FAMILIES: Readonly<Record<string, readonly string[]>> = {
@@ -19,6 +20,7 @@ const FAMILIES: Readonly<Record<string, readonly string[]>> = {
   sever: severs.names,
   session: sessions.names,
   'target/managers': managers.names,
+  workload: workloads.names,
 };
 
 /**
@@ -30,6 +32,7 @@ const ALLOWED: Readonly<Record<string, string>> = {
   "commands/demo.ts: 'pty'": 'the demo’s default --session',
   "commands/demo.ts: 'nohup'": 'the demo’s default --launch',
   "commands/demo.ts: 'client-kill'": 'the demo’s default --sever',
+  "commands/demo.ts: 'quiet'": 'the demo’s default --workload',
   // Common words that name something else there.
   "target/container.ts: 'exec'": '`docker exec`, the engine’s subcommand',
   "target/router.ts: 'exec'": '`docker exec`, the engine’s subcommand',

@@ -63,9 +63,9 @@ t.test('a not-applicable or inconclusive cell ends with its reason', async t => 
 });
 
 t.test('the intro names every axis value', async t => {
-  const text = introLines(cell('pty_tmux_drop'), { session: 'ssh -tt', launch: "'tmux new -d'" }).join('\n');
+  const text = introLines(cell('pty_tmux_drop'), { session: 'ssh -tt', launch: "'tmux new -d'", workload: 'never touches its stdout or stderr' }).join('\n');
   for (const v of ['debian-bookworm', 'tmux', 'drop', 'ClientAlive 1/2', 'ServerAlive off', 'KillUserProcesses no', 'linger off', 'huponexit off']) t.match(text, v);
-  t.match(text, /quiet: never writes/);
+  t.match(text, /quiet: never touches its stdout/);
 });
 
 t.test('stamp and wrap', async t => {

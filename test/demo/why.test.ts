@@ -67,3 +67,20 @@ t.test('a survivor the launch mode does not explain falls back to the reason, ne
   t.same(why.mechanisms, [MECHANISMS.other]);
   t.match(why.text, c.reason);
 });
+
+t.test('the workload is asked for its traits: only a probe writing to the session defeats ClientAlive', async t => {
+  const drop = cell('pty_disown_chatty_drop');
+  for (const workload of ['quiet', 'redirected', 'reads-stdin']) {
+    t.notMatch(keepaliveText({ ...drop, workload }, target.serverVersion), /defeats ClientAlive/, workload);
+  }
+  const exec = cell('exec_background_sshd_kill');
+  t.match(explain({ ...exec, workload: 'redirected' }).text, /this probe never writes to the session, so it lived on/);
+  t.match(explain({ ...exec, workload: 'chatty' }).text, /this probe writes, but the write did not fail/);
+});
+
+t.test('a survivor stopped when the window closed says it did no work', async t => {
+  const c = cell('pty_nohup_client_kill');
+  c.probe.stateAtEnd = 'T';
+  c.probe.stops = [{ signal: 'SIGTTIN', atMs: -600, code: 128, senderPid: null, senderComm: null, resumedMs: null }];
+  t.match(explain(c).text, /It was alive, but stopped \(state T, by SIGTTIN\) when the window closed: it did no work\.$/);
+});

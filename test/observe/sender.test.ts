@@ -78,3 +78,9 @@ t.test('a sender that cannot be named is reported by its si_code', async t => {
   t.equal(describeSender(from({ code: null }), PROBE), 'si_code ?');
   t.equal(describeSender(from({ code: 0, pid: null, comm: 'bash' }), PROBE), 'si_code 0');
 });
+
+t.test("the kernel's job-control signals say what the job did", async t => {
+  t.equal(describeSender(from({ code: 128, signal: 'SIGTTIN' }), PROBE), 'the kernel (a background job read its terminal)');
+  t.match(describeSender(from({ code: 128, signal: 'SIGTTOU' }), PROBE), /background job wrote to its terminal/);
+  t.match(describeSender(from({ code: 128, signal: 'SIGTSTP' }), PROBE), /\^Z/);
+});

@@ -340,3 +340,22 @@ t.test('sessionMustEnd false never yields session-open (random observations)', a
   }
   t.equal(bad, 0);
 });
+
+t.test('a job-control stop is not what the probe died of: the signal after it is', async t => {
+  const j = judge(obs({ probeDeathMs: 20, sessionEndedMs: 40, signalsCaught: [sig('SIGTTIN', -600, 128, null, null), sig('SIGHUP', 9, 0, 181, 'bash')] }));
+  t.equal(j.signal, 'SIGHUP');
+  const stopsOnly = obs({ probeDeathMs: 20, signalsCaught: [sig('SIGTSTP', 5, 128, null, null), sig('SIGTTOU', 6, 128, null, null)] });
+  t.ok(needsKernelWitness(stopsOnly), 'a death after only stops is unexplained by the log: the kernel is asked');
+});
+
+t.test('a probe stopped when the window closed: alive, and the reason says what stopped it', async t => {
+  const stopped = { signal: 'SIGTTIN', atMs: -660, sender: 'the kernel (a background job read its terminal)' };
+  const open = judge(obs({ stoppedAtEnd: stopped, lastHeartbeatMs: -700 }));
+  t.equal(open.verdict, 'session-open');
+  t.match(open.reason, /the probe was alive, but stopped \(state T\) by SIGTTIN from the kernel \(a background job read its terminal\) 0\.66 s before the sever$/);
+  const survived = judge(obs({ sessionEndedMs: 50, stoppedAtEnd: { signal: 'SIGTSTP', atMs: 1200, sender: null } }));
+  t.equal(survived.verdict, 'survived');
+  t.match(survived.reason, /but stopped \(state T\) by SIGTSTP 1\.20 s after the sever$/);
+  t.match(judge(obs({ sessionEndedMs: 50, stoppedAtEnd: { signal: null, atMs: null, sender: null } })).reason, /stopped \(state T\) without logging a stop signal$/);
+  t.match(judge(obs({ sessionEndedMs: 50, stoppedAtEnd: null, lastHeartbeatMs: 100 })).reason, /heartbeat stopped 0\.10 s after the sever \(blocked\)$/, 'not stopped: the heartbeat says it');
+});

@@ -145,3 +145,18 @@ t.test('recordWatch: nothing without a directory; with one, the events the watch
   t.same(back.events, r.events);
   t.equal(back.fromEvent, r.fromEvent);
 });
+
+t.test('observeWatch: a probe the "after" snapshot shows stopped names the stop it logged last', async t => {
+  const t0 = 5000;
+  const events: WatchEvent[] = [
+    { t: 4300, e: 'log', line: '4300 start pid=20 stdin=/dev/pts/1 cgroup=/ ignored=-' },
+    { t: 4340, e: 'log', line: '4340 sig TTIN code=128 sender=0 sender_comm=- cgroup=/' },
+  ];
+  const input = { events, fromEvent: 2, probePid: 20, t0Mono: t0, sessionEndMono: null, watchEndMono: 16_000, probeInAfterSnapshot: true, sessionMustEnd: true, senderName: () => null };
+  const after = { pid: 20, ppid: 10, pgid: 20, sid: 10, ttyNr: 34817, tpgid: 10, state: 'T', startTime: '1', uid: 1001, comm: 'probe', args: '', cgroup: '/', sigIgn: '0', sigCgt: '0' };
+  const { obs } = observeWatch({ ...input, probeAfter: after });
+  t.same(obs.stoppedAtEnd, { signal: 'SIGTTIN', atMs: -660, sender: 'the kernel (a background job read its terminal)' });
+  t.match(judge(obs).reason, /alive, but stopped \(state T\) by SIGTTIN/);
+  t.equal(observeWatch({ ...input, probeAfter: { ...after, state: 'S' } }).obs.stoppedAtEnd, null, 'running: not stopped');
+  t.notOk('stoppedAtEnd' in observeWatch(input).obs, 'no "after" entry given (recorded watches): nothing said');
+});

@@ -8,6 +8,7 @@ import type { Cell } from '../../harness/results.js';
 import { latencyRepeats, loadScenario } from '../../harness/scenario/load.js';
 import { sessions } from '../../harness/session/registry.js';
 import { severs } from '../../harness/sever/registry.js';
+import { workloads } from '../../harness/workload/registry.js';
 import { errorOf, loadError, scenarioFile } from './helpers.js';
 
 const scenarios = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -402,6 +403,11 @@ t.test('a YAML error on the first line reports line 1 and its column', async t =
 t.test('an unknown launch mode names its index and suggests the closest', async t => {
   const m = errorOf(t, minimal.replace('launch: [nohup]', 'launch: [background, nohub]'));
   t.match(m, /^axes\.launch\[1\]: unknown launch mode "nohub" \(did you mean "nohup"\?\)/);
+});
+
+t.test('every declared workload is a value the workload axis takes', async t => {
+  const s = loadScenario(scenarioFile(t, minimal.replace('workload: [quiet]', `workload: [${workloads.names.join(', ')}]`)));
+  t.same(s.axes.workload, [...workloads.names]);
 });
 
 t.test('an unknown session, workload, sever and user are each named with their axis', async t => {

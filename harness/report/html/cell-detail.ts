@@ -15,6 +15,7 @@ import { caseLabel, reasonText, repeatedCases } from '../matrix-view.js';
 import { repDetail } from '../flaky.js';
 import { raceEntries } from '../rates.js';
 import { senderText } from '../sender.js';
+import { readsText, redirectText, stopsText, treeProcessText } from '../workload.js';
 import { cellRef, glyph } from './cell-link.js';
 import { cellAnchor, esc, scriptJson, serverAnchor } from './escape.js';
 
@@ -209,6 +210,7 @@ function facts(cell: CellResult): [string, string][] {
     ['client noticed (exited)', client],
     ['stdout write errors', cell.probe.stdoutErrors.length ? esc(cell.probe.stdoutErrors.join(', ')) : '—'],
     ['last heartbeat', at(cell.probe.lastHeartbeatMs, 'none')],
+    ...workloadFacts(cell),
     ['probe', `pid ${esc(cell.probe.pid ?? '?')}${cell.probe.cgroup ? ` in <code>${esc(cell.probe.cgroup)}</code>` : ''}`],
     ['session sshd', cell.sshdSession ? `pid ${esc(cell.sshdSession.pid)} <code>${esc(cell.sshdSession.name)}</code>` : '—'],
     ['login user', esc(cell.loginUser)],
@@ -219,6 +221,20 @@ function facts(cell: CellResult): [string, string][] {
     ['axes', esc(AXIS_NAMES.map((a) => `${a}=${axisValue(cell, a)}`).join(' · '))],
     ['cell · case', `<code>${esc(cell.id)}</code> · <code>${esc(cell.caseId)}</code> · rep ${esc(cell.rep)}`],
   ];
+}
+
+/** What the workload met (its redirect, its stops, its reads of stdin): rows only when there is something to say. */
+function workloadFacts(cell: CellResult): [string, string][] {
+  const p = cell.probe;
+  const text = (v: string | null) => (v === null ? null : esc(v));
+  const rows: [string, string | null][] = [
+    ['stdin · stdout', p.stdin || p.stdout ? `<code>${esc(p.stdin ?? '?')}</code> · <code>${esc(p.stdout ?? '?')}</code>` : null],
+    ['output', text(redirectText(cell))],
+    ['stops', text(stopsText(cell))],
+    ['reads of stdin', text(readsText(cell))],
+    ['process tree', p.tree?.length ? `<ul>${p.tree.map(x => `<li>${esc(`${x.role} ${x.pid}: ${treeProcessText(x)}`)}</li>`).join('')}</ul>` : null],
+  ];
+  return rows.flatMap(([k, v]) => (v === null ? [] : [[k, v] as [string, string]]));
 }
 
 function checksBlock(cell: CellResult): string {
