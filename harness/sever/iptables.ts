@@ -86,9 +86,9 @@ export function gatedRule(rule: string, name: string): string {
  * able to remove them whatever happened to the agent.
  *
  * Why a switch: committing the rules at the instant (iptables-restore given the rules ahead and
- * COMMIT at "go") took 9-1364 ms at load average ~15 with 24 cells at a time (iptables-nft rebuilds
- * its cache when another cell changed the table meanwhile), and a 12 s nap lost up to 1.4 s of its
- * cut. Cutting with a `docker exec` started at the sever, before that, put the exec's own start-up
+ * COMMIT at "go") took 9-1364 ms at load average ~15 with 24 cells at a time (likely because
+ * iptables-nft re-reads the table when another cell changed it meanwhile; not measured apart), and
+ * a 12 s nap lost up to 1.4 s of its cut. Cutting with a `docker exec` started at the sever, before that, put the exec's own start-up
  * between the sever and the cut: 0.8-4.3 s under load (issue 12).
  */
 export async function armCut(ctx: SeverPrepareContext, action: RuleAction, maxSeconds: number): Promise<void> {
