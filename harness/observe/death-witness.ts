@@ -15,7 +15,7 @@ import path from 'node:path';
 import { onCleanup, self } from '../core/cleanup.js';
 import { PROBE_BIN } from '../probe/command.js';
 import { describeTracedSender, fatalByDefault, idArg, parseTrace, signalName, signalResult, type TraceEvent, type TracedSignal } from './birth-story.js';
-import { containerInitPid, hostPidOf } from './host-pids.js';
+import { cachedInitPid, hostPidOf } from './host-pids.js';
 import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './tracefs.js';
 
 /** The kernel's task name of the probe: its file name, cut to TASK_COMM_LEN - 1. */
@@ -75,12 +75,10 @@ export async function startDeathWitness(): Promise<DeathWitness> {
     await undo?.().catch(() => {});
     return unavailableWitness(`setting up the ftrace instance ${dir} failed: ${(e as Error).message.split('\n')[0]}`);
   }
-  const inits = new Map<string, Promise<number>>();
   return {
     async locate(containerId, nsPid, startTime) {
       try {
-        if (!inits.has(containerId)) inits.set(containerId, containerInitPid(containerId));
-        const hostPid = hostPidOf(await inits.get(containerId)!, nsPid, startTime);
+        const hostPid = hostPidOf(await cachedInitPid(containerId), nsPid, startTime);
         return hostPid ?? { unavailable: `the probe (pid ${nsPid} in the target) was not found among this machine's processes` };
       } catch (e) {
         return { unavailable: `could not find the probe's host pid: ${(e as Error).message.split('\n')[0]}` };

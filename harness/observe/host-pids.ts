@@ -31,18 +31,36 @@ export function pidsInNamespaceOf(init: number): number[] {
     .map(Number);
 }
 
+/** The container's PID 1 as the host sees it, asked of the engine once per container. */
+const inits = new Map<string, Promise<number>>();
+export function cachedInitPid(id: string): Promise<number> {
+  if (!inits.has(id)) {
+    const init = containerInitPid(id);
+    // A failed lookup is asked again next time, not remembered.
+    init.catch(() => inits.delete(id));
+    inits.set(id, init);
+  }
+  return inits.get(id)!;
+}
+
 /**
  * The host pid of the process that is `nsPid` in the PID namespace of host pid `init`, checked
- * against its start time (field 22 of /proc/PID/stat, the same in every namespace: a pid reused
- * since is not it); null when none is.
+ * against its start time when one is given (field 22 of /proc/PID/stat, the same in every
+ * namespace: a pid reused since is not it); null when none is.
  */
-export function hostPidOf(init: number, nsPid: number, startTime: string): number | null {
-  for (const pid of pidsInNamespaceOf(init)) {
+export function hostPidOf(init: number, nsPid: number, startTime?: string): number | null {
+  return hostPidAmong(pidsInNamespaceOf(init), nsPid, startTime);
+}
+
+/** hostPidOf among `candidates` (host pids), read from `procDir`. */
+export function hostPidAmong(candidates: readonly number[], nsPid: number, startTime?: string, procDir = '/proc'): number | null {
+  for (const pid of candidates) {
     try {
       // NSpid lists the pid in each nested namespace, the innermost (the container's) last.
-      const inner = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).at(-1);
+      const inner = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`${procDir}/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).at(-1);
       if (Number(inner) !== nsPid) continue;
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (startTime === undefined) return pid;
+      const stat = fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] === startTime) return pid;
     } catch {
       /* gone while we looked */

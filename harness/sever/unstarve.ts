@@ -16,7 +16,7 @@
 // not verified on these machines, so there the agent is left where it is and the run says so.
 import fs from 'node:fs';
 import os from 'node:os';
-import { containerInitPid, pidsInNamespaceOf } from '../observe/host-pids.js';
+import { cachedInitPid, hostPidOf } from '../observe/host-pids.js';
 import type { Target } from '../target/types.js';
 
 /** The root of the cgroup v1 CPU hierarchy (the host's own share, outside Docker's cgroup). */
@@ -24,39 +24,22 @@ const CPU_ROOT_PROCS = '/sys/fs/cgroup/cpu/cgroup.procs';
 /** The highest priority a normal process can have; the agent sleeps nearly all the time. */
 const AGENT_NICE = -20;
 
-const inits = new Map<string, Promise<number>>();
-
-/** The host pid whose innermost pid (NSpid's last) is `nsPid`, among the processes of init's PID namespace. */
-export function hostPidIn(candidates: readonly number[], nsPid: number, procDir = '/proc'): number | null {
-  for (const pid of candidates) {
-    try {
-      const inner = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`${procDir}/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).at(-1);
-      if (Number(inner) === nsPid) return pid;
-    } catch {
-      /* gone while we looked */
-    }
-  }
-  return null;
-}
-
 /**
  * Move the agent `nsPid` of `target` to the host's root CPU cgroup at nice -20. Resolves with null
  * when done, or with why it was not (the agent then runs in the target's share, as before).
  */
-export async function unstarveAgent(target: Pick<Target, 'id'>, nsPid: number | null, o: { cpuRootProcs?: string; procDir?: string } = {}): Promise<string | null> {
+export async function unstarveAgent(target: Pick<Target, 'id'>, nsPid: number | null, o: { cpuRootProcs?: string } = {}): Promise<string | null> {
   const rootProcs = o.cpuRootProcs ?? CPU_ROOT_PROCS;
   if (nsPid === null) return 'the agent did not say its pid';
   if (!target.id) return 'the target names no container';
   if (!fs.existsSync(rootProcs)) return 'no cgroup v1 CPU hierarchy on this machine (cgroup v2 is not verified here)';
   let init: number;
   try {
-    if (!inits.has(target.id)) inits.set(target.id, containerInitPid(target.id));
-    init = await inits.get(target.id)!;
+    init = await cachedInitPid(target.id);
   } catch (e) {
-    inits.delete(target.id);
     return `the target's init pid is unknown (${(e as Error).message.split('\n')[0]})`;
   }
-  const pid = hostPidIn(pidsInNamespaceOf(init), nsPid, o.procDir);
+  const pid = hostPidOf(init, nsPid);
   if (pid === null) return 'the agent is not among the processes of this machine (a remote engine?)';
   try {
     fs.writeFileSync(rootProcs, String(pid));

@@ -6,13 +6,6 @@
 import t from 'tap';
 // @ts-expect-error: a plain .mjs script shared with npm run test:nodes (no types)
 import { nodeBinary } from '../../scripts/node-binary.mjs';
-import { installAndRun, ONE_CELL_VERDICT, pack, scratchDir } from '../fixtures/package.js';
+import { checkOnNode } from '../fixtures/package.js';
 
-t.test('packed, installed into an empty prefix, run from elsewhere on Node 24', async t => {
-  const dir = scratchDir(t);
-  const packed = pack(dir);
-  t.equal(packed.status, 0, `npm pack (${packed.note})`);
-  if (packed.status !== 0) return;
-  const verdict = installAndRun(t, dir, packed.tarball, 'v24', nodeBinary('24') as string);
-  t.equal(verdict, ONE_CELL_VERDICT, 'the verdict it has on the floor\'s Node');
-});
+t.test('packed, installed into an empty prefix, run from elsewhere on Node 24', async t => checkOnNode(t, '24', nodeBinary));

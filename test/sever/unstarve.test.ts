@@ -1,14 +1,15 @@
 import t from 'tap';
-import { hostPidIn, unstarveAgent } from '../../harness/sever/unstarve.js';
+import { hostPidAmong } from '../../harness/observe/host-pids.js';
+import { unstarveAgent } from '../../harness/sever/unstarve.js';
 
-t.test('hostPidIn: the host pid whose innermost NSpid is the agent\'s', async t => {
+t.test('hostPidAmong without a start time: the host pid whose innermost NSpid is the agent\'s', async t => {
   const dir = t.testdir({
     '500': { status: 'Name:\tsystemd\nNSpid:\t500\t1\n' },
     '640': { status: 'Name:\tperl\nNSpid:\t640\t77\n' },
     '641': { status: 'Name:\tperl\nNSpid:\t641\t78\n' },
   });
-  t.equal(hostPidIn([500, 640, 641, 999], 77, dir), 640);
-  t.equal(hostPidIn([500, 640, 641, 999], 79, dir), null, 'none: null (999 has no status: skipped)');
+  t.equal(hostPidAmong([500, 640, 641, 999], 77, undefined, dir), 640);
+  t.equal(hostPidAmong([500, 640, 641, 999], 79, undefined, dir), null, 'none: null (999 has no status: skipped)');
 });
 
 t.test('unstarveAgent says why it did not move the agent', async t => {
