@@ -151,10 +151,15 @@ export function readText(r: { bytes: number | null; error: string | null; data: 
  * fate: alive in the "after" snapshot; else what its own log says (an exit, or the fatal signal it
  * caught, with the sender); else its parent's wait status (the signal, no sender); else unknown.
  * `after` is the whole "after" snapshot: a child is found there by its pid and its command line.
+ * `afterFromMono` is when that snapshot began: the log is read after it, so it holds children
+ * forked while ps ran or later, which the snapshot cannot have seen; they are past the window and
+ * left out (counted "unknown", one in a second of snapshot time turned a clean cell into a riddle).
  */
-export function treeChildren(log: readonly ProbeLogEntry[], t0Mono: number, after: readonly ProcessInfo[]): TreeProcess[] {
+export function treeChildren(log: readonly ProbeLogEntry[], t0Mono: number, after: readonly ProcessInfo[], afterFromMono = Infinity): TreeProcess[] {
   const rel = (mono: number) => Math.round(mono - t0Mono);
-  const pids = [...new Set(log.flatMap(l => (l.kind === 'spawned' || l.kind === 'child' ? [l.pid] : [])))];
+  const firstSeen = new Map<number, number>();
+  for (const l of log) if ((l.kind === 'spawned' || l.kind === 'child') && !firstSeen.has(l.pid)) firstSeen.set(l.pid, l.t);
+  const pids = [...firstSeen].filter(([, t]) => t < afterFromMono).map(([pid]) => pid);
   return pids
     .map((pid): TreeProcess => {
       const own = log.flatMap(l => (l.kind === 'child' && l.pid === pid ? [l.entry] : []));

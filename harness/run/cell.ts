@@ -208,6 +208,7 @@ async function observeCell(
     const watchSetup = watchSetupOf(s, before, armed, appliedMono, probe);
     const watched = await steps.run(watchTheWindow(watcher, watchSetup, armed.fromEvent));
     const watchedMs = Math.round(watched.watchEndMono - armed.t0Mono);
+    const afterFromMono = monoMs();
     base.after = await steps.run(snapshotAfter(s, watcher));
     if (following) {
       await following.stop();
@@ -228,7 +229,7 @@ async function observeCell(
       const answer = await steps.run(askAfterWindow(s, watcher, before.probePid, armed.t0Mono));
       if (answer) story.checks.push(answer);
     }
-    return judgedOutcome(base, s, { probe, startLine: setup.startLine, armed, watched, obs, judgement, client, probeLog });
+    return judgedOutcome(base, s, { probe, startLine: setup.startLine, armed, watched, afterFromMono, obs, judgement, client, probeLog });
   } catch (e) {
     // A step stopped by the cell's stop carries what it threw (the setup's tries travel with it).
     const thrown = e instanceof StepStopped ? e.cause : e;
@@ -736,6 +737,8 @@ interface Judged {
   startLine: LogEvent;
   armed: ArmedSever;
   watched: WatchEnd;
+  /** When the "after" snapshot began (the tree's children forked later are past the window). */
+  afterFromMono: number;
   obs: Observation;
   judgement: Judgement;
   client: ClientOutcome;
@@ -750,7 +753,7 @@ function judgedOutcome(base: CellOutcome, { cell, plan, story }: CellScope, j: J
   const pathBrokeMs = story.pathBrokeMono === null ? null : rel(story.pathBrokeMono);
   const writeFailures = probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), error: l.error }] : []));
   const met = workloadObservations(probeLog, t0, probeAfter(base.after, j.probe).probeAfter);
-  const tree = plan.workload.startsChildren ? [treeParent(j, rel(j.startLine.t)), ...treeChildren(probeLog, t0, base.after)] : null;
+  const tree = plan.workload.startsChildren ? [treeParent(j, rel(j.startLine.t)), ...treeChildren(probeLog, t0, base.after, j.afterFromMono)] : null;
   const timeline: TimelineEvent[] = [
     { atMs: rel(j.startLine.t), event: 'probe started' },
     { atMs: 0, event: `sever: ${cell.sever}` },
