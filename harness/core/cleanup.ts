@@ -78,6 +78,12 @@ export function parseLabelled(stdout: string): Labelled[] {
 // Undos
 
 const pending = new Set<() => Promise<void>>();
+/**
+ * Undos that failed while an interrupt was being handled, each as its error's first line: the last
+ * line names them, never "nothing left behind" over an undo that threw (a kernel trace instance
+ * still busy at load 35 was left while the run said it had left nothing).
+ */
+const failedUndos: string[] = [];
 /** starts of containers in flight: an interrupt must also remove what they create */
 const starting = new Set<Promise<unknown>>();
 let stopping = false;
@@ -94,7 +100,12 @@ export function onCleanup(fn: () => Promise<void> | void): () => Promise<void> {
   let ran: Promise<void> | null = null;
   const once = (): Promise<void> => {
     pending.delete(once);
-    ran ??= Promise.resolve().then(fn);
+    ran ??= Promise.resolve()
+      .then(fn)
+      .catch((e: unknown) => {
+        if (stopping) failedUndos.push((e instanceof Error ? e.message : String(e)).split('\n')[0]!);
+        throw e;
+      });
     return ran;
   };
   pending.add(once);
@@ -200,7 +211,11 @@ async function interrupted(sig: keyof typeof SIGNAL_NUMBERS): Promise<void> {
   // synchronous step as the exit, none is in flight: a tracefs instance made by the death witness
   // during the last `docker ps` was left behind when the exit cut its removal (CI, SIGTERM at 3.6 s).
   while (starting.size && Date.now() < deadline) left = await removeEverything(deadline);
-  tell(left.length ? `could not remove: ${left.join(', ')} (the next run removes it, or: docker rm -f ${left.join(' ')})` : 'nothing left behind');
+  const said = [
+    ...(left.length ? [`could not remove: ${left.join(', ')} (the next run removes it, or: docker rm -f ${left.join(' ')})`] : []),
+    ...(failedUndos.length ? [`could not undo: ${failedUndos.join('; ')} (the next run removes what is left, or: hangup-lab clean)`] : []),
+  ];
+  tell(said.length ? said.join('; ') : 'nothing left behind');
   process.exit(128 + SIGNAL_NUMBERS[sig]);
 }
 

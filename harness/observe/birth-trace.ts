@@ -99,7 +99,7 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
   const dir = path.join(fsys.dir, 'instances', `${INSTANCE_PREFIX}${self.pid}.${self.start}-${++instances}`);
   let undo: (() => Promise<void>) | null = null;
   const fail = async (why: string) => {
-    await undo?.();
+    await undo?.().catch(() => {});
     return unavailable(why);
   };
   const missing = REQUIRED.filter(e => !fs.existsSync(path.join(fsys.dir, 'events', e)));
@@ -108,11 +108,18 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
   const who = await traced(o);
   if ('unavailable' in who) return fail(who.unavailable);
   const { uid, seeds } = who;
+  // The undo waits for the setup's writes, which hold the instance's files open (EBUSY otherwise:
+  // death-witness.ts).
+  let setUp: Promise<void> = Promise.resolve();
   try {
     // One synchronous step: an interrupt between the mkdir and the registration would miss it.
     fs.mkdirSync(dir);
-    undo = onCleanup(() => removeInstance(dir));
-    await enableInstance(dir, seeds, o);
+    undo = onCleanup(async () => {
+      await setUp.catch(() => {});
+      await removeInstance(dir);
+    });
+    setUp = enableInstance(dir, seeds, o);
+    await setUp;
   } catch (e) {
     return fail(`setting up the ftrace instance ${dir} failed: ${(e as Error).message}`);
   }

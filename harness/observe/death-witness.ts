@@ -55,22 +55,20 @@ export async function startDeathWitness(): Promise<DeathWitness> {
   if ('unavailable' in fsys) return unavailableWitness(fsys.unavailable);
   const dir = path.join(fsys.dir, 'instances', `${INSTANCE_PREFIX}${self.pid}.${self.start}-witness${++witnesses}`);
   let undo: (() => Promise<void>) | null = null;
+  // The undo waits for the setup's writes: each holds a file of the instance open, and an rmdir
+  // then fails with EBUSY (an interrupt during the setup, at load 35, left the instance behind).
+  let setUp: Promise<void> = Promise.resolve();
   try {
     // One synchronous step: an interrupt between the mkdir and the registration would miss it.
+    // (An undo registered during an interrupt runs at once, but in a later microtask: after
+    // `setUp` below is assigned.)
     fs.mkdirSync(dir);
-    undo = onCleanup(() => removeInstance(dir));
-    const set = (file: string, value: string) => fs.promises.writeFile(path.join(dir, file), value);
-    await set('buffer_size_kb', String(BUFFER_KB_PER_CPU));
-    // CLOCK_MONOTONIC: the clock of monoMs() and of the probe's log, so times line up.
-    await set('trace_clock', 'mono');
-    await set('options/overwrite', '1');
-    await set('options/pause-on-trace', '0').catch(() => {});
-    // `comm` is signal_generate's own field (the target); `COMM` is the current task's name.
-    await set('events/signal/signal_generate/filter', `comm == "${PROBE_COMM}"`);
-    await set('events/signal/signal_generate/enable', '1');
-    await set('events/syscalls/sys_enter_exit_group/filter', `COMM == "${PROBE_COMM}"`).catch(() => {});
-    await set('events/syscalls/sys_enter_exit_group/enable', '1').catch(() => {});
-    await set('tracing_on', '1');
+    undo = onCleanup(async () => {
+      await setUp.catch(() => {});
+      await removeInstance(dir);
+    });
+    setUp = configureWitness(dir);
+    await setUp;
   } catch (e) {
     await undo?.().catch(() => {});
     return unavailableWitness(`setting up the ftrace instance ${dir} failed: ${(e as Error).message.split('\n')[0]}`);
@@ -94,6 +92,22 @@ export async function startDeathWitness(): Promise<DeathWitness> {
     },
     close: async () => void (await undo?.().catch(() => {})),
   };
+}
+
+/** The instance's buffer, clock and the two events, filtered in the kernel to the probes. */
+async function configureWitness(dir: string): Promise<void> {
+  const set = (file: string, value: string) => fs.promises.writeFile(path.join(dir, file), value);
+  await set('buffer_size_kb', String(BUFFER_KB_PER_CPU));
+  // CLOCK_MONOTONIC: the clock of monoMs() and of the probe's log, so times line up.
+  await set('trace_clock', 'mono');
+  await set('options/overwrite', '1');
+  await set('options/pause-on-trace', '0').catch(() => {});
+  // `comm` is signal_generate's own field (the target); `COMM` is the current task's name.
+  await set('events/signal/signal_generate/filter', `comm == "${PROBE_COMM}"`);
+  await set('events/signal/signal_generate/enable', '1');
+  await set('events/syscalls/sys_enter_exit_group/filter', `COMM == "${PROBE_COMM}"`).catch(() => {});
+  await set('events/syscalls/sys_enter_exit_group/enable', '1').catch(() => {});
+  await set('tracing_on', '1');
 }
 
 function unavailableWitness(why: string): DeathWitness {

@@ -121,18 +121,25 @@ async function sweepStale(standard: string | null): Promise<number> {
   return removed;
 }
 
-/** Stop an instance's events and remove it; busy for a moment while a read is still closing. */
+/** How long an instance may stay busy (a file of it still open) before its removal gives up. */
+const REMOVE_BUSY_MS = 10_000;
+
+/**
+ * Stop an instance's events and remove it; busy (EBUSY) while a file of it is still open, which on
+ * a loaded machine can outlast the 2 s this once allowed. Throws, naming the instance, if it stays.
+ */
 export async function removeInstance(dir: string): Promise<void> {
   await fs.promises.writeFile(path.join(dir, 'tracing_on'), '0').catch(() => {});
   await fs.promises.writeFile(path.join(dir, 'events', 'enable'), '0').catch(() => {});
-  for (let i = 0; ; i++) {
+  const until = Date.now() + REMOVE_BUSY_MS;
+  for (;;) {
     try {
       await fs.promises.rmdir(dir);
       return;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
-      if (code !== 'EBUSY' || i >= 20) throw e;
+      if (code !== 'EBUSY' || Date.now() >= until) throw new Error(`the kernel trace instance ${dir} could not be removed: ${(e as Error).message}`);
       await new Promise(r => setTimeout(r, 100));
     }
   }

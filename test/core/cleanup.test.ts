@@ -84,3 +84,39 @@ setInterval(() => {}, 1000);
   // Things the exit came before were never made; every one made before it was undone.
   t.same(lines(mark), lines(made), 'every thing made was undone before the exit');
 });
+
+t.test('an undo that fails during the interrupt is named in the last line, never "nothing left behind"', async t => {
+  // Seen under load 35: a kernel trace instance still busy when its removal gave up, and the run
+  // said it had left nothing. A stand-in `docker` that owns nothing; one undo throws, one does not.
+  const dir = t.testdir({ bin: { docker: '#!/bin/sh\n' } });
+  fs.chmodSync(path.join(dir, 'bin', 'docker'), 0o755);
+  const child = path.join(dir, 'child.mts');
+  const cleanup = path.resolve('harness/core/cleanup.ts');
+  fs.writeFileSync(
+    child,
+    `import { installSignalHandlers, onCleanup } from ${JSON.stringify(cleanup)};
+installSignalHandlers();
+onCleanup(async () => { throw new Error('the kernel trace instance /x/hangup-lab-1.2-witness1 could not be removed: EBUSY\\nmore'); });
+onCleanup(async () => {});
+process.kill(process.pid, 'SIGTERM');
+setInterval(() => {}, 1000);
+`,
+  );
+  const tsx = path.resolve('node_modules/tsx/dist/esm/index.mjs');
+  const run = (src: string) => {
+    fs.writeFileSync(child, src);
+    return spawnSync(process.execPath, ['--import', tsx, child], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` } });
+  };
+  const failed = run(fs.readFileSync(child, 'utf8'));
+  t.equal(failed.status, 143);
+  const last = failed.stderr.trim().split('\n').at(-1) ?? '';
+  t.match(last, /^hangup-lab: could not undo: the kernel trace instance \/x\/hangup-lab-1\.2-witness1 could not be removed: EBUSY \(.*hangup-lab clean\)$/, last);
+  t.notMatch(failed.stderr, /nothing left behind/);
+  const fine = run(`import { installSignalHandlers, onCleanup } from ${JSON.stringify(cleanup)};
+installSignalHandlers();
+onCleanup(async () => {});
+process.kill(process.pid, 'SIGTERM');
+setInterval(() => {}, 1000);
+`);
+  t.match(fine.stderr.trim().split('\n').at(-1), /nothing left behind$/);
+});
