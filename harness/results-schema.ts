@@ -381,11 +381,25 @@ export const confirmsSchema = z.object({
   /** named checks and the answer they must give (reattach, restart, …) */
   checks: z.record(z.string(), z.boolean()).optional(),
   /**
-   * The probe as `ps` shows it in its STAT column when the window closed (results.ts, psStat:
-   * the state letter, `s` for a session leader, `+` in its terminal's foreground group), e.g. "S+".
-   * A probe gone by then does not confirm.
+   * A regular expression the probe's STAT, as `ps` shows it when the window closed, must match
+   * whole (results.ts, psStat: the state letter, `s` for a session leader, `+` in its terminal's
+   * foreground group), e.g. "[SR]\\+". The letter is a sample of one instant: a sleeping program
+   * is R while it waits for a CPU, often so on a loaded machine. A probe gone by then does not confirm.
    */
   probeState: z.string().optional(),
+  /**
+   * A tree's children (workload tree): whether any child alive at the sever or started after it
+   * was killed (true) or none was (false, each exited by itself or lived on). A cell whose probe
+   * started no children does not confirm either way.
+   */
+  childrenKilled: z.boolean().optional(),
+  /**
+   * A regular expression the probe's stdout, as it found it at its start, must match: a terminal
+   * (/dev/pts/N), a pipe (pipe:[N]) or a file's path (nohup's ~/nohup.out).
+   */
+  stdout: z.string().optional(),
+  /** whether any write of the probe's stdout failed after the sever (EIO, EPIPE, …) */
+  outputFailed: z.boolean().optional(),
 });
 
 /** A claim of a source article as an executable check (judged by claims/judge.ts). */

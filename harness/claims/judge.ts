@@ -54,15 +54,25 @@ export function confirmsIn(cell: CellResult, c: Confirms): boolean {
   }
   if (c.probeState !== undefined) {
     const probe = cell.after.find(p => p.pid === cell.probe.pid);
-    if (!probe || psStat(probe) !== c.probeState) return false;
+    const stat = probe ? psStat(probe) : null;
+    if (stat === null || !new RegExp(`^(?:${c.probeState})$`).test(stat)) return false;
   }
+  if (c.childrenKilled !== undefined) {
+    const children = cell.probe.tree?.filter(p => p.role === 'child');
+    if (!children) return false;
+    // A child of unknown fate may have been killed: "none killed" needs every fate known.
+    const killed = children.some(p => p.fate === 'killed');
+    if (killed !== c.childrenKilled || (!killed && children.some(p => p.fate === 'unknown'))) return false;
+  }
+  if (c.stdout !== undefined && !new RegExp(c.stdout).test(cell.probe.stdout ?? '')) return false;
+  if (c.outputFailed !== undefined && (cell.probe.stdoutErrors ?? []).length > 0 !== c.outputFailed) return false;
   return true;
 }
 
 /**
  * A cell that would confirm the claim but for a named check that went unanswered (`ok: null`, or
- * never asked), or a probe state that results written before tpgid was recorded cannot tell: it
- * cannot be read either way. A check that could not be answered under load (no new session, no
+ * never asked), a probe state that results written before tpgid was recorded cannot tell, a tree
+ * child nobody saw end, or a stdout the probe did not name: it cannot be read either way. A check that could not be answered under load (no new session, no
  * answer from systemd within its bound) is no evidence against a claim.
  */
 export function checkUnanswered(cell: CellResult, c: Confirms): boolean {
@@ -71,10 +81,16 @@ export function checkUnanswered(cell: CellResult, c: Confirms): boolean {
   // A probe in the last snapshot of results that did not record tpgid: its `+` cannot be told.
   const probe = c.probeState === undefined ? undefined : cell.after.find(p => p.pid === cell.probe.pid);
   const stateUnknown = probe !== undefined && psStat(probe) === null;
-  if (!unanswered.length && !stateUnknown) return false;
+  // A tree none of whose children was seen killed, but one of which nobody saw end.
+  const children = c.childrenKilled === undefined ? undefined : cell.probe.tree?.filter(p => p.role === 'child');
+  const treeUnknown = !!children && !children.some(p => p.fate === 'killed') && children.some(p => p.fate === 'unknown');
+  // A probe whose start line named no stdout (results older than the workloads): nothing to match.
+  const stdoutUnknown = c.stdout !== undefined && (cell.probe.stdout ?? null) === null;
+  if (!unanswered.length && !stateUnknown && !treeUnknown && !stdoutUnknown) return false;
   const answered = Object.fromEntries(named.filter(n => !unanswered.includes(n)).map(n => [n, c.checks![n]!]));
-  const { probeState: _, ...rest } = c;
-  return confirmsIn(cell, { ...(stateUnknown ? rest : c), checks: answered });
+  const { probeState, childrenKilled, stdout, ...rest } = c;
+  const known = { ...(stateUnknown ? {} : { probeState }), ...(treeUnknown ? {} : { childrenKilled }), ...(stdoutUnknown ? {} : { stdout }) };
+  return confirmsIn(cell, { ...rest, ...known, checks: answered });
 }
 
 /**

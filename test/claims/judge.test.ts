@@ -145,10 +145,35 @@ t.test('probeState: the probe in the last snapshot as ps shows it; old results w
   const base = cells()[0]!;
   const probe = (tpgid: number | undefined, pgid = 190) => ({ ...structuredClone(base.before[0]!), pid: 190, pgid, sid: 181, state: 'S', ttyNr: 34816, ...(tpgid === undefined ? {} : { tpgid }) });
   const run = (id: string, after: CellResult['after']): CellResult => ({ ...structuredClone(base), id, caseId: `case-${id}`, verdict: 'session-open', probe: { ...base.probe, pid: 190 }, after });
-  const c = claim({ confirms: { probeState: 'S+' } });
+  const c = claim({ confirms: { probeState: '[SR]\\+' } });
   t.ok(confirmsIn(run('f', [probe(190)]), c.confirms), 'foreground: S+');
   t.notOk(confirmsIn(run('b', [probe(181)]), c.confirms), 'background: S');
+  t.ok(confirmsIn(run('r', [{ ...probe(190), state: 'R' }]), c.confirms), 'runnable at that instant: R+, matched by the class');
+  t.notOk(confirmsIn(run('t', [{ ...probe(190), state: 'T' }]), c.confirms), 'stopped: T+');
+  t.notOk(confirmsIn(run('s', [probe(190)]), { probeState: 'S' }), 'the pattern matches the whole STAT: S is not S+');
   t.notOk(confirmsIn(run('g', []), c.confirms), 'gone by the window\'s end');
   t.match(judgeClaim(c, [run('f', [probe(190)]), run('o', [probe(undefined)])]), { verdict: 'CONFIRMED', confirming: ['f'], unjudged: ['o'] });
   t.match(judgeClaim(c, [run('f', [probe(190)]), run('b', [probe(181)])]), { verdict: 'CONDITIONAL', contradicting: ['b'] });
+});
+
+t.test("childrenKilled: a tree's children, none of unknown fate for \"none killed\"; outputFailed: the probe's failed writes", async t => {
+  const base = cells()[0]!;
+  const child = (pid: number, fate: 'alive' | 'exited' | 'killed' | 'unknown') => ({ pid, role: 'child' as const, startedMs: -500, endedMs: fate === 'alive' ? null : 400, fate, signal: fate === 'killed' ? 'SIGHUP' : null, senderPid: null, senderComm: null, code: null, evidence: 'its log' });
+  const run = (id: string, tree: ReturnType<typeof child>[] | undefined, stdoutErrors: string[] = []): CellResult => ({ ...structuredClone(base), id, caseId: `case-${id}`, verdict: 'survived', probe: { ...base.probe, stdoutErrors, ...(tree ? { tree } : {}) } });
+  const none = claim({ confirms: { verdict: ['survived'], childrenKilled: false } });
+  t.ok(confirmsIn(run('a', [child(1, 'exited'), child(2, 'alive')]), none.confirms), 'each exited by itself or lived on');
+  t.notOk(confirmsIn(run('k', [child(1, 'exited'), child(2, 'killed')]), none.confirms), 'one killed');
+  t.notOk(confirmsIn(run('u', [child(1, 'exited'), child(2, 'unknown')]), none.confirms), 'one nobody saw end');
+  t.notOk(confirmsIn(run('p', undefined), none.confirms), 'a probe that starts no children is no evidence');
+  t.match(judgeClaim(none, [run('a', [child(1, 'alive')]), run('u', [child(2, 'unknown')])]), { verdict: 'CONFIRMED', confirming: ['a'], unjudged: ['u'] });
+  t.match(judgeClaim(none, [run('a', [child(1, 'alive')]), run('k', [child(2, 'killed'), child(3, 'unknown')])]), { verdict: 'CONDITIONAL', contradicting: ['k'] }, 'a killed child decides, whatever the others');
+  const clean = claim({ confirms: { outputFailed: false } });
+  t.ok(confirmsIn(run('c', undefined), clean.confirms));
+  t.notOk(confirmsIn(run('e', undefined, ['EIO']), clean.confirms));
+  const toFile = claim({ confirms: { stdout: '/nohup\\.out$' } });
+  t.ok(confirmsIn({ ...run('n', undefined), probe: { ...base.probe, stdout: '/home/hl1/nohup.out' } }, toFile.confirms), "nohup's file");
+  t.notOk(confirmsIn({ ...run('x', undefined), probe: { ...base.probe, stdout: 'pipe:[123]' } }, toFile.confirms), 'an exec channel\'s pipe, left as it was');
+  const unnamed = { ...run('o', undefined), probe: { ...base.probe, stdout: null } };
+  t.notOk(confirmsIn(unnamed, toFile.confirms), 'not recorded: no evidence');
+  t.match(judgeClaim(toFile, [{ ...run('n', undefined), probe: { ...base.probe, stdout: '/home/hl1/nohup.out' } }, unnamed]), { verdict: 'CONFIRMED', unjudged: ['o'] }, 'and not evidence against');
 });
