@@ -5,8 +5,9 @@ import { demo } from './demo.js';
 import { claims } from './claims.js';
 import { clean } from './clean.js';
 import { doctor } from './doctor.js';
+import { inspect } from './inspect.js';
 import { merge } from './merge.js';
 import { run } from './run.js';
 import type { Command } from './types.js';
 
-export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor, clean]);
+export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor, inspect, clean]);

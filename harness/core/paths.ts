@@ -28,8 +28,8 @@ export const CONTAINERS_DIR = process.env.HANGUP_LAB_CONTAINERS_DIR
 /** Reports go under the working directory, never into the package (for a global install, in node_modules). */
 export const REPORTS_DIR = 'hangup-lab-reports';
 
-/** `./hangup-lab-reports/<kind>`: latest (run, merge), demo, claims, bench. */
-export function reportsDir(kind: 'latest' | 'demo' | 'claims' | 'bench'): string {
+/** `./hangup-lab-reports/<kind>`: latest (run, merge), demo, claims, bench, inspect. */
+export function reportsDir(kind: 'latest' | 'demo' | 'claims' | 'bench' | 'inspect'): string {
   return path.resolve(REPORTS_DIR, kind);
 }
 

@@ -37,8 +37,8 @@ function sshdRole(p: ProcessInfo, user: string): 'session' | 'monitor' | null {
   return m[3]?.startsWith(' [') ? 'monitor' : 'session';
 }
 
-/** `sshd -T` keywords the fingerprint records (lowercase, as sshd -T prints them). */
-const EFFECTIVE = [
+/** `sshd -T` keywords the fingerprint records (lowercase, as sshd -T prints them); `inspect` reads the same. */
+export const OPENSSH_EFFECTIVE = [
   'clientaliveinterval',
   'clientalivecountmax',
   'tcpkeepalive',
@@ -85,13 +85,13 @@ export default defineServer({
 });
 
 /**
- * What the fingerprint records of an OpenSSH server: its version, the effective values of EFFECTIVE
+ * What the fingerprint records of an OpenSSH server: its version, the effective values of OPENSSH_EFFECTIVE
  * (`sshd -T`), and how stopping the service its sessions' sshd processes run in treats them
  * (`service`; systemd: its KillMode).
  */
 export function openSshFingerprint(service: string): ServerFingerprint {
   return {
-    script: `echo "server.version=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(${EFFECTIVE.join('|')}) ' | sed 's/^/server.effective./; s/ /=/';`,
+    script: `echo "server.version=$(ssh -V 2>&1)"; sshd -T 2>/dev/null | grep -Ei '^(${OPENSSH_EFFECTIVE.join('|')}) ' | sed 's/^/server.effective./; s/ /=/';`,
     stopModeOf: service,
     read: kv => ({
       version: kv['server.version'] ?? '?',

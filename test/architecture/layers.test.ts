@@ -18,8 +18,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['target', 'server', 'client', 'session', 'launch', 'sever', 'observe', 'scenario'],
   // one cell and a whole matrix, composed from the nouns
   ['run'],
-  // what is made of runs and results: reports (pure functions of results.json), demo, doctor, bench, merge
-  ['report', 'demo', 'doctor', 'bench', 'merge'],
+  // what is made of runs and results: reports (pure functions of results.json), demo, doctor, bench,
+  // merge; and inspect, which reads a real server into the targets' fingerprint
+  ['report', 'demo', 'doctor', 'bench', 'merge', 'inspect'],
   ['commands'],
   ['cli'],
 ];
