@@ -72,8 +72,9 @@ export function confirmsIn(cell: CellResult, c: Confirms): boolean {
 /**
  * A cell that would confirm the claim but for a named check that went unanswered (`ok: null`, or
  * never asked), a probe state that results written before tpgid was recorded cannot tell, a tree
- * child nobody saw end, or a stdout the probe did not name: it cannot be read either way. A check that could not be answered under load (no new session, no
- * answer from systemd within its bound) is no evidence against a claim.
+ * child nobody saw end, or a stdout the probe did not name: it cannot be read either way. A check
+ * that could not be answered under load (no new session, no answer from systemd within its bound)
+ * is no evidence against a claim.
  */
 export function checkUnanswered(cell: CellResult, c: Confirms): boolean {
   const named = Object.keys(c.checks ?? {});

@@ -380,11 +380,13 @@ function claimsOf(s: Parsed, combos: readonly Combination[], r: Reader): ClaimSe
     claims: s.claims.map((c, i): Claim => {
       const where = `claims[${i}]`;
       const { verdict, signal, sender, ...rest } = c.confirms;
-      if (sender !== undefined) {
+      // The patterns are compiled when cells are judged: a bad one is bad input here, not a crash there.
+      for (const [field, pattern] of [['sender', sender], ['probeState', rest.probeState], ['stdout', rest.stdout]] as const) {
+        if (pattern === undefined) continue;
         try {
-          new RegExp(sender);
+          new RegExp(pattern);
         } catch (e) {
-          r.fail(`${where}.confirms.sender`, `not a regular expression: ${(e as Error).message}`);
+          r.fail(`${where}.confirms.${field}`, `not a regular expression: ${(e as Error).message}`);
         }
       }
       return {

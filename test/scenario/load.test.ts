@@ -900,6 +900,9 @@ t.test('claims: a bad field is named with its path; claims need an article', asy
   const head = 'article: x.txt\nclaims:\n';
   t.match(bad(head + '  - {id: a-1, claim: c, where: {launch: nohpu}, confirms: {}}\n'), /^claims\[0\]\.where\.launch: unknown launch mode "nohpu"/);
   t.match(bad(head + '  - {id: a-1, claim: c, confirms: {verdict: [survivd]}}\n'), /^claims\[0\]\.confirms\.verdict\[0\]: unknown verdict "survivd"/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {probeState: "S+("}}\n'), /^claims\[0\]\.confirms\.probeState: not a regular expression/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {stdout: "[nohup"}}\n'), /^claims\[0\]\.confirms\.stdout: not a regular expression/);
+  t.match(bad(head + '  - {id: a-1, claim: c, confirms: {sender: "*sshd"}}\n'), /^claims\[0\]\.confirms\.sender: not a regular expression/);
   t.match(bad(head + '  - {id: a-1, claim: c, confirms: {signal: HUP}}\n'), /^claims\[0\]\.confirms\.signal: unknown signal "HUP"/);
   t.match(bad(head + '  - {id: a-1, claim: c, confirms: {sender: "("}}\n'), /^claims\[0\]\.confirms\.sender: not a regular expression/);
   t.match(bad(head + '  - {id: a-1, claim: c, confirms: {bogus: 1}}\n'), /^claims\[0\]\.confirms: unknown field "bogus"/);
