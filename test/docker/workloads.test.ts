@@ -27,7 +27,7 @@ const afterSever = (c: CellResult) => (c.probe.reads ?? []).filter(r => r.atMs >
 t.test('the run ends with every cell judged, and leaves nothing behind', async t => {
   t.equal(run.status, 0, lastLine(run.stderr));
   t.ok(result, 'results.json written');
-  t.equal(result?.cells.length, 12);
+  t.equal(result?.cells.length, 13);
   t.same(result?.cells.filter(c => c.verdict === 'inconclusive' || c.verdict === 'not-applicable').map(label), []);
   t.same(leftoversOf(run.pid).containers, []);
 });
@@ -125,6 +125,20 @@ t.test("tree: bash's SIGHUP goes to the job's process group, so the child dies o
   t.same(nohupChildren.filter(c => c.fate !== 'exited' && c.fate !== 'alive').map(c => `${c.pid} ${c.fate} ${c.signal}`), [], 'each child exited after its second, or lived on');
   t.match(nohup.probe.tree?.[0], { role: 'parent', fate: 'alive' });
   t.ok(nohup.probe.log.some(l => /child \d+: start .* ignored=HUP/.test(l)), "each child started with SIGHUP ignored, as nohup left it to the parent");
+});
+
+t.test('tree: SIGHUP to the parent alone ends the parent; the child alive then outlives it and ends by itself', async t => {
+  const c = cell('pty', 'background', 'tree', 'hangup');
+  t.equal(c.verdict, 'killed', label(c));
+  t.equal(c.signal, 'SIGHUP');
+  const [parent, ...children] = c.probe.tree ?? [];
+  t.match(parent, { role: 'parent', fate: 'killed', signal: 'SIGHUP' });
+  t.same(children.filter(k => k.fate === 'killed' || k.fate === 'unknown').map(k => `${k.pid} ${k.fate} ${k.signal}`), [], 'no child was signalled: kill -HUP PID reaches one process, not its group');
+  // The child running at the sever (unless the SIGHUP came between two children): it ended after
+  // its parent, by itself, or was still there when the window closed.
+  const outlived = children.filter(k => k.fate === 'alive' || (k.endedMs ?? -Infinity) > (parent?.endedMs ?? Infinity));
+  t.ok(outlived.length === 1 || children.every(k => (k.endedMs ?? Infinity) <= (parent?.endedMs ?? -Infinity)), `the one child running then outlived its parent: ${JSON.stringify(children)}`);
+  t.ok(children.every(k => (k.startedMs ?? Infinity) <= (parent?.endedMs ?? -Infinity)), 'no child started after the parent died');
 });
 
 t.test('the reports show what the workload met', async t => {
