@@ -7,7 +7,8 @@ import { clean } from './clean.js';
 import { doctor } from './doctor.js';
 import { inspect } from './inspect.js';
 import { merge } from './merge.js';
+import { predict } from './predict.js';
 import { run } from './run.js';
 import type { Command } from './types.js';
 
-export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor, inspect, clean]);
+export const commands = makeRegistry<Command>('command', [run, demo, merge, claims, bench, doctor, inspect, predict, clean]);

@@ -19,8 +19,9 @@ const LAYERS: readonly (readonly string[])[] = [
   // one cell and a whole matrix, composed from the nouns
   ['run'],
   // what is made of runs and results: reports (pure functions of results.json), demo, doctor, bench,
-  // merge; and inspect, which reads a real server into the targets' fingerprint
-  ['report', 'demo', 'doctor', 'bench', 'merge', 'inspect'],
+  // merge; inspect, which reads a real server into the targets' fingerprint; and predict, which
+  // matches an inspected server against measured cells
+  ['report', 'demo', 'doctor', 'bench', 'merge', 'inspect', 'predict'],
   ['commands'],
   ['cli'],
 ];

@@ -33,6 +33,7 @@ const ALLOWED: Readonly<Record<string, string>> = {
   "commands/demo.ts: 'nohup'": 'the demo’s default --launch',
   "commands/demo.ts: 'client-kill'": 'the demo’s default --sever',
   "commands/demo.ts: 'quiet'": 'the demo’s default --workload',
+  "commands/predict.ts: 'quiet'": 'predict’s default --workload',
   // Common words that name something else there.
   "target/container.ts: 'exec'": '`docker exec`, the engine’s subcommand',
   "target/router.ts: 'exec'": '`docker exec`, the engine’s subcommand',
