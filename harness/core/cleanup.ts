@@ -130,12 +130,14 @@ export function trackStart<T>(p: Promise<T>): Promise<T> {
 /**
  * A host process the run started (an ssh client): SIGKILL on interrupt. SIGKILL also ends a
  * client frozen by the sleep sever, which no other signal would reach until it is continued.
- * Returns the call that forgets it once it has exited.
+ * `kill` sends it when the owner knows better than the bare pid which process is still its own
+ * (core/proc-identity.ts). Returns the call that forgets it once it has exited.
  */
-export function trackProcess(pid: number): () => void {
+export function trackProcess(pid: number, kill?: (signal: NodeJS.Signals) => void): () => void {
   let exited = false;
   const undo = onCleanup(() => {
     if (exited) return;
+    if (kill) return kill('SIGKILL');
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

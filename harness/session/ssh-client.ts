@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import pty from '@lydell/node-pty';
 import { constants as osConstants } from 'node:os';
 import { trackProcess } from '../core/cleanup.js';
+import { startTimeOf, stillOurs } from '../core/proc-identity.js';
 import { DEFAULT_CLIENT, clients } from '../client/registry.js';
 import type { ClientCommand, ClientEndpoint, SessionRequest, TerminalRecorder } from '../client/types.js';
 
@@ -91,6 +92,8 @@ export class SshClient {
 
   /** signals go to the client's process group (`group`), not its first process alone */
   private readonly killTarget: number;
+  /** the client's start time (null: gone before it was read), which tells it from a later holder of its pid */
+  private readonly startTime: number | null;
 
   /**
    * `program`: a session that runs the client itself (mosh, autossh) says what to run instead of
@@ -115,8 +118,10 @@ export class SshClient {
     });
     // node-pty starts the program as the leader of a new session and process group.
     this.killTarget = opts.group ? -this.proc.pid : this.proc.pid;
+    // Read at once: our child, not reaped before its exit is reported (onExit below).
+    this.startTime = startTimeOf(this.proc.pid);
     // Killed by the harness on interrupt: a client frozen by the sleep sever would outlive it.
-    const forget = trackProcess(this.killTarget);
+    const forget = trackProcess(this.killTarget, signal => this.kill(signal));
     this.exited = new Promise(resolve => {
       this.proc.onExit(({ exitCode, signal }) => {
         const atMono = monoMs();
@@ -143,11 +148,19 @@ export class SshClient {
     this.proc.write(line + '\r');
   }
 
+  /**
+   * Signal the client (its group with `group`), only while the pid is still its own: a client that
+   * exited may have left its number to a stranger (core/proc-identity.ts). The teardown of every
+   * cell kills its client, most often after it has ended.
+   */
   kill(signal: NodeJS.Signals): void {
-    try {
-      process.kill(this.killTarget, signal);
-    } catch {
-      /* already gone */
+    if (this.hasExited && this.killTarget > 0) return;
+    for (const target of stillOurs(this.killTarget, this.startTime)) {
+      try {
+        process.kill(target, signal);
+      } catch {
+        /* already gone */
+      }
     }
   }
 

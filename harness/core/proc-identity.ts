@@ -1,0 +1,58 @@
+// Which process a pid names now. The kernel hands a pid out again once its process is reaped, and
+// pid_max is 32768 on these machines: a signal sent to the pid of a client that has gone can reach
+// a stranger. Seen under load: the harness's SIGKILL for an ssh client that had exited killed a
+// probe in a target (another pid namespace, the same host pid), and a cell was judged "killed".
+import fs from 'node:fs';
+
+interface Stat {
+  pgrp: number;
+  /** field 22, clock ticks after boot: with the pid, a process's identity */
+  startTime: number;
+}
+
+function statOf(pid: number, procDir: string): Stat | null {
+  try {
+    const s = fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8');
+    // After "pid (comm) ": state ppid pgrp session … starttime (the 20th field from here).
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { pgrp: Number(f[2]), startTime: Number(f[19]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The start time of `pid` now (null: no such process), to tell it apart from a later one. */
+export function startTimeOf(pid: number, procDir = '/proc'): number | null {
+  return statOf(pid, procDir)?.startTime ?? null;
+}
+
+const pidNamespace = (pid: number | 'self', procDir: string) => {
+  try {
+    return fs.readlinkSync(`${procDir}/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The pids a signal meant for `target` (a pid, or -pgid for a group) started at `startTime` may
+ * still go to: the process itself while it is the same one; for a group whose leader is gone, its
+ * members in this harness's own pid namespace that started no earlier than the leader (a probe in a
+ * target's namespace that was given the same number is never one). Empty: nothing of ours is left.
+ */
+export function stillOurs(target: number, startTime: number | null, procDir = '/proc'): number[] {
+  if (startTime === null) return [];
+  const pid = Math.abs(target);
+  const leader = statOf(pid, procDir);
+  if (leader?.startTime === startTime) return [target];
+  if (target > 0) return [];
+  const own = pidNamespace('self', procDir);
+  return fs
+    .readdirSync(procDir)
+    .filter(d => /^\d+$/.test(d))
+    .map(Number)
+    .filter(p => {
+      const s = statOf(p, procDir);
+      return s !== null && s.pgrp === pid && s.startTime >= startTime && pidNamespace(p, procDir) === own;
+    });
+}
