@@ -12,12 +12,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LaunchMode } from '../launch/types.js';
 import { PROBE_BIN } from '../probe/command.js';
-import { onCleanup, self } from '../core/cleanup.js';
+import { self } from '../core/cleanup.js';
 import type { SessionKind } from '../session/types.js';
 import type { Target } from '../target/types.js';
 import { analyseBirth, type BirthStory } from './birth-story.js';
 import { containerInitPid, pidsInNamespaceOf } from './host-pids.js';
-import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './tracefs.js';
+import { acquireTracefs, INSTANCE_PREFIX, instanceUndo, lostEvents } from './tracefs.js';
 
 /**
  * Only cells whose probe can die before it starts: the line returns at once (`&`, a program that
@@ -108,16 +108,12 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
   const who = await traced(o);
   if ('unavailable' in who) return fail(who.unavailable);
   const { uid, seeds } = who;
-  // The undo waits for the setup's writes, which hold the instance's files open (EBUSY otherwise:
-  // death-witness.ts).
+  // The undo waits for the setup's writes, which hold the instance's files open (tracefs.ts).
   let setUp: Promise<void> = Promise.resolve();
   try {
     // One synchronous step: an interrupt between the mkdir and the registration would miss it.
     fs.mkdirSync(dir);
-    undo = onCleanup(async () => {
-      await setUp.catch(() => {});
-      await removeInstance(dir);
-    });
+    undo = instanceUndo(dir, () => setUp);
     setUp = enableInstance(dir, seeds, o);
     await setUp;
   } catch (e) {

@@ -12,11 +12,11 @@
 // the probe's re-raise after its handler ran is a signal from the probe to itself.
 import fs from 'node:fs';
 import path from 'node:path';
-import { onCleanup, self } from '../core/cleanup.js';
+import { self } from '../core/cleanup.js';
 import { PROBE_BIN } from '../probe/command.js';
 import { describeTracedSender, fatalByDefault, idArg, parseTrace, signalName, signalResult, type TraceEvent, type TracedSignal } from './birth-story.js';
 import { cachedInitPid, hostPidOf } from './host-pids.js';
-import { acquireTracefs, INSTANCE_PREFIX, lostEvents, removeInstance } from './tracefs.js';
+import { acquireTracefs, INSTANCE_PREFIX, instanceUndo, lostEvents } from './tracefs.js';
 
 /** The kernel's task name of the probe: its file name, cut to TASK_COMM_LEN - 1. */
 const PROBE_COMM = path.basename(PROBE_BIN).slice(0, 15);
@@ -55,18 +55,15 @@ export async function startDeathWitness(): Promise<DeathWitness> {
   if ('unavailable' in fsys) return unavailableWitness(fsys.unavailable);
   const dir = path.join(fsys.dir, 'instances', `${INSTANCE_PREFIX}${self.pid}.${self.start}-witness${++witnesses}`);
   let undo: (() => Promise<void>) | null = null;
-  // The undo waits for the setup's writes: each holds a file of the instance open, and an rmdir
-  // then fails with EBUSY (an interrupt during the setup, at load 35, left the instance behind).
+  // The undo waits for the setup's writes (an interrupt during the setup, at load 35, left the
+  // instance behind: EBUSY).
   let setUp: Promise<void> = Promise.resolve();
   try {
     // One synchronous step: an interrupt between the mkdir and the registration would miss it.
     // (An undo registered during an interrupt runs at once, but in a later microtask: after
     // `setUp` below is assigned.)
     fs.mkdirSync(dir);
-    undo = onCleanup(async () => {
-      await setUp.catch(() => {});
-      await removeInstance(dir);
-    });
+    undo = instanceUndo(dir, () => setUp);
     setUp = configureWitness(dir);
     await setUp;
   } catch (e) {

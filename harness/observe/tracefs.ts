@@ -62,7 +62,10 @@ async function mountPrivately(): Promise<{ dir: string } | { unavailable: string
   }
   onCleanup(async () => {
     // On an interrupt all undos run at once: the instances are reached through this mount, so
-    // they go first (an instance outlives every mount; only rmdir removes it).
+    // they go first (an instance outlives every mount; only rmdir removes it). Their own undos are
+    // awaited, not raced: an rmdir after the unmount fails with ENODEV, and one of ours that gave
+    // up before it must still be named, not hidden by the unmount.
+    await Promise.allSettled([...instanceUndos].map(undo => undo()));
     const own = `${INSTANCE_PREFIX}${self.pid}.${self.start}-`;
     for (const name of fs.readdirSync(path.join(dir, 'instances')).filter(n => n.startsWith(own))) {
       await removeInstance(path.join(dir, 'instances', name)).catch(() => {});
@@ -119,6 +122,24 @@ async function sweepStale(standard: string | null): Promise<number> {
     if (!mounts.includes(dir) && fs.existsSync(dir) && rmdirQuietly(dir)) removed++;
   }
   return removed;
+}
+
+/** The undos of this run's instances (instanceUndo), for the private mount's own undo to await. */
+const instanceUndos = new Set<() => Promise<void>>();
+
+/**
+ * Register the undo of instance `dir`, made just now (call it in the same synchronous step as the
+ * mkdir). It waits for `setUp()`, the instance's configuration writes still in flight, each of
+ * which holds one of its files open (EBUSY otherwise), then removes it.
+ */
+export function instanceUndo(dir: string, setUp: () => Promise<void>): () => Promise<void> {
+  const undo = onCleanup(async () => {
+    await setUp().catch(() => {});
+    await removeInstance(dir);
+    instanceUndos.delete(undo);
+  });
+  instanceUndos.add(undo);
+  return undo;
 }
 
 /** How long an instance may stay busy (a file of it still open) before its removal gives up. */
