@@ -26,13 +26,14 @@ export function startTimeOf(pid: number, procDir = '/proc'): number | null {
   return statOf(pid, procDir)?.startTime ?? null;
 }
 
-const pidNamespace = (pid: number | 'self', procDir: string) => {
+/** The pid namespace `pid` is in ("pid:[4026531836]"), or null when it is gone. */
+export function pidNamespaceOf(pid: number | string, procDir = '/proc'): string | null {
   try {
     return fs.readlinkSync(`${procDir}/${pid}/ns/pid`);
   } catch {
     return null;
   }
-};
+}
 
 /**
  * The pids a signal meant for `target` (a pid, or -pgid for a group) started at `startTime` may
@@ -46,13 +47,13 @@ export function stillOurs(target: number, startTime: number | null, procDir = '/
   const leader = statOf(pid, procDir);
   if (leader?.startTime === startTime) return [target];
   if (target > 0) return [];
-  const own = pidNamespace('self', procDir);
+  const own = pidNamespaceOf('self', procDir);
   return fs
     .readdirSync(procDir)
     .filter(d => /^\d+$/.test(d))
     .map(Number)
     .filter(p => {
       const s = statOf(p, procDir);
-      return s !== null && s.pgrp === pid && s.startTime >= startTime && pidNamespace(p, procDir) === own;
+      return s !== null && s.pgrp === pid && s.startTime >= startTime && pidNamespaceOf(p, procDir) === own;
     });
 }

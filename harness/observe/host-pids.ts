@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { pidNamespaceOf, startTimeOf } from '../core/proc-identity.js';
 
 const run = promisify(execFile);
 
@@ -13,21 +14,13 @@ export async function containerInitPid(id: string): Promise<number> {
   return Number(stdout.trim());
 }
 
-const pidNamespace = (pid: number | string) => {
-  try {
-    return fs.readlinkSync(`/proc/${pid}/ns/pid`);
-  } catch {
-    return null;
-  }
-};
-
 /** Host pids of every process in the PID namespace of `init` (the target container's processes). */
 export function pidsInNamespaceOf(init: number): number[] {
-  const want = pidNamespace(init);
+  const want = pidNamespaceOf(init);
   if (!want) return [];
   return fs
     .readdirSync('/proc')
-    .filter(d => /^\d+$/.test(d) && pidNamespace(d) === want)
+    .filter(d => /^\d+$/.test(d) && pidNamespaceOf(d) === want)
     .map(Number);
 }
 
@@ -59,9 +52,7 @@ export function hostPidAmong(candidates: readonly number[], nsPid: number, start
       // NSpid lists the pid in each nested namespace, the innermost (the container's) last.
       const inner = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`${procDir}/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).at(-1);
       if (Number(inner) !== nsPid) continue;
-      if (startTime === undefined) return pid;
-      const stat = fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] === startTime) return pid;
+      if (startTime === undefined || String(startTimeOf(pid, procDir)) === startTime) return pid;
     } catch {
       /* gone while we looked */
     }
