@@ -13,13 +13,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { self } from '../core/cleanup.js';
-import { PROBE_BIN } from '../probe/command.js';
+import { PROBE_COMM } from '../probe/command.js';
 import { describeTracedSender, fatalByDefault, idArg, parseTrace, signalName, signalResult, type TraceEvent, type TracedSignal } from './birth-story.js';
 import { cachedInitPid, hostPidOf } from './host-pids.js';
 import { acquireTracefs, INSTANCE_PREFIX, instanceUndo, lostEvents } from './tracefs.js';
 
-/** The kernel's task name of the probe: its file name, cut to TASK_COMM_LEN - 1. */
-const PROBE_COMM = path.basename(PROBE_BIN).slice(0, 15);
 /** Per CPU. A probe's death is a handful of ~70-byte events; the newest are kept (overwrite). */
 const BUFFER_KB_PER_CPU = 512;
 

@@ -270,7 +270,7 @@ function startWatcher({ ctx, plan }: CellScope): Step<Watcher> {
       watcher.close();
       if (!cleaned) {
         await ctx.target
-          .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; pkill -KILL -u ${user} 2>/dev/null; true`)
+          .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; i=0; while pkill -KILL -u ${user} 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.02; done; true`)
           .catch(() => {});
       }
     },

@@ -237,7 +237,11 @@ t.test('treeChildren: each child from the sever on, with its fate from the best 
   ]);
   t.same(tree.map(c => [c.startedMs, c.endedMs]), [[-800, 10], [400, 500], [600, null], [800, null]]);
   t.notOk(tree.some(c => c.role !== 'child'), 'the parent is the probe itself: the cell adds it');
-  t.same(treeChildren(log, 3000, [{ ...after[0]!, args: 'sleep 1' }]).at(-1)?.fate, 'unknown', 'a reused pid of another program is not the child');
+  t.same(treeChildren(log, 3000, [{ ...after[0]!, comm: 'sleep', args: 'sleep 1' }]).at(-1)?.fate, 'unknown', 'a reused pid of another program is not the child');
+  // Caught between fork and exec (its parent's command line) or inside execve (none): by its name.
+  t.same(treeChildren(log, 3000, [{ ...after[0]!, pid: 33, args: '/usr/local/lib/hangup-lab/probe /home/u/probe.log tree' }]).find(c => c.pid === 33)?.fate, 'alive', 'between fork and exec');
+  t.same(treeChildren(log, 3000, [{ ...after[0]!, pid: 33, args: '' }]).find(c => c.pid === 33)?.fate, 'alive', 'inside execve');
+  t.same(treeChildren(log, 3000, [{ ...after[0]!, pid: 33, state: 'Z' }]).find(c => c.pid === 33)?.fate, 'unknown', 'a zombie is not alive');
   // The log is read after the "after" snapshot: a child forked once ps had begun is past the
   // window, not an unknown fate (seen in CI: one child in a second of snapshot time).
   t.same(treeChildren(log, 3000, after, 3650).map(c => c.pid), [31, 32, 33], 'a child first logged after the snapshot began is left out');
