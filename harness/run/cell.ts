@@ -579,13 +579,17 @@ function watchSetupOf({ plan, ctx, window }: CellScope, b: BeforeSever, a: Armed
     ...(plan.session.heldBy ? { holder: plan.session.heldBy.comm } : {}),
     sessionTimeoutMs: window.sessionTimeoutMs,
     afterSessionMs: window.afterSessionMs,
-    // The user manager's stop is a system event the cell waits for, not what it measures: under
-    // load it came after the 15 s allowed and turned killed cells into survivors (load 60). Its
-    // bound stretches with the load; the session's own deadline does not.
+    // The user manager's stop (and KillUserProcesses' stop of the session) is a system event the
+    // cell waits for, not what it measures: under load it came after the 15 s allowed and turned
+    // killed cells into survivors (load 60). Its bound stretches with the load; the session's own
+    // deadline does not.
     managerWaitMs: patientMs(window.afterSessionMs),
     afterSessionSettleMs: ctx.windowOverride?.afterSessionMs ?? AFTER_SESSION_SETTLE_MS,
     // Wait for what could still kill the probe, not for a fixed time (observe/user-manager.ts).
-    plan: afterSessionPlan(probe, plan.cell.linger === 'on', ctx.windowOverride?.afterSessionMs !== undefined),
+    plan: afterSessionPlan(probe, plan.cell.linger === 'on', ctx.windowOverride?.afterSessionMs !== undefined, {
+      killUserProcesses: plan.cell.killUserProcesses,
+      sessionCgroup: b.sshd?.cgroup ?? '',
+    }),
   };
 }
 

@@ -32,9 +32,9 @@ export interface WatchSetup {
   sessionTimeoutMs: number;
   afterSessionMs: number;
   /**
-   * How long after the session's end to wait for the user manager to stop, when the probe lives in
-   * it: afterSessionMs stretched by the load at the sever (core/patience.ts). Absent in sequences
-   * recorded before it existed: afterSessionMs.
+   * How long after the session's end to wait for what still kills the probe (the user manager's
+   * stop, KillUserProcesses' stop of the session): afterSessionMs stretched by the load at the
+   * sever (core/patience.ts). Absent in sequences recorded before it existed: afterSessionMs.
    */
   managerWaitMs?: number;
   /** the settle after the session ended when nothing else can kill the probe later */
@@ -81,16 +81,21 @@ export function judgeWatch(events: readonly WatchEvent[], w: WatchSetup, nowMono
     if (nowMono < deadline) return wait(deadline);
     return done(`${w.afterSessionSettleMs} ms passed after the session ended (${w.plan.why})`, sessionEnd);
   }
+  const patientWaitMs = w.managerWaitMs ?? w.afterSessionMs;
+  if (w.plan.kind === 'session-stop') {
+    const deadline = sessionEnd + patientWaitMs;
+    if (nowMono < deadline) return wait(deadline);
+    return done(`${patientWaitMs} ms passed after the session ended and the probe, in the session's cgroup, lived on (KillUserProcesses=yes)`, sessionEnd);
+  }
   const managerGone = events.find(goneOf(w.managerPid));
   if (managerGone) {
     const deadline = managerGone.t + AFTER_MANAGER_SETTLE_MS;
     if (nowMono < deadline) return wait(deadline);
     return done(`the user manager (pid ${w.managerPid}) stopped ${rel(managerGone.t)} ms after the sever and the probe lived on`, sessionEnd);
   }
-  const managerWaitMs = w.managerWaitMs ?? w.afterSessionMs;
-  const deadline = sessionEnd + managerWaitMs;
+  const deadline = sessionEnd + patientWaitMs;
   if (nowMono < deadline) return wait(deadline);
-  return done(`${managerWaitMs} ms passed after the session ended and the user manager had not stopped`, sessionEnd);
+  return done(`${patientWaitMs} ms passed after the session ended and the user manager had not stopped`, sessionEnd);
 }
 
 /** Whether an event can change the watch's decision (the others are heartbeats and the like). */

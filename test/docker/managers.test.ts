@@ -96,9 +96,15 @@ t.test('sshd per connection: the end of the connection kills what pam_systemd di
     for (const sever of ['logout', 'client-kill']) {
       const bare = cell(NO_PAM, launch, sever, { server: 'openssh-per-connection' });
       t.equal(bare.verdict, 'killed', `no pam_systemd, ${launch}/${sever}: ${bare.reason}`);
-      t.equal(bare.signal, 'SIGTERM', `no pam_systemd, ${launch}/${sever}`);
-      // The unit has systemd's default SendSIGHUP=no (a session scope has yes): SIGTERM alone.
-      t.equal(bare.signalSender?.comm, 'systemd', 'from systemd, stopping the connection unit');
+      // The unit has systemd's default SendSIGHUP=no (a session scope has yes): SIGTERM alone, from
+      // systemd stopping the connection unit. In tmux the same stop may kill the tmux server a
+      // moment before it reaches the probe: the pane's terminal is then hung up under it and the
+      // kernel's SIGHUP comes first (seen once in 2 runs, 0.04 s after a logout).
+      const paneHangup = launch === 'tmux' && bare.signal === 'SIGHUP' && bare.signalSender?.code === 128; // SI_KERNEL
+      if (!paneHangup) {
+        t.equal(bare.signal, 'SIGTERM', `no pam_systemd, ${launch}/${sever}`);
+        t.equal(bare.signalSender?.comm, 'systemd', 'from systemd, stopping the connection unit');
+      }
       t.match(probeCgroup(bare), /hangup-lab-sshd@.*\.service$/, "the probe was in the connection's unit");
       const moved = cell(SYSTEMD_254, launch, sever, { server: 'openssh-per-connection' });
       t.equal(moved.verdict, 'survived', `pam_systemd, ${launch}/${sever}: ${moved.reason}`);

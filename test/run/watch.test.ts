@@ -119,6 +119,20 @@ t.test('judgeWatch: a manager stopping late (a loaded machine) is still waited f
   t.equal(d.stopMono, lateStop + 1000);
 });
 
+t.test('judgeWatch: with KillUserProcesses=yes, a probe in the session\'s cgroup is waited for until it dies, past the settle', async t => {
+  // CI at stop 24 (systemd 254, KillUserProcesses=yes, background × logout): logind's stop of the
+  // session scope killed the probe after the 3 s settle had closed the window; inconclusive.
+  const r = load('pty-background-logout');
+  const sessionEnd = r.outcome.sessionEndMono!;
+  const setup = { ...r.setup, plan: { kind: 'session-stop' as const }, managerWaitMs: r.setup.afterSessionMs * 2 };
+  const lateDeath: WatchEvent = { t: sessionEnd + r.setup.afterSessionSettleMs + 2000, e: 'gone', pid: r.setup.probePid, how: 'exited' };
+  t.same(judgeWatch(afterSever(r), setup, sessionEnd + r.setup.afterSessionSettleMs + 1), { done: false, untilMono: sessionEnd + setup.managerWaitMs }, 'past the settle, still waiting');
+  const d = replayWatch([...afterSever(r), lateDeath], setup);
+  t.same([d.endedBecause, d.stopMono], ['the probe died', lateDeath.t]);
+  const never = replayWatch(afterSever(r), setup);
+  t.same([never.endedBecause, never.stopMono], [`${setup.managerWaitMs} ms passed after the session ended and the probe, in the session's cgroup, lived on (KillUserProcesses=yes)`, sessionEnd + setup.managerWaitMs]);
+});
+
 t.test('judgeWatch: a sever that does not end the session is judged settleMs after it acted', async t => {
   const r = load('pty-background-hangup');
   const alive = afterSever(r).filter(e => !gone(r, r.setup.probePid)(e));
