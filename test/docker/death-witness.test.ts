@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
+import { pidNamespaceOf } from '../../harness/core/proc-identity.js';
 import { startDeathWitness } from '../../harness/observe/death-witness.js';
 import { PROBE_BIN } from '../../harness/probe/command.js';
 import { runMatrix } from '../../harness/run/matrix.js';
@@ -68,17 +69,28 @@ t.test('the witness names what ended a probe that could not log it', async t => 
   });
 });
 
+/** The pid namespaces of the containers this process's runs started (labelled with its pid). */
+function ownContainersPidNamespaces(): Set<string> {
+  const ids = execFileSync('docker', ['ps', '-q', '--filter', `label=hangup-lab.pid=${process.pid}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (!ids.length) return new Set();
+  const pids = execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', ...ids], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  return new Set(pids.flatMap(p => pidNamespaceOf(p) ?? []));
+}
+
 t.test('a real cell whose probe is SIGKILLed at the sever is judged from the trace, not guessed', async t => {
   const scenario = loadScenario(path.join(import.meta.dirname, 'death-witness.yaml'));
   const result = await runMatrix(scenario, {
     say: () => {},
     version: 'test',
     // At the sever, from this machine (no docker exec to wait for): the probe by its command line (the
-    // watcher names the same log).
+    // watcher names the same log), and only inside this test's own containers. A cell's id, user and
+    // log path are the same wherever the same cell runs: a bare pgrep also SIGKILLed the probe of
+    // cli-clients' pty/nohup/logout cell, running beside this file in loaded runs L12 and L13.
     narrate: (cell, e) => {
       if (e.kind !== 'severed') return;
+      const ours = ownContainersPidNamespaces();
       for (const pid of execFileSync('pgrep', ['-f', `${PROBE_BIN} /home/hl${cell.id}/probe.log`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-        process.kill(Number(pid), 'SIGKILL');
+        if (ours.has(pidNamespaceOf(Number(pid)) ?? '')) process.kill(Number(pid), 'SIGKILL');
       }
     },
   });
