@@ -249,11 +249,11 @@ function isConnection(root: Proc): boolean {
  * 10's sshd-auth is the pre-auth helper). PAM's motd scripts are also forked by the monitor, but
  * before the session's shell: the latest such exec is the login (a setup retry logs in again).
  */
-function findShell(procs: Proc[], uid: number): Proc | null {
+function findShell(procs: Proc[], uid: number, execBeforeMs = Infinity): Proc | null {
   const ofUid = (p: Proc) => p.ruid === uid || (uid === 0 && p.ruid === null);
   const stillSshd = (p: Proc | null) => p !== null && (p.execs.length ? p.execs.every(x => isSshd(x.filename)) : isSshd(p.comm));
   const shells = procs
-    .filter(p => p.root && isConnection(p.root) && p !== p.root && stillSshd(p.parent) && p.execs[0] && !isSshd(p.execs[0].filename) && ofUid(p))
+    .filter(p => p.root && isConnection(p.root) && p !== p.root && stillSshd(p.parent) && p.execs[0] && !isSshd(p.execs[0].filename) && ofUid(p) && p.execs[0].atMs < execBeforeMs)
     .sort((a, b) => a.execs[0]!.atMs - b.execs[0]!.atMs);
   return shells.at(-1) ?? null;
 }
@@ -271,12 +271,14 @@ export function lostEventsOf(text: string): number {
 /**
  * The story of the launch line of the login of `uid`: the process it started, whether that process
  * got as far as exec'ing the probe, and how it ended. Null when the trace holds no login shell of
- * that uid (the reason is the caller's to give: no such login, or events lost).
+ * that uid (the reason is the caller's to give: no such login, or events lost). `loginBeforeMs`:
+ * only a login whose shell exec'd before then (CLOCK_MONOTONIC ms) is the launching one; a later
+ * login of the same user (session/later.ts) is not.
  */
-export function analyseBirth(text: string, o: { uid: number; probePath: string }): BirthStory | null {
+export function analyseBirth(text: string, o: { uid: number; probePath: string; loginBeforeMs?: number }): BirthStory | null {
   const events = parseTrace(text);
   const procs = buildTree(events);
-  const shell = findShell(procs, o.uid);
+  const shell = findShell(procs, o.uid, o.loginBeforeMs);
   if (!shell) return null;
   const shellExec = shell.execs[0]!.atMs;
   const inShell = subtree(shell);

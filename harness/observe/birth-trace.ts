@@ -25,12 +25,16 @@ import { acquireTracefs, INSTANCE_PREFIX, instanceUndo, lostEvents } from './tra
  * races the probe's start. Two things act at that end: on a terminal, the session leader's exit
  * hangs up the terminal's foreground process group; with logind's KillUserProcesses=yes, systemd
  * stops the session's scope, terminal or not. Asked of the plug-ins' traits, never their names.
+ * (Used with a later login, session/later.ts: the launching session's end comes before any watch.)
  */
 export function needsBirthTrace(
-  session: Pick<SessionKind, 'remotePty' | 'shell'>,
+  session: Pick<SessionKind, 'remotePty' | 'shell' | 'seversLaterLogin'>,
   launch: Pick<LaunchMode, 'startsInBackground'>,
   cell: { killUserProcesses?: string } = {},
 ): boolean {
+  // A later login's launching command has returned before anything is watched: whatever it
+  // started (a tmux server too) races the stop of that session's scope.
+  if (session.seversLaterLogin && cell.killUserProcesses === 'yes') return true;
   return !session.shell && launch.startsInBackground === true && (session.remotePty || cell.killUserProcesses === 'yes');
 }
 
@@ -74,8 +78,11 @@ export interface StartedBirthTrace extends AsyncDisposable {
    * more (its process is dead) need not wait out its whole start timeout.
    */
   settled(timeoutMs: number, signal?: AbortSignal): Promise<BirthResult>;
-  /** stop, read the story, remove the instance; later calls return the same answer */
-  stop(): Promise<BirthResult>;
+  /**
+   * stop, read the story, remove the instance; later calls return the same answer. `loginBeforeMs`:
+   * the launching login is one that began before then (a later login of the user is not it).
+   */
+  stop(o?: { loginBeforeMs?: number }): Promise<BirthResult>;
   /** the trace text of the last read, with a header naming uid and lost events (fixtures, debugging) */
   readonly text: string | null;
 }
@@ -121,17 +128,17 @@ export async function startBirthTrace(o: BirthTraceOptions): Promise<StartedBirt
   }
 
   let text: string | null = null;
-  const read = async (): Promise<BirthResult> => {
+  const read = async (loginBeforeMs?: number): Promise<BirthResult> => {
     const [trace, lost] = await Promise.all([fs.promises.readFile(path.join(dir, 'trace'), 'utf8'), lostEvents(dir)]);
     text = `# hangup-lab birth-trace uid=${uid} probe=${probePath} lost-events=${lost}\n${trace}`;
-    return analyseBirth(text, { uid, probePath });
+    return analyseBirth(text, { uid, probePath, ...(loginBeforeMs !== undefined ? { loginBeforeMs } : {}) });
   };
   let stopped: Promise<BirthResult> | null = null;
-  const stop = () =>
+  const stop = (o: { loginBeforeMs?: number } = {}) =>
     (stopped ??= (async () => {
       await fs.promises.writeFile(path.join(dir, 'tracing_on'), '0').catch(() => {});
       try {
-        return await read();
+        return await read(o.loginBeforeMs);
       } catch (e) {
         return { unavailable: `reading the trace failed: ${(e as Error).message}` };
       } finally {

@@ -1,5 +1,5 @@
 import { loadStretch, patientMs } from '../core/patience.js';
-import { parseProbeLine, readText, treeChildren, workloadObservations, type ProbeLogEntry } from '../observe/probe-log.js';
+import { NOT_FATAL_SIGNALS, parseProbeLine, readText, treeChildren, workloadObservations, type ProbeLogEntry } from '../observe/probe-log.js';
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
 import { afterSessionPlan, findUserManager } from '../observe/user-manager.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
@@ -7,7 +7,7 @@ import { probeCommand, probeLogPath } from '../probe/command.js';
 import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent, TreeProcess } from '../results.js';
 import { interactiveLoginKind } from '../session/registry.js';
 import { monoMs, stripAnsi, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
-import type { OpenSession } from '../session/types.js';
+import { SessionDeclined, type OpenSession } from '../session/types.js';
 import type { SeverContext, SeverMethod } from '../sever/types.js';
 import type { LaunchContext } from '../launch/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
@@ -197,6 +197,11 @@ async function observeCell(
     Object.assign(base, { before: before.procs, sshdSession: before.sshd ? { pid: before.sshd.pid, name: before.sshd.args } : null });
     Object.assign(base.probe, { pid: Number.isNaN(before.probePid) ? null : before.probePid, cgroup: before.probe?.cgroup ?? null });
     const probe = before.probe;
+    if (plan.session.seversLaterLogin && (!probe || !(await steps.run(firstSessionPlayedOut(s, watcher, before))))) {
+      return { ...base, verdict: 'not-applicable', reason: goneBeforeLaterLogin(watcher, before.probePid) };
+    }
+    const early = probe ? null : await steps.run(diedAfterReturn(s, watcher, setup.open, before));
+    if (early) return { ...base, ...early };
     if (!probe) throw new CellAbort(`the probe (pid ${before.probePid}) was gone before the sever: ${logTail(watcher)}`);
     ctx.narrate?.({ kind: 'probe-started', probePid: before.probePid, before: before.procs, sshdSession: base.sshdSession });
     const notApplicable = notApplicableAfterStart(plan, before);
@@ -234,7 +239,13 @@ async function observeCell(
     // A step stopped by the cell's stop carries what it threw (the setup's tries travel with it).
     const thrown = e instanceof StepStopped ? e.cause : e;
     base.setup = setupRecord(thrown) ?? base.setup;
+    // The session's start showed the question cannot be asked (session/later.ts): observed, not retried.
+    if (thrown instanceof SessionDeclined && !signal.aborted) return { ...base, checks: story.checks, verdict: 'not-applicable', reason: thrown.message };
     // Judged from the kernel's trace: the probe was killed before it could say so itself.
+    // A later login's probe that died as the session that started it ended: no later sever to ask about.
+    if (thrown instanceof UnbornProbe && plan.session.seversLaterLogin && !signal.aborted) {
+      return { ...base, checks: story.checks, verdict: 'not-applicable', reason: `the probe did not outlive the session that started it, so there was nothing for a later login's end to act on: ${thrown.unborn.reason}` };
+    }
     if (thrown instanceof UnbornProbe && !signal.aborted) {
       const u = thrown.unborn;
       return { ...base, checks: story.checks, verdict: u.verdict, reason: u.reason, signal: u.signal, signalEvidence: u.signalEvidence, signalSender: u.signalSender, deathMs: u.deathMs, timeline: u.timeline };
@@ -346,6 +357,9 @@ interface TryTools {
 function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<OpenSession> {
   const { cell, ctx, plan, launchCtx } = s;
   let prefix = '';
+  // The probe's start is looked for from this try's login on: a session that starts the probe
+  // before its own start resolves (a later login: session/later.ts) logged it by then.
+  let loginFrom = 0;
   return {
     async prepare(attempt) {
       prefix = attempt > 1 ? `setup try ${attempt}: ` : '';
@@ -363,6 +377,7 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
     },
     async login() {
       t.part(`${prefix}opening the ${cell.session} session`);
+      loginFrom = watcher.all.length;
       try {
         const endpoint = { ...ctx.endpoint, client: cell.client, user: plan.loginUser, serverAlive: cell.serverAlive, ...(t.recording ? { recorder: t.recording } : {}) };
         return await plan.session.start(endpoint, t.line, plan.launch.holdsTerminal, plan.sessionParam);
@@ -373,7 +388,7 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
     },
     async probeStarted(open) {
       t.part(`${prefix}waiting for the probe to log its start`);
-      t.started(await probeStart(s, watcher, t.birth, open));
+      t.started(await probeStart(s, watcher, t.birth, open, loginFrom));
     },
     async explain(failure) {
       // A refused login is the one setup failure the client cannot explain; the server's log and
@@ -402,27 +417,31 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
  * The probe's start line, or why there is none: a setup failure (tried again), or a session that
  * ran and ended before its probe could log anything (an outcome: never tried again).
  */
-async function probeStart({ plan, signal }: CellScope, watcher: Watcher, birth: StartedBirthTrace | null, open: OpenSession): Promise<LogEvent> {
-  const from = watcher.all.length;
-  const probeStartMs = patientMs(PROBE_START_TIMEOUT_MS + (plan.session.shell ? 0 : LOGIN_TIMEOUT_MS));
+async function probeStart({ plan, signal }: CellScope, watcher: Watcher, birth: StartedBirthTrace | null, open: OpenSession, from: number): Promise<LogEvent> {
+  // A remote command's login is part of its wait, unless an earlier client's command already returned.
+  const probeStartMs = patientMs(PROBE_START_TIMEOUT_MS + (plan.session.shell || open.launcher ? 0 : LOGIN_TIMEOUT_MS));
   const isStart = (e: WatchEvent): e is LogEvent => e.e === 'log' && / start /.test(e.line);
   const start = await watcher.until(isStart, monoMs() + probeStartMs, monoMs, from, signal);
   if (start) return start;
-  const gone = await Promise.race([open.client.exited, sleep(0).then(() => null)]);
-  const said = open.client.lastLines(2).join(' / ');
+  // The client whose command started the probe: the session's own, or an earlier one (later.ts).
+  const launcher = open.launcher ?? open.client;
+  const gone = await Promise.race([launcher.exited, sleep(0).then(() => null)]);
+  const said = launcher.lastLines(2).join(' / ');
   // ssh exits 255 for its own errors (the login failed); any other status is the remote
   // command's: the session ran, and what it started was gone before it could log anything
   // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure. Clients
   // whose own failures share a status with remote commands (dbclient, plink: 1) tell by their words.
-  const ownFailure = (code: number) => (plan.client.failedOnItsOwn ? plan.client.failedOnItsOwn(code, stripAnsi(open.client.text)) : code === 255);
+  const ownFailure = (code: number) => (plan.client.failedOnItsOwn ? plan.client.failedOnItsOwn(code, stripAnsi(launcher.text)) : code === 255);
   if (gone && gone.exitCode !== null && !ownFailure(gone.exitCode)) {
-    const unborn = explainUnbornProbe(birth ? await birth.stop() : { unavailable: 'no kernel trace was taken for this cell' }, { t0Mono: gone.atMono });
+    // A later login is not the launching one: the launcher's login began before it exited.
+    const story = birth ? await birth.stop(open.launcher ? { loginBeforeMs: gone.atMono } : {}) : { unavailable: 'no kernel trace was taken for this cell' };
+    const unborn = explainUnbornProbe(story, { t0Mono: gone.atMono });
     if (unborn.verdict !== 'inconclusive') throw new UnbornProbe(unborn);
     throw new NotSetup(
       `the probe never logged its start, and the session was already over (client exited ${gone.exitCode}: ${said}): whatever the launch line started did not live long enough to be observed, and the kernel trace cannot tell (${unborn.reason})`,
     );
   }
-  if (gone) throw new SetupFailure(`the ssh client exited (${gone.exitCode ?? gone.signal}) before the probe logged its start: ${said}`, normalizeCause(open.client.lastLines(1)[0] ?? ''));
+  if (gone) throw new SetupFailure(`the ssh client exited (${gone.exitCode ?? gone.signal}) before the probe logged its start: ${said}`, normalizeCause(launcher.lastLines(1)[0] ?? ''));
   throw new SetupFailure(`the probe did not start within ${probeStartMs} ms (client printed: ${said})`, `the probe did not start within N ms`);
 }
 
@@ -918,6 +937,90 @@ function follow(watcher: Watcher, from: number, on: (e: WatchEvent) => void): Fo
       await loop;
     },
   };
+}
+
+/**
+ * An exec session's command returned, its session is over, and that return is the cell's t0: the
+ * probe may be killed (KillUserProcesses=yes stops the session's scope) before the first snapshot
+ * puts a watcher on it. At a load of 10-20 that happened in 2 of 5 runs of a cell the other 3 judged
+ * killed, and it was inconclusive ("gone before the sever"). Then the probe's own log, which names
+ * the signal it caught after t0 and who sent it, and the snapshot that no longer lists it are the
+ * two witnesses; the death time is the signal's (it re-raises at once). Without such a line (a
+ * SIGKILL, a line never written) it stays unjudged.
+ */
+function diedAfterReturn({ plan }: CellScope, watcher: Watcher, open: OpenSession, b: BeforeSever): Step<Partial<CellOutcome> | null> {
+  return {
+    title: 'reading why the probe was gone after its command returned',
+    async run({ signal }) {
+      const returned = plan.session.shell || b.sshd ? null : await Promise.race([open.client.exited, sleep(0).then(() => null)]);
+      if (!returned) return null;
+      await sleepFor(150, undefined, { signal }); // a caught signal's line may trail the death by a poll
+      const rel = (mono: number) => Math.round(mono - returned.atMono);
+      const fatal = watcher.all
+        .flatMap(e => {
+          const l = e.e === 'log' ? parseProbeLine(e.line) : null;
+          // From a second before t0 on (caughtSignal's own bound): the harness sees the client's
+          // exit a little after sshd ended the session, and logind's stop may come in between.
+          const c = l ? caughtSignal(l, returned.atMono, () => null) : null;
+          return c && !NOT_FATAL_SIGNALS.includes(c.signal) ? [{ c, t: l!.t }] : [];
+        })
+        .at(-1);
+      if (!fatal) return null;
+      const { c, t } = fatal;
+      const snapMs = rel(monoMs());
+      return {
+        verdict: 'killed',
+        reason: `${c.signal} from ${describeSender(c, b.probePid)}, caught at ${rel(t) >= 0 ? '+' : ''}${(rel(t) / 1000).toFixed(2)} s (0: its command returned); gone before the first snapshot (its log and that snapshot are the witnesses: no watcher was on it yet)`,
+        signal: c.signal,
+        signalEvidence: 'caught',
+        signalSender: { pid: c.senderPid, comm: c.senderComm, code: c.code },
+        deathMs: rel(t),
+        sessionEndedMs: 0,
+        timeline: [
+          { atMs: 0, event: 'the command returned: the client exited' },
+          { atMs: rel(t), event: `probe caught ${c.signal} from ${describeSender(c, b.probePid)}` },
+          { atMs: snapMs, event: 'the first snapshot no longer lists the probe' },
+        ],
+      };
+    },
+  };
+}
+
+/**
+ * Before a later login is severed, the session that started the probe must have ended in full:
+ * with KillUserProcesses=yes, logind stops that session's scope once it is released, and on a
+ * loaded machine that came seconds after sshd's exit (CI, stop 24). A death then, inside the
+ * window, would read as the later sever's doing. So a probe outside the later login's cgroup is
+ * given that stop's time (the settle, stretched by the load) to die first. False: it died.
+ */
+function firstSessionPlayedOut({ plan }: CellScope, watcher: Watcher, b: BeforeSever): Step<boolean> {
+  return {
+    title: "waiting for the end of the session that started the probe (KillUserProcesses=yes)",
+    async run({ signal }) {
+      if (plan.cell.killUserProcesses !== 'yes' || !b.probe || b.probe.cgroup === (b.sshd?.cgroup ?? '')) return true;
+      const died = await watcher.until(e => e.e === 'gone' && e.pid === b.probePid, monoMs() + patientMs(AFTER_SESSION_SETTLE_MS), monoMs, 0, signal);
+      if (died === null) return true;
+      await sleepFor(150, undefined, { signal }); // the watcher reports a death before the log line that said why
+      return false;
+    },
+  };
+}
+
+/**
+ * A later login's question needs the probe alive when that login is severed; gone before, it did
+ * not outlive the session that started it (KillUserProcesses=yes stops that session's scope). Said
+ * with the signal it caught there, as the probe's log has it.
+ */
+function goneBeforeLaterLogin(watcher: Watcher, probePid: number): string {
+  const fatal = watcher.all
+    .flatMap(e => {
+      const l = e.e === 'log' ? parseProbeLine(e.line) : null;
+      const c = l ? caughtSignal(l, 0, () => null) : null;
+      return c && !NOT_FATAL_SIGNALS.includes(c.signal) ? [c] : [];
+    })
+    .at(-1);
+  const how = fatal ? `it caught ${fatal.signal} from ${describeSender(fatal, probePid)}` : `its log ends: ${logTail(watcher)}`;
+  return `the probe was gone before the later login was severed: it did not outlive the session that started it (${how})`;
 }
 
 function logTail(w: Watcher): string {

@@ -150,7 +150,8 @@ export function planCell(cell: Cell): CellPlan {
   const { method: sever, param } = resolveSever(cell.sever);
   const { kind: session, param: sessionParam } = resolveSession(cell.session);
   const launch = launches.get(cell.launch);
-  const endIsCommandReturn = sever.ordinaryEnd === true && !session.shell;
+  // A later login's logout is a typed exit, whatever started the probe (session/later.ts).
+  const endIsCommandReturn = sever.ordinaryEnd === true && !session.shell && session.seversLaterLogin !== true;
   const impl = implementationsOf(cell);
   return {
     cell,
@@ -161,8 +162,8 @@ export function planCell(cell: Cell): CellPlan {
     sever,
     param,
     sessionParam,
-    // The sever's own table first, then what the server and client implementations can do.
-    supported: [sever.supports(session, launch), implementationsDecline(cell, impl) ?? (true as const)].find(s => s !== true) ?? true,
+    // The session's own table first, then the sever's, then what the server and client implementations can do.
+    supported: [session.supports?.(launch) ?? true, sever.supports(session, launch), implementationsDecline(cell, impl) ?? (true as const)].find(s => s !== true) ?? true,
     window: watchWindow(cell, sever, param, impl, { kind: session, param: sessionParam }),
     detectors: [...sever.detectors],
     capabilities: [...(sever.capabilities ?? [])],

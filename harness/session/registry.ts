@@ -3,11 +3,12 @@ import { makeRegistry } from '../core/registry.js';
 import autossh from './autossh.js';
 import execTty from './exec-tty.js';
 import exec from './exec.js';
+import later from './later.js';
 import mosh from './mosh.js';
 import pty from './pty.js';
 import { parseSessionValue, type SessionKind } from './types.js';
 
-export const sessions = makeRegistry('session', [pty, exec, execTty, mosh, autossh]);
+export const sessions = makeRegistry('session', [pty, exec, execTty, mosh, autossh, later]);
 
 /**
  * A session value as a cell carries it, resolved: "mosh:5" → the mosh kind and 5, "mosh" → null

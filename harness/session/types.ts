@@ -13,6 +13,12 @@ export interface SessionFlow {
 
 export interface OpenSession {
   readonly client: SshClient;
+  /**
+   * The client whose command started the probe, when it is not `client`: a later login's session
+   * opened after that command had returned (session/later.ts). What it printed and how it exited
+   * tell a probe that never started from a login that failed.
+   */
+  readonly launcher?: SshClient;
   /** End the session the way a person does; exec sessions end when their command returns. */
   logout(): Promise<void>;
   /**
@@ -73,6 +79,17 @@ export interface SessionKind {
   shell: boolean;
   /** absent: the per-session process of the SSH server holds the session (sshd: user@pts/N) */
   heldBy?: SessionHolder;
+  /**
+   * The launch line runs in a session that ends on its own first (its command returns), and the
+   * session the sever acts on is a later interactive login of the same user: a typed `exit` is its
+   * logout, never the command's return (an editor starting its remote server, then a login).
+   */
+  seversLaterLogin?: boolean;
+  /**
+   * Why a launch mode cannot run in this kind of session (→ not-applicable), or true. Absent: every
+   * one can. (The launch's traits only: launch/types.ts imports this file.)
+   */
+  supports?(launch: { holdsTerminal: boolean }): true | string;
   /** an optional number in the session's value ("mosh:5"); absent, the value is the name alone */
   param?: SessionParam;
   /**
@@ -92,6 +109,17 @@ export interface SessionKind {
    * shell, when its prompt returns (or at once when the line keeps the terminal).
    */
   start(ep: ClientEndpoint, launchLine: string, holdsTerminal: boolean, param?: number | null): Promise<OpenSession>;
+}
+
+/**
+ * The session's own start showed that the cell's question cannot be asked of it (the command that
+ * was to return did not): an observed not-applicable, with why; never a setup failure to retry.
+ */
+export class SessionDeclined extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionDeclined';
+  }
 }
 
 export function defineSessionKind(k: SessionKind): SessionKind {

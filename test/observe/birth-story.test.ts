@@ -159,3 +159,29 @@ t.test('root: sshd runs the session in the monitor itself, after PAM\'s motd she
   t.equal(s.shell.execs[0]?.filename, '/bin/bash', 'not the motd /bin/sh');
   t.match(s.fate, { kind: 'killed', signal: { signal: 'SIGHUP', code: 128, senderComm: 'bash', senderExited: true } });
 });
+
+t.test('a later login of the same user is not the launching one when the caller says when that began', async t => {
+  // The launching login (shell pid 220, exec at 1.4 s) forked the probe's nohup, which was killed;
+  // a later login (shell pid 320, exec at 5.4 s) ran `id` from its profile (session/later.ts).
+  const later = (s: number) => [
+    line('sshd', 100, s, 'sched_process_fork: comm=sshd pid=100 child_comm=sshd child_pid=300'),
+    line('sshd', 300, s + 0.1, 'sched_process_fork: comm=sshd pid=300 child_comm=sshd child_pid=310'),
+    line('sshd', 310, s + 0.2, 'sys_setresuid(ruid: 0x3e8, euid: 0x3e8, suid: 0x3e8)'),
+    line('sshd', 310, s + 0.3, 'sched_process_fork: comm=sshd pid=310 child_comm=sshd child_pid=320'),
+    line('bash', 320, s + 0.4, 'sched_process_exec: filename=/bin/bash pid=320 old_pid=320'),
+    line('bash', 320, s + 0.5, 'sched_process_fork: comm=bash pid=320 child_comm=bash child_pid=330'),
+    line('id', 330, s + 0.6, 'sched_process_exec: filename=/usr/bin/id pid=330 old_pid=330'),
+    line('id', 330, s + 0.7, 'sched_process_exit: comm=id pid=330 prio=120 group_dead=true'),
+  ];
+  const text = [
+    ...login(1000),
+    line('nohup', 230, 1.6, 'sched_process_exec: filename=/usr/bin/nohup pid=230 old_pid=230'),
+    line('systemd', 1, 2.0, 'signal_generate: sig=15 errno=0 code=0 comm=nohup pid=230 grp=1 res=0'),
+    line('nohup', 230, 2.01, 'sched_process_exit: comm=nohup pid=230 prio=120 group_dead=true'),
+    ...later(5),
+  ].join('\n');
+  t.equal(analyseBirth(text, { uid: 1000, probePath: PROBE })?.shell.pid, 320, 'unbounded: the latest login (a setup retry logs in again)');
+  const s = analyseBirth(text, { uid: 1000, probePath: PROBE, loginBeforeMs: 3000 });
+  t.equal(s?.shell.pid, 220, 'bounded: the launching one');
+  t.equal(s?.launched?.pid, 230, "its launch line's process, not the later login's profile");
+});

@@ -16,6 +16,8 @@ t.test('the traits, not the names, decide', async t => {
   t.equal(needsBirthTrace({ remotePty: true, shell: false }, {}), false, 'the line waits for the probe');
   t.equal(needsBirthTrace({ remotePty: false, shell: false }, { startsInBackground: true }, { killUserProcesses: 'yes' }), true, 'KillUserProcesses stops the scope at the end, terminal or not');
   t.equal(needsBirthTrace({ remotePty: false, shell: true }, { startsInBackground: true }, { killUserProcesses: 'yes' }), false, 'the shell stays');
+  t.equal(needsBirthTrace({ remotePty: false, shell: false, seversLaterLogin: true }, {}, { killUserProcesses: 'yes' }), true, "a later login: the launching session's end comes first, whatever the launch");
+  t.equal(needsBirthTrace({ remotePty: false, shell: false, seversLaterLogin: true }, {}, { killUserProcesses: 'no' }), false);
 });
 
 t.test('doctor can ask whether this host gives the witness at all', async t => {

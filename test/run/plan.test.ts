@@ -181,6 +181,14 @@ t.test('the end of a session without a shell is its command returning', async t 
   t.equal(planCell(testCell({ session: 'exec', sever: 'client-kill' })).endIsCommandReturn, false);
 });
 
+t.test('a later login: its logout is a typed exit, and a foreground launch never lets it begin', async t => {
+  const later = planCell(testCell({ session: 'later', launch: 'nohup-to-file', sever: 'logout' }));
+  t.equal(later.endIsCommandReturn, false, 'the command that started the probe returned before; the later login is told to exit');
+  t.equal(later.mayStayOpen, false);
+  t.equal(later.supported, true);
+  t.match(planCell(testCell({ session: 'later', launch: 'foreground', sever: 'client-kill' })).supported, /never returns, so there is no later login/, "the session's own table, for every sever");
+});
+
 t.test('may stay open: network severs, and a command’s end without a terminal', async t => {
   for (const sever of ['drop', 'reject', 'sleep', 'nat-expiry']) t.equal(planCell(testCell({ sever })).mayStayOpen, true, sever);
   for (const sever of ['logout', 'client-kill', 'sshd-kill']) t.equal(planCell(testCell({ sever })).mayStayOpen, false, sever);
