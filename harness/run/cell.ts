@@ -196,13 +196,9 @@ async function observeCell(
     const before = await steps.run(snapshotBefore(s, watcher, setup.startLine));
     Object.assign(base, { before: before.procs, sshdSession: before.sshd ? { pid: before.sshd.pid, name: before.sshd.args } : null });
     Object.assign(base.probe, { pid: Number.isNaN(before.probePid) ? null : before.probePid, cgroup: before.probe?.cgroup ?? null });
-    const probe = before.probe;
-    if (plan.session.seversLaterLogin && (!probe || !(await steps.run(firstSessionPlayedOut(s, watcher, before))))) {
-      return { ...base, verdict: 'not-applicable', reason: goneBeforeLaterLogin(watcher, before.probePid) };
-    }
-    const early = probe ? null : await steps.run(diedAfterReturn(s, watcher, setup.open, before));
-    if (early) return { ...base, ...early };
-    if (!probe) throw new CellAbort(`the probe (pid ${before.probePid}) was gone before the sever: ${logTail(watcher)}`);
+    const gone = await goneBeforeSever(s, steps, watcher, setup.open, before);
+    if (gone) return { ...base, ...gone };
+    const probe = before.probe!; // goneBeforeSever answered for a missing one
     ctx.narrate?.({ kind: 'probe-started', probePid: before.probePid, before: before.procs, sshdSession: base.sshdSession });
     const notApplicable = notApplicableAfterStart(plan, before);
     if (notApplicable) return { ...base, verdict: 'not-applicable', reason: notApplicable };
@@ -937,6 +933,21 @@ function follow(watcher: Watcher, from: number, on: (e: WatchEvent) => void): Fo
       await loop;
     },
   };
+}
+
+/**
+ * A probe gone before the sever (or going: a later login's first session ending) is an outcome
+ * where it can be judged (a later login not asked; an exec probe killed after its command
+ * returned), else the cell cannot be judged (throws). Null: it is there, go on.
+ */
+async function goneBeforeSever(s: CellScope, steps: StepRunner, watcher: Watcher, open: OpenSession, b: BeforeSever): Promise<Partial<CellOutcome> | null> {
+  if (s.plan.session.seversLaterLogin && (!b.probe || !(await steps.run(firstSessionPlayedOut(s, watcher, b))))) {
+    return { verdict: 'not-applicable', reason: goneBeforeLaterLogin(watcher, b.probePid) };
+  }
+  if (b.probe) return null;
+  const early = await steps.run(diedAfterReturn(s, watcher, open, b));
+  if (early) return early;
+  throw new CellAbort(`the probe (pid ${b.probePid}) was gone before the sever: ${logTail(watcher)}`);
 }
 
 /**
