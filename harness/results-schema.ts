@@ -492,6 +492,41 @@ export const rateSchema = z.object({
   cellIds: z.array(z.string()),
 });
 
+/**
+ * One row of bench's "core-seconds by component": a part of the machine's CPU during the run, summed
+ * over every target container (or every engine process) it names.
+ */
+export const usagePartSchema = z.object({
+  /** the row's place in the table, outermost first: ["target containers", "system.slice", "ssh.service"] */
+  path: z.array(z.string()),
+  coreSeconds: z.number(),
+  /** the largest peak of any one cgroup or process summed in this row, bytes; null: not measured */
+  peakBytes: z.number().nullable(),
+  /**
+   * exact: complete counters; sampled: the last value read before the cgroup or process went (a
+   * lower bound); remainder: a parent's exact counter minus its listed parts; estimate: arithmetic
+   * that assumes something (the row's notes say what)
+   */
+  how: z.enum(['exact', 'sampled', 'remainder', 'estimate']),
+  /** how many cgroups or processes were summed */
+  count: z.number(),
+});
+
+/** Where the CPU went during a run (bench only: `hangup-lab bench` measures it around the run). */
+export const usageSchema = z.object({
+  cores: z.number(),
+  /** the whole machine's busy CPU during the run (/proc/stat), core-seconds */
+  busySeconds: z.number(),
+  /** /proc/loadavg when the run ended: 1, 5 and 15 minutes */
+  loadAverage: z.array(z.number()),
+  /** the rows, in table order; an "other" row holds the rest of the machine's busy time */
+  parts: z.array(usagePartSchema),
+  /** each target container's own total, as its cgroup accounted it */
+  containers: z.array(z.object({ id: z.string(), server: z.string(), role: z.enum(['shared', 'own']), coreSeconds: z.number(), peakBytes: z.number().nullable() })),
+  /** where the numbers came from, and what they cannot see */
+  notes: z.array(z.string()),
+});
+
 /** A whole results.json. */
 export const runResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
@@ -539,4 +574,6 @@ export const runResultSchema = z.object({
   shard: z.object({ index: z.number(), count: z.number() }).nullable(),
   containers: z.array(containerTimingSchema),
   cells: z.array(cellResultSchema),
+  /** written by `bench` only: where the CPU of the run went, by component; absent from a `run` and from older files */
+  usage: usageSchema.optional(),
 });

@@ -33,6 +33,8 @@ import type {
   treeProcessSchema,
   timelineEventSchema,
   untestableClaimSchema,
+  usagePartSchema,
+  usageSchema,
 } from './results-schema.js';
 import { VERDICTS, type Verdict } from './results-schema.js';
 
@@ -54,6 +56,8 @@ export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 export type ClientOutcome = z.infer<typeof clientOutcomeSchema>;
 export type CellResult = z.infer<typeof cellResultSchema>;
 export type ContainerTiming = z.infer<typeof containerTimingSchema>;
+export type Usage = z.infer<typeof usageSchema>;
+export type UsagePart = z.infer<typeof usagePartSchema>;
 export type TargetFingerprint = z.infer<typeof targetFingerprintSchema>;
 export type RunResult = z.infer<typeof runResultSchema>;
 

@@ -6,7 +6,8 @@
 //   time (sever → verdict, which the physics decides: detection, settle windows);
 // - one at a time: the same cells sequentially, each in a fresh container, estimated as
 //   n × (median boot + fastest setup) + Σ watched;
-// - CPU floor: the CPU seconds the run consumed (measured by the caller) / cores: on a small machine
+// - CPU floor: the CPU seconds the run consumed (measured by bench around the run, kept in
+//   results.json's `usage`, where usage-table.ts splits it by component) / cores: on a small machine
 //   the work itself, not waiting, bounds the wall time.
 // A run with an inconclusive cell or a setup retry has not measured what these figures describe (a
 // cell given up early is no "slowest cell"; a retried login is time the physics did not take): its
@@ -81,7 +82,8 @@ export function setupMs(c: CellResult): number {
   return Math.max(0, c.timing.durationMs - c.timing.serverWaitMs - c.timing.watchedMs);
 }
 
-export function benchFigures(r: RunResult, cpu: CpuSample | null = null): BenchFigures {
+/** `cpu`: the machine's CPU during the run; by default what bench stored in the results (`usage`). */
+export function benchFigures(r: RunResult, cpu: CpuSample | null = r.usage ? { busySeconds: r.usage.busySeconds, cores: r.usage.cores } : null): BenchFigures {
   // An inconclusive cell was given up or cut short: its times say nothing about the physics (a
   // 2.5 s inconclusive cell once became the "floor" and gave wall / floor 219).
   const judged = r.cells.filter(c => c.verdict !== 'inconclusive');

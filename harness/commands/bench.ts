@@ -1,41 +1,37 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../core/errors.js';
 import { REPORTS_DIR, reportsDir, shown } from '../core/paths.js';
-import type { CpuSample } from '../bench/figures.js';
+import type { BenchFigures } from '../bench/figures.js';
 import type { RunResult } from '../results.js';
 import { DEFAULT_SCENARIO_NAME, resolveScenario } from '../scenario/bundled.js';
 import { intFlag, parseFlags, stringFlag } from './args.js';
 import type { Command, CommandContext } from './types.js';
 
-/** Busy and total jiffies of all CPUs, from /proc/stat (Linux). */
-function cpuTimes(): { busy: number; total: number } | null {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (f[3] ?? 0) + (f[4] ?? 0);
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return null;
-  }
-}
-
-async function benchOne(file: string, concurrency: number | undefined, ctx: CommandContext, history: ReadonlyMap<string, number>): Promise<{ result: RunResult; cpu: CpuSample | null }> {
-  const [{ loadScenario }, { Progress }, { runMatrix }] = await Promise.all([import('../scenario/load.js'), import('../run/progress.js'), import('../run/matrix.js')]);
+async function benchOne(file: string, concurrency: number | undefined, ctx: CommandContext, history: ReadonlyMap<string, number>): Promise<RunResult> {
+  const [{ loadScenario }, { Progress }, { runMatrix }, { UsageSampler }] = await Promise.all([
+    import('../scenario/load.js'),
+    import('../run/progress.js'),
+    import('../run/matrix.js'),
+    import('../usage/sampler.js'),
+  ]);
   const scenario = loadScenario(file);
   const progress = new Progress({ write: t => process.stderr.write(t), tty: process.stderr.isTTY === true, width: process.stderr.columns ?? 100, strict: false });
-  const before = cpuTimes();
+  // Where the CPU goes: the machine, the engine and the harness read around the run, each target
+  // container as it starts, while it runs and just before it is removed (usage/sampler.ts).
+  const sampler = new UsageSampler();
   let result: RunResult;
   try {
-    result = await runMatrix(scenario, { say: l => progress.say(l), progress, version: ctx.version, history, ...(concurrency ? { concurrency } : {}) });
+    result = await runMatrix(scenario, { say: l => progress.say(l), progress, version: ctx.version, history, containerWatch: sampler, ...(concurrency ? { concurrency } : {}) });
   } finally {
     progress.end();
   }
-  const after = cpuTimes();
-  // USER_HZ is 100 on every Linux this runs on; /proc/stat counts in it.
-  const cpu = before && after ? { busySeconds: (after.busy - before.busy) / 100, cores: os.cpus().length } : null;
-  return { result, cpu };
+  const usage = sampler.finish();
+  if (usage) {
+    if (result.containers.some(c => c.role === 'router')) usage.notes.push('NAT router containers are not split out: their CPU is in "other"');
+    result.usage = usage;
+  }
+  return result;
 }
 
 export const bench: Command = {
@@ -55,18 +51,19 @@ export const bench: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseFlags(bench, args);
     const concurrency = intFlag('bench', 'concurrency', stringFlag(values, 'concurrency'), 1, 64);
-    const [{ benchExitCode, benchFigures, benchText }, { readResults }, { reporters }, { durationHistory }] = await Promise.all([
+    const [{ benchExitCode, benchFigures, benchText }, { usageText }, { readResults }, { reporters }, { durationHistory }] = await Promise.all([
       import('../bench/figures.js'),
+      import('../bench/usage-table.js'),
       import('../results-file.js'),
       import('../report/registry.js'),
       import('../run/schedule.js'),
     ]);
     const saved = stringFlag(values, 'results');
     if (saved) {
-      // Figures of a saved run (no CPU sample: that needs the run itself).
+      // Figures of a saved run; its CPU too when bench measured it (results.json's `usage`).
       const r = readResults(saved);
       const f = benchFigures(r);
-      process.stdout.write(benchText(r.scenario.name, f) + '\n');
+      process.stdout.write(benchText(r.scenario.name, f) + (r.usage && !f.withheldBecause.length ? `\n${usageText(r.usage, r)}` : '') + '\n');
       return benchExitCode([f]);
     }
     const file = resolveScenario(stringFlag(values, 'scenario') ?? positionals[0] ?? DEFAULT_SCENARIO_NAME, 'bench');
@@ -78,17 +75,22 @@ export const bench: Command = {
     const historyB = durationHistory(path.join(out, 'results-vs.json'));
     const a = await benchOne(file, concurrency, ctx, historyA);
     fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, 'results.json'), reporters.json.render(a.result));
-    const figures = [benchFigures(a.result, a.cpu)];
-    const lines = [benchText(a.result.scenario.name, figures[0]!) + `\n  start order                 ${historyA.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`];
+    fs.writeFileSync(path.join(out, 'results.json'), reporters.json.render(a));
+    const text = (r: RunResult, f: BenchFigures, history: ReadonlyMap<string, number>) =>
+      benchText(r.scenario.name, f) +
+      `\n  start order                 ${history.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}` +
+      // No CPU table from a run that did not measure: the same rule as the ratios.
+      (r.usage && !f.withheldBecause.length ? `\n${usageText(r.usage, r)}` : '');
+    const figures = [benchFigures(a)];
+    const lines = [text(a, figures[0]!, historyA)];
     if (vs) {
       const b = await benchOne(resolveScenario(vs, 'bench'), concurrency, ctx, historyB);
-      fs.writeFileSync(path.join(out, 'results-vs.json'), reporters.json.render(b.result));
-      figures.push(benchFigures(b.result, b.cpu));
-      lines.push(benchText(b.result.scenario.name, figures[1]!) + `\n  start order                 ${historyB.size ? 'from the previous run\'s durations' : 'from the rules (no previous run)'}`);
+      fs.writeFileSync(path.join(out, 'results-vs.json'), reporters.json.render(b));
+      figures.push(benchFigures(b));
+      lines.push(text(b, figures[1]!, historyB));
       // Two walls compare only when both runs measured.
       if (benchExitCode(figures) === ExitCode.ok) {
-        lines.push(`${b.result.scenario.name} / ${a.result.scenario.name}: wall ${(b.result.durationMs / a.result.durationMs).toFixed(2)}×, cells ${(b.result.cells.length / a.result.cells.length).toFixed(2)}×`);
+        lines.push(`${b.scenario.name} / ${a.scenario.name}: wall ${(b.durationMs / a.durationMs).toFixed(2)}×, cells ${(b.cells.length / a.cells.length).toFixed(2)}×`);
       }
     }
     process.stdout.write(lines.join('\n\n') + '\n');

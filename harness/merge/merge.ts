@@ -88,5 +88,7 @@ export function mergeResults(parts: Part[]): RunResult {
     // merged file must not depend on that.
     ...derived(cells, first.result.races),
     cells,
+    // One shard's CPU breakdown is not the merged run's (bench writes it for a whole run only).
+    usage: undefined,
   };
 }

@@ -15,7 +15,7 @@ import { runCell, type NarrationEvent } from './cell.js';
 import { interrupting, makeRunDir, sweepLeftovers } from '../core/cleanup.js';
 import { startOrder } from './schedule.js';
 import { makeRunKey } from './run-key.js';
-import { ServerPool } from './servers.js';
+import { ServerPool, type ContainerWatch } from './servers.js';
 import { startDeathWitness, type DeathWitness } from '../observe/death-witness.js';
 
 export interface RunOptions {
@@ -48,6 +48,8 @@ export interface RunOptions {
   hostPort?: number;
   /** told what happens in each cell as it happens (`demo`) */
   narrate?: (cell: Cell, event: NarrationEvent) => void;
+  /** told of each target container as it starts and before it is removed (`bench`: where the CPU goes) */
+  containerWatch?: ContainerWatch;
 }
 
 export interface ProgressSink {
@@ -106,6 +108,7 @@ export async function runMatrix(scenario: Scenario, opts: RunOptions): Promise<R
         sshdConfig: scenario.sshdConfig,
         scenarioFile: scenario.file,
         clientVersion,
+        ...(opts.containerWatch ? { containerWatch: opts.containerWatch } : {}),
         say: opts.say,
         elapsed,
         // A server whose every first login fails the same way stops the run: the other cells would

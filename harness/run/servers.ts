@@ -43,6 +43,18 @@ export interface ServerPoolOptions {
   elapsed: () => number;
   /** told of each server's login health as it starts, so the run can stop on a systematic fault */
   onServer?: (health: LoginHealth) => void;
+  /** told of each target container as it starts and just before it is removed (bench's CPU accounting) */
+  containerWatch?: ContainerWatch;
+}
+
+/**
+ * Told of every target container the pool starts, and just before it removes it: a container's
+ * cgroup counters go with it, so whoever accounts for its CPU (usage/sampler.ts) reads it last
+ * then. Called synchronously: it must be quick and must not throw.
+ */
+export interface ContainerWatch {
+  started(c: { id: string; server: string; role: 'shared' | 'own' }): void;
+  removing(id: string): void;
 }
 
 /** What a cell gets to run on: a started target (shared or its own), and the path to it. */
@@ -226,10 +238,13 @@ export class ServerPool {
       scenarioFile: this.o.scenarioFile,
       capabilities: plan.ownContainer ? plan.capabilities : [...(this.capabilities.get(serverKey(cell)) ?? [])],
     }));
-    this.containers.push({ server: serverKey(cell), role: plan.ownContainer ? 'own' : 'shared', startedMs, bootMs: this.o.elapsed() - startedMs });
+    const role = plan.ownContainer ? 'own' : 'shared';
+    this.containers.push({ server: serverKey(cell), role, startedMs, bootMs: this.o.elapsed() - startedMs });
+    this.o.containerWatch?.started({ id: target.id, server: serverKey(cell), role });
     const routers = new Map<string, Promise<Router>>();
     const stop = onCleanup(async () => {
       await Promise.allSettled([...routers.values()].map(async r => (await r)[Symbol.asyncDispose]()));
+      this.o.containerWatch?.removing(target.id);
       await target[Symbol.asyncDispose]();
     });
     const knownHostsFile = path.join(this.o.tmp, `known_hosts-${target.id.slice(0, 12)}`);

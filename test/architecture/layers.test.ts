@@ -14,8 +14,9 @@ const LAYERS: readonly (readonly string[])[] = [
   // pure logic over cells and results: expansion and ids, expectations, the probe's command line
   // and its workloads (declarations only)
   ['matrix', 'expect', 'probe', 'workload', 'claims'],
-  // the nouns: servers, clients, sessions, launch modes, severs, what is observed, scenario files
-  ['target', 'server', 'client', 'session', 'launch', 'sever', 'observe', 'scenario'],
+  // the nouns: servers, clients, sessions, launch modes, severs, what is observed, scenario files,
+  // and where the machine's CPU goes while a run runs (bench)
+  ['target', 'server', 'client', 'session', 'launch', 'sever', 'observe', 'scenario', 'usage'],
   // one cell and a whole matrix, composed from the nouns
   ['run'],
   // what is made of runs and results: reports (pure functions of results.json), demo, doctor, bench,

@@ -334,3 +334,11 @@ t.test('a merge derives flaky and rates with the race declarations, whatever the
   t.same(merged.rates, original.rates);
   t.equal(merged.flaky.length, 1, 'the disowned drop is a race; the nohup client-kill, with its inconclusive repetition, is flaky');
 });
+
+t.test("a bench run's CPU breakdown is one run's: a merge carries none", async t => {
+  const r = runOrderCopy();
+  const usage = { cores: 2, busySeconds: 10, loadAverage: [], parts: [], containers: [], notes: [] };
+  const merged = mergeResults([{ file: 'a.json', result: { ...r, usage } }]);
+  t.equal(merged.usage, undefined);
+  t.notMatch(JSON.stringify(merged), '"usage"');
+});
