@@ -196,7 +196,7 @@ async function observeCell(
     const before = await steps.run(snapshotBefore(s, watcher, setup.startLine));
     Object.assign(base, { before: before.procs, sshdSession: before.sshd ? { pid: before.sshd.pid, name: before.sshd.args } : null });
     Object.assign(base.probe, { pid: Number.isNaN(before.probePid) ? null : before.probePid, cgroup: before.probe?.cgroup ?? null });
-    const gone = await goneBeforeSever(s, steps, watcher, setup.open, before);
+    const gone = await goneBeforeSever(s, steps, watcher, setup.open, before, base.probe);
     if (gone) return { ...base, ...gone };
     const probe = before.probe!; // goneBeforeSever answered for a missing one
     ctx.narrate?.({ kind: 'probe-started', probePid: before.probePid, before: before.procs, sshdSession: base.sshdSession });
@@ -237,11 +237,11 @@ async function observeCell(
     base.setup = setupRecord(thrown) ?? base.setup;
     // The session's start showed the question cannot be asked (session/later.ts): observed, not retried.
     if (thrown instanceof SessionDeclined && !signal.aborted) return { ...base, checks: story.checks, verdict: 'not-applicable', reason: thrown.message };
-    // Judged from the kernel's trace: the probe was killed before it could say so itself.
     // A later login's probe that died as the session that started it ended: no later sever to ask about.
     if (thrown instanceof UnbornProbe && plan.session.seversLaterLogin && !signal.aborted) {
       return { ...base, checks: story.checks, verdict: 'not-applicable', reason: `the probe did not outlive the session that started it, so there was nothing for a later login's end to act on: ${thrown.unborn.reason}` };
     }
+    // Judged from the kernel's trace: the probe was killed before it could say so itself.
     if (thrown instanceof UnbornProbe && !signal.aborted) {
       const u = thrown.unborn;
       return { ...base, checks: story.checks, verdict: u.verdict, reason: u.reason, signal: u.signal, signalEvidence: u.signalEvidence, signalSender: u.signalSender, deathMs: u.deathMs, timeline: u.timeline };
@@ -940,12 +940,19 @@ function follow(watcher: Watcher, from: number, on: (e: WatchEvent) => void): Fo
  * where it can be judged (a later login not asked; an exec probe killed after its command
  * returned), else the cell cannot be judged (throws). Null: it is there, go on.
  */
-async function goneBeforeSever(s: CellScope, steps: StepRunner, watcher: Watcher, open: OpenSession, b: BeforeSever): Promise<Partial<CellOutcome> | null> {
+async function goneBeforeSever(
+  s: CellScope,
+  steps: StepRunner,
+  watcher: Watcher,
+  open: OpenSession,
+  b: BeforeSever,
+  probeRecord: CellOutcome['probe'],
+): Promise<Partial<CellOutcome> | null> {
   if (s.plan.session.seversLaterLogin && (!b.probe || !(await steps.run(firstSessionPlayedOut(s, watcher, b))))) {
     return { verdict: 'not-applicable', reason: goneBeforeLaterLogin(watcher, b.probePid) };
   }
   if (b.probe) return null;
-  const early = await steps.run(diedAfterReturn(s, watcher, open, b));
+  const early = await steps.run(diedAfterReturn(s, watcher, open, b, probeRecord));
   if (early) return early;
   throw new CellAbort(`the probe (pid ${b.probePid}) was gone before the sever: ${logTail(watcher)}`);
 }
@@ -959,7 +966,7 @@ async function goneBeforeSever(s: CellScope, steps: StepRunner, watcher: Watcher
  * two witnesses; the death time is the signal's (it re-raises at once). Without such a line (a
  * SIGKILL, a line never written) it stays unjudged.
  */
-function diedAfterReturn({ plan }: CellScope, watcher: Watcher, open: OpenSession, b: BeforeSever): Step<Partial<CellOutcome> | null> {
+function diedAfterReturn({ plan }: CellScope, watcher: Watcher, open: OpenSession, b: BeforeSever, probeRecord: CellOutcome['probe']): Step<Partial<CellOutcome> | null> {
   return {
     title: 'reading why the probe was gone after its command returned',
     async run({ signal }) {
@@ -987,6 +994,7 @@ function diedAfterReturn({ plan }: CellScope, watcher: Watcher, open: OpenSessio
         signalSender: { pid: c.senderPid, comm: c.senderComm, code: c.code },
         deathMs: rel(t),
         sessionEndedMs: 0,
+        probe: { ...probeRecord, signalsCaught: [c] },
         timeline: [
           { atMs: 0, event: 'the command returned: the client exited' },
           { atMs: rel(t), event: `probe caught ${c.signal} from ${describeSender(c, b.probePid)}` },
