@@ -974,30 +974,23 @@ function diedAfterReturn({ plan }: CellScope, watcher: Watcher, open: OpenSessio
       if (!returned) return null;
       await sleepFor(150, undefined, { signal }); // a caught signal's line may trail the death by a poll
       const rel = (mono: number) => Math.round(mono - returned.atMono);
-      const fatal = watcher.all
-        .flatMap(e => {
-          const l = e.e === 'log' ? parseProbeLine(e.line) : null;
-          // From a second before t0 on (caughtSignal's own bound): the harness sees the client's
-          // exit a little after sshd ended the session, and logind's stop may come in between.
-          const c = l ? caughtSignal(l, returned.atMono, () => null) : null;
-          return c && !NOT_FATAL_SIGNALS.includes(c.signal) ? [{ c, t: l!.t }] : [];
-        })
-        .at(-1);
-      if (!fatal) return null;
-      const { c, t } = fatal;
+      // From a second before t0 on (caughtSignal's own bound): the harness sees the client's exit a
+      // little after sshd ended the session, and logind's stop may come in between.
+      const c = lastFatalCaught(watcher, returned.atMono);
+      if (!c) return null;
       const snapMs = rel(monoMs());
       return {
         verdict: 'killed',
-        reason: `${c.signal} from ${describeSender(c, b.probePid)}, caught at ${rel(t) >= 0 ? '+' : ''}${(rel(t) / 1000).toFixed(2)} s (0: its command returned); gone before the first snapshot (its log and that snapshot are the witnesses: no watcher was on it yet)`,
+        reason: `${c.signal} from ${describeSender(c, b.probePid)}, caught at ${c.atMs >= 0 ? '+' : ''}${(c.atMs / 1000).toFixed(2)} s (0: its command returned); gone before the first snapshot (its log and that snapshot are the witnesses: no watcher was on it yet)`,
         signal: c.signal,
         signalEvidence: 'caught',
         signalSender: { pid: c.senderPid, comm: c.senderComm, code: c.code },
-        deathMs: rel(t),
+        deathMs: c.atMs,
         sessionEndedMs: 0,
         probe: { ...probeRecord, signalsCaught: [c] },
         timeline: [
           { atMs: 0, event: 'the command returned: the client exited' },
-          { atMs: rel(t), event: `probe caught ${c.signal} from ${describeSender(c, b.probePid)}` },
+          { atMs: c.atMs, event: `probe caught ${c.signal} from ${describeSender(c, b.probePid)}` },
           { atMs: snapMs, event: 'the first snapshot no longer lists the probe' },
         ],
       };
@@ -1031,15 +1024,19 @@ function firstSessionPlayedOut({ plan }: CellScope, watcher: Watcher, b: BeforeS
  * with the signal it caught there, as the probe's log has it.
  */
 function goneBeforeLaterLogin(watcher: Watcher, probePid: number): string {
-  const fatal = watcher.all
-    .flatMap(e => {
-      const l = e.e === 'log' ? parseProbeLine(e.line) : null;
-      const c = l ? caughtSignal(l, 0, () => null) : null;
-      return c && !NOT_FATAL_SIGNALS.includes(c.signal) ? [c] : [];
-    })
-    .at(-1);
+  const fatal = lastFatalCaught(watcher, 0);
   const how = fatal ? `it caught ${fatal.signal} from ${describeSender(fatal, probePid)}` : `its log ends: ${logTail(watcher)}`;
   return `the probe was gone before the later login was severed: it did not outlive the session that started it (${how})`;
+}
+
+/** The last fatal signal the probe's log says it caught (times from t0Mono), or null. */
+function lastFatalCaught(watcher: Watcher, t0Mono: number): CaughtSignal | null {
+  const caught = watcher.all.flatMap(e => {
+    const l = e.e === 'log' ? parseProbeLine(e.line) : null;
+    const c = l ? caughtSignal(l, t0Mono, () => null) : null;
+    return c && !NOT_FATAL_SIGNALS.includes(c.signal) ? [c] : [];
+  });
+  return caught.at(-1) ?? null;
 }
 
 function logTail(w: Watcher): string {
