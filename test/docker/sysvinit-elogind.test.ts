@@ -68,7 +68,7 @@ t.test('KillUserProcesses=no: what leaves the job table or the terminal survives
 });
 
 t.test('KillUserProcesses=yes: elogind itself kills what is left in the session cgroup, with SIGTERM', async t => {
-  // Open finding (stop 25): in 5 of 6 runs of this file on 2026-12-07, one of these cells (a different
+  // Open finding (stop 25): in 6 of 7 runs of this file on 2026-12-07, one of these cells (a different
   // one each time, also at --concurrency 1) lived on past the whole patient wait, still in its
   // session's cgroup, with no signal logged, while elogind killed the others of the same container
   // 0.01-0.03 s after the session ended. Not yet explained; the cell is reported as it was
