@@ -95,6 +95,15 @@ export interface ClientImplementation {
   failedOnItsOwn?(exitCode: number, said: string): boolean;
 }
 
+/**
+ * Did the client exit on its own failure (a refused login, an unreachable host), not with the
+ * remote command's status? ssh exits 255 for its own errors; a client whose own failures share a
+ * status with remote commands tells them apart by what it said (`said`, without ANSI codes).
+ */
+export function failedOnItsOwn(client: Pick<ClientImplementation, 'failedOnItsOwn'>, exitCode: number, said: string): boolean {
+  return client.failedOnItsOwn ? client.failedOnItsOwn(exitCode, said) : exitCode === 255;
+}
+
 /** A failed login as the client words it. */
 export interface LoginFailure {
   /** matched against the client's last line, with user, addresses and numbers taken out */

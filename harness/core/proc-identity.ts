@@ -10,15 +10,24 @@ interface Stat {
   startTime: number;
 }
 
-function statOf(pid: number, procDir: string): Stat | null {
+/**
+ * /proc/PID/stat taken apart: the pid, the comm (which may hold spaces and parentheses: it ends at
+ * the last ")"), and the fields after it, from the state on (0: state, 1: ppid, 2: pgrp, …,
+ * 11-14: utime stime cutime cstime, 19: starttime). Null when the process is gone.
+ */
+export function readStat(pid: number | 'self', procDir = '/proc'): { pid: number; comm: string; fields: string[] } | null {
   try {
     const s = fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8');
-    // After "pid (comm) ": state ppid pgrp session … starttime (the 20th field from here).
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { pgrp: Number(f[2]), startTime: Number(f[19]) };
+    const close = s.lastIndexOf(')');
+    return { pid: Number(s.slice(0, s.indexOf(' '))), comm: s.slice(s.indexOf('(') + 1, close), fields: s.slice(close + 2).split(' ') };
   } catch {
     return null;
   }
+}
+
+function statOf(pid: number, procDir: string): Stat | null {
+  const st = readStat(pid, procDir);
+  return st && { pgrp: Number(st.fields[2]), startTime: Number(st.fields[19]) };
 }
 
 /** The start time of `pid` now (null: no such process), to tell it apart from a later one. */

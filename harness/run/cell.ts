@@ -10,6 +10,7 @@ import { monoMs, stripAnsi, TerminalRecording, type ClientEndpoint } from '../se
 import { SessionDeclined, type OpenSession } from '../session/types.js';
 import type { SeverContext, SeverMethod } from '../sever/types.js';
 import type { LaunchContext } from '../launch/types.js';
+import { failedOnItsOwn } from '../client/types.js';
 import { AGENT, type StartedTarget } from '../target/container.js';
 import type { Router } from '../target/router.js';
 import { DeadlineError } from '../core/deadline.js';
@@ -427,7 +428,7 @@ async function probeStart({ plan, signal }: CellScope, watcher: Watcher, birth: 
   // command's: the session ran, and what it started was gone before it could log anything
   // (seen with `ssh -tt host 'cmd &'`). That is the cell's outcome, not a setup failure. Clients
   // whose own failures share a status with remote commands (dbclient, plink: 1) tell by their words.
-  const ownFailure = (code: number) => (plan.client.failedOnItsOwn ? plan.client.failedOnItsOwn(code, stripAnsi(launcher.text)) : code === 255);
+  const ownFailure = (code: number) => failedOnItsOwn(plan.client, code, stripAnsi(launcher.text));
   if (gone && gone.exitCode !== null && !ownFailure(gone.exitCode)) {
     // A later login is not the launching one: the launcher's login began before it exited.
     const story = birth ? await birth.stop(open.launcher ? { loginBeforeMs: gone.atMono } : {}) : { unavailable: 'no kernel trace was taken for this cell' };

@@ -4,6 +4,7 @@
 // the first session left behind outlive the end of a session it was never part of? (The user
 // manager says yes and no: it stops UserStopDelaySec after the *last* session ends.)
 import { DEFAULT_CLIENT, clients } from '../client/registry.js';
+import { failedOnItsOwn } from '../client/types.js';
 import { patientMs } from '../core/patience.js';
 import { loginAndLaunch, shellRoundTrip } from './prompt.js';
 import { ClientWaitError, SshClient, stripAnsi } from './ssh-client.js';
@@ -34,9 +35,8 @@ export default defineSessionKind({
       throw new SessionDeclined(`the command that started it had not returned after ${returnMs} ms (what it started keeps the session's output open: an exec session stays open), so there was no later login to sever`);
     }
     // The client's own failure (a refused login) is a setup failure, tried again; any other status is the command's.
-    const client = clients.get(ep.client ?? DEFAULT_CLIENT);
     const code = returned.exitCode;
-    const ownFailure = code === null || (client.failedOnItsOwn ? client.failedOnItsOwn(code, stripAnsi(first.text)) : code === 255);
+    const ownFailure = code === null || failedOnItsOwn(clients.get(ep.client ?? DEFAULT_CLIENT), code, stripAnsi(first.text));
     if (ownFailure) throw new ClientWaitError(`the launching login failed (${code ?? returned.signal}): ${said}`, said, true);
     const later = new SshClient(ep, { remotePty: true });
     await loginAndLaunch(later, { what: 'the later login shell prompt', promptMs: 20_000, line: 'true', holdsTerminal: false });

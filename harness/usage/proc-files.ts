@@ -2,6 +2,7 @@
 // reaped children's time (/proc/PID/stat) and its peak resident memory (VmHWM). Every reader takes
 // the proc root, so the tests hand it a fake one.
 import fs from 'node:fs';
+import { readStat } from '../core/proc-identity.js';
 
 /**
  * Clock ticks per second of /proc/stat and /proc/PID/stat: USER_HZ, 100 on every Linux this runs
@@ -36,22 +37,11 @@ export interface ProcTimes {
 
 /** A process's times from /proc/PID/stat, or null when it is gone. */
 export function procTimes(pid: number | 'self', procDir = '/proc'): ProcTimes | null {
-  try {
-    const s = fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8');
-    const close = s.lastIndexOf(')');
-    // After "pid (comm) ": state ppid … utime(11) stime(12) cutime(13) cstime(14) … starttime(19).
-    const f = s.slice(close + 2).split(' ').map(Number);
-    return {
-      pid: Number(s.slice(0, s.indexOf(' '))),
-      comm: s.slice(s.indexOf('(') + 1, close),
-      ppid: f[1]!,
-      own: f[11]! + f[12]!,
-      children: f[13]! + f[14]!,
-      startTime: f[19]!,
-    };
-  } catch {
-    return null;
-  }
+  const st = readStat(pid, procDir);
+  if (!st) return null;
+  // From the state on: ppid(1) … utime(11) stime(12) cutime(13) cstime(14) … starttime(19).
+  const f = st.fields.map(Number);
+  return { pid: st.pid, comm: st.comm, ppid: f[1]!, own: f[11]! + f[12]!, children: f[13]! + f[14]!, startTime: f[19]! };
 }
 
 /** The most resident memory the process ever had (VmHWM), in bytes; null when gone or unknown. */
