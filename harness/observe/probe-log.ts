@@ -155,8 +155,17 @@ export function readText(r: { bytes: number | null; error: string | null; data: 
  * `afterFromMono` is when that snapshot began: the log is read after it, so it holds children
  * forked while ps ran or later, which the snapshot cannot have seen; they are past the window and
  * left out (counted "unknown", one in a second of snapshot time turned a clean cell into a riddle).
+ * `senderName` names a sender the child could not: bash sends its jobs SIGHUP and exits, and at load
+ * 40 a child's handler read /proc/PID/comm after bash was gone (workloads Docker test, 2026-12-08);
+ * the parent probe's sender is named the same way (run/watch.ts caughtSignal).
  */
-export function treeChildren(log: readonly ProbeLogEntry[], t0Mono: number, after: readonly ProcessInfo[], afterFromMono = Infinity): TreeProcess[] {
+export function treeChildren(
+  log: readonly ProbeLogEntry[],
+  t0Mono: number,
+  after: readonly ProcessInfo[],
+  afterFromMono = Infinity,
+  senderName: (pid: number) => string | null = () => null,
+): TreeProcess[] {
   const rel = (mono: number) => Math.round(mono - t0Mono);
   const firstSeen = new Map<number, number>();
   for (const l of log) if ((l.kind === 'spawned' || l.kind === 'child') && !firstSeen.has(l.pid)) firstSeen.set(l.pid, l.t);
@@ -179,7 +188,8 @@ export function treeChildren(log: readonly ProbeLogEntry[], t0Mono: number, afte
       }
       if (exit) return { ...base, endedMs: rel(exit.t), fate: 'exited', evidence: 'its log' };
       if (fatal) {
-        const { signal, senderPid, senderComm, code } = fatal;
+        const { signal, senderPid, code } = fatal;
+        const senderComm = fatal.senderComm ?? (senderPid ? senderName(senderPid) : null);
         return { ...base, endedMs: rel(fatal.t), fate: 'killed', signal, senderPid, senderComm, code, evidence: 'its log' };
       }
       if (reaped) {

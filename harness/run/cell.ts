@@ -277,9 +277,7 @@ function startWatcher({ ctx, plan }: CellScope): Step<Watcher> {
       const cleaned = await watcher.cleanup(user, monoMs).catch(() => false);
       watcher.close();
       if (!cleaned) {
-        await ctx.target
-          .sh(`loginctl disable-linger ${user} 2>/dev/null; loginctl terminate-user ${user} 2>/dev/null; i=0; while pkill -KILL -u ${user} 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.02; done; true`)
-          .catch(() => {});
+        await ctx.target.exec([`${AGENT}/cleanup`, user]).catch(() => {});
       }
     },
   };
@@ -773,7 +771,7 @@ function judgedOutcome(base: CellOutcome, { cell, plan, story }: CellScope, j: J
   const pathBrokeMs = story.pathBrokeMono === null ? null : rel(story.pathBrokeMono);
   const writeFailures = probeLog.flatMap(l => (l.kind === 'out-err' && l.t >= t0 ? [{ atMs: rel(l.t), error: l.error }] : []));
   const met = workloadObservations(probeLog, t0, probeAfter(base.after, j.probe).probeAfter);
-  const tree = plan.workload.startsChildren ? [treeParent(j, rel(j.startLine.t)), ...treeChildren(probeLog, t0, base.after, j.afterFromMono)] : null;
+  const tree = plan.workload.startsChildren ? [treeParent(j, rel(j.startLine.t)), ...treeChildren(probeLog, t0, base.after, j.afterFromMono, j.armed.senderName)] : null;
   const timeline: TimelineEvent[] = [
     { atMs: rel(j.startLine.t), event: 'probe started' },
     { atMs: 0, event: `sever: ${cell.sever}` },

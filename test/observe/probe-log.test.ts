@@ -246,4 +246,8 @@ t.test('treeChildren: each child from the sever on, with its fate from the best 
   // window, not an unknown fate (seen in CI: one child in a second of snapshot time).
   t.same(treeChildren(log, 3000, after, 3650).map(c => c.pid), [31, 32, 33], 'a child first logged after the snapshot began is left out');
   t.same(treeChildren(log, 3000, after, 3600).map(c => c.pid), [31, 32], 'the boundary: forked as the snapshot began is after it');
+  // bash sent its jobs SIGHUP and exited before the child's handler read /proc/10/comm (load 40).
+  const gone = entries(['2120 spawned child=31', '2200 child-start pid=31 ppid=20', '3010 child-sig HUP pid=31 code=0 sender=10 sender_comm=? cgroup=/']);
+  t.same(treeChildren(gone, 3000, [], Infinity, pid => (pid === 10 ? 'bash' : null))[0]?.senderComm, 'bash', 'a sender gone before the child named it is named from the snapshots');
+  t.same(treeChildren(gone, 3000, [])[0]?.senderComm, null, 'and stays unnamed without them');
 });
