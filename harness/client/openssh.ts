@@ -23,6 +23,7 @@ function sshArgs(ep: ClientEndpoint, want: SessionRequest): string[] {
  * the user's ~/.ssh/config (-F /dev/null), so nothing on this machine can change what is measured.
  */
 function sshOptions(ep: ClientEndpoint): string[] {
+  if (ep.ownHost) return ownHostOptions(ep, ep.ownHost);
   return [
     '-F', '/dev/null',
     '-i', ep.keyFile,
@@ -39,6 +40,25 @@ function sshOptions(ep: ClientEndpoint): string[] {
     // keys are agreed, and so every verdict, is the same under either exchange.
     '-o', 'KexAlgorithms=^curve25519-sha256',
     ...serverAliveOptions(ep.serverAlive),
+  ];
+}
+
+/**
+ * A server of the user's own: their config, agent and known_hosts decide the login, as when they
+ * log in. Ours come first, as for ssh the first value wins: never a prompt, a connection of the
+ * session's own (never multiplexed over a ControlMaster of theirs, or a sever of it would end
+ * theirs), the cell's ServerAlive. ConnectTimeout after theirs, so theirs wins.
+ */
+function ownHostOptions(ep: ClientEndpoint, own: NonNullable<ClientEndpoint['ownHost']>): string[] {
+  return [
+    '-o', 'BatchMode=yes',
+    '-o', 'ControlMaster=no',
+    '-o', 'ControlPath=none',
+    ...serverAliveOptions(ep.serverAlive),
+    ...own.sshOptions.flatMap(o => ['-o', o]),
+    '-o', 'ConnectTimeout=15',
+    ...(own.port !== null ? ['-p', String(own.port)] : []),
+    ...(own.identity ? ['-i', own.identity] : []),
   ];
 }
 

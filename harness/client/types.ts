@@ -14,6 +14,21 @@ export interface ClientEndpoint {
   serverAlive: string;
   /** keeps what crossed the client's terminal (`demo`, `run --record`); absent, nothing is kept */
   recorder?: TerminalRecorder;
+  /**
+   * A server of the user's own (`run --host`): the login is theirs (their ssh config, agent and
+   * known_hosts; keyFile, knownHostsFile and hostKeyAlias are not used), and a shell session types
+   * `promptSetup` as its first line (session/prompt.ts). Absent: a target the harness built.
+   */
+  ownHost?: OwnHostLogin;
+}
+
+export interface OwnHostLogin {
+  port: number | null;
+  /** a private key (ssh -i) */
+  identity?: string;
+  /** the user's `-o K=V` options */
+  sshOptions: readonly string[];
+  promptSetup: string;
 }
 
 /** Receives the client's terminal traffic as it happens: what the client printed and what was typed. */

@@ -30,6 +30,7 @@ export const predict: Command = {
       choices: async () => (await import('../session/registry.js')).sessions.names,
     },
     { name: 'json', value: 'FILE', help: 'also write the prediction as JSON there' },
+    { name: 'compare', value: 'FILE', help: "the results.json of `run --host` on the same server: print, cell by cell, whether the prediction held (agree, disagree, no prediction)" },
   ],
   notes: [
     'A measured cell matches when it shares every deciding fact with the server: OpenSSH release, login user, session manager, ' +
@@ -57,11 +58,18 @@ export const predict: Command = {
         if (!registry.has(n)) throw new BadInputError(`hangup-lab predict: --${flag}: ${unknownName(flag, n, registry.names)}`);
         return n;
       });
-    const filters = { workload: named('workload', workloads) ?? ['quiet'], session: named('session', sessions) ?? null };
+    const compareFile = stringFlag(values, 'compare');
+    const observed = compareFile ? readResultsInput(compareFile).result : null;
+    // Compared with a run, the rows are the run's workloads unless --workload names others.
+    const workloadsWanted = named('workload', workloads) ?? (observed ? [...new Set(observed.cells.map(c => c.workload))] : ['quiet']);
+    const filters = { workload: workloadsWanted, session: named('session', sessions) ?? null };
     const report = readInspectReport(factsFile);
     const inputs = resultsFiles.map(readResultsInput);
     const prediction = predictionSchema.parse(predictHost(report, factsFile, inputs, filters));
-    process.stdout.write(renderPrediction(prediction));
+    if (observed) {
+      const { agreement, renderAgreement } = await import('../predict/agreement.js');
+      process.stdout.write(renderAgreement(agreement(prediction, observed)));
+    } else process.stdout.write(renderPrediction(prediction));
     const json = stringFlag(values, 'json');
     if (json) {
       fs.mkdirSync(path.dirname(path.resolve(json)), { recursive: true });

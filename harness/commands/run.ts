@@ -25,6 +25,12 @@ export const run: Command = {
     { name: 'sshd-config', value: 'FILE', help: "your own sshd_config on every target (the scenario's sshd.config, as a flag)" },
     { name: 'progress', value: 'MODE', help: 'auto, tty (a status line redrawn in place) or log (one line per cell) (default: auto)' },
     { name: 'record', help: "keep each cell's client terminal (asciicast events) in results.json; larger files" },
+    { name: 'host', value: '[USER@]HOST[:PORT]', help: "your own server instead of containers: only the safe subset runs (your user, no root, its own sessions); your ~/.ssh/config and agent apply" },
+    { name: 'port', value: 'N', help: "with --host: the server's SSH port" },
+    { name: 'identity', value: 'FILE', help: 'with --host: a private key for the logins (ssh -i)' },
+    { name: 'ssh-option', value: 'K=V', multiple: true, help: 'with --host: an ssh option (ssh -o K=V)' },
+    { name: 'dry-run', help: 'with --host: print every command it would run (here and on the server), run none' },
+    { name: 'allow-local-firewall', help: "with --host: let network severs cut the session's one connection in this machine's firewall" },
   ],
   notes: [
     'Writes results.json (the single source of truth), report.md, report.html, junit.xml and the terminal table. ' +
@@ -47,6 +53,10 @@ export const run: Command = {
       throw new BadInputError(`hangup-lab run: --progress "${progressMode}": must be auto, tty or log`);
     }
     const file = resolveScenario(given ?? positionals[0] ?? DEFAULT_SCENARIO_NAME, 'run');
+    const host = stringFlag(values, 'host');
+    const hostOnly = ['port', 'identity', 'ssh-option', 'dry-run', 'allow-local-firewall'].filter(f => values[f] !== undefined);
+    if (host === undefined && hostOnly.length) throw new BadInputError(`hangup-lab run: --${hostOnly[0]} goes with --host HOST (a server of your own)`);
+    if (host !== undefined) return runHost(values, host, file, ctx);
     const [{ loadScenario, selectBlocks }, { TARGETS }] = await Promise.all([import('../scenario/load.js'), import('../target/targets.js')]);
     const sshdConfig = stringFlag(values, 'sshd-config');
     const loaded = loadScenario(file, sshdConfig ? { sshdConfig } : {});
@@ -97,3 +107,27 @@ export const run: Command = {
     return writeReports(result, out, ctx);
   },
 };
+
+type Values = ReturnType<typeof parseFlags>['values'];
+
+/** `run --host`: the scenario's safe subset on a server of the user's own (commands/run-host.ts). */
+async function runHost(values: Values, host: string, file: string, ctx: Parameters<Command['run']>[1]): Promise<number> {
+  const containerOnly = ['target', 'block', 'concurrency', 'repeat', 'shard', 'sshd-config', 'cell-timeout', 'record'].filter(f => values[f] !== undefined);
+  if (containerOnly.length) throw new BadInputError(`hangup-lab run: --${containerOnly[0]} does not go with --host (a server of your own runs one cell at a time, as it is configured)`);
+  const [{ loadScenario }, { runOnOwnHost }] = await Promise.all([import('../scenario/load.js'), import('./run-host.js')]);
+  const port = stringFlag(values, 'port');
+  const identity = stringFlag(values, 'identity');
+  return runOnOwnHost(
+    {
+      host,
+      ...(port !== undefined ? { port } : {}),
+      ...(identity !== undefined ? { identity } : {}),
+      sshOptions: listFlag(values, 'ssh-option') ?? [],
+      scenario: loadScenario(file),
+      dryRun: values['dry-run'] === true,
+      allowLocalFirewall: values['allow-local-firewall'] === true,
+      out: path.resolve(stringFlag(values, 'out') ?? reportsDir('latest')),
+    },
+    ctx,
+  );
+}

@@ -11,6 +11,7 @@ export default defineLaunchMode({
   name: 'dtach',
   summary: "'dtach -n': a detached dtach session, a pseudo-terminal and nothing else (no screen of its own, unlike tmux and screen)",
   protection: 'terminal-multiplexer',
+  onOwnHost: { ok: false, why: 'its cleanup removes the socket as root, which run --host does not have' },
   holdsTerminal: false,
   // -n: create the session and do not attach. The first dtach returns once its master (a fork in
   // a session of its own) has exec'd the program on a new pty (master.c's status pipe closes on

@@ -5,6 +5,7 @@ export default defineLaunchMode({
   name: 'screen',
   summary: "'screen -dmS': a detached screen session with its own pseudo-terminal",
   protection: 'terminal-multiplexer',
+  onOwnHost: { ok: true, needsProgram: 'screen' },
   holdsTerminal: false,
   line: ({ probe, unitName: unit }) => `screen -dmS ${unit} ${probe}`,
   afterWindow: ctx =>

@@ -16,6 +16,7 @@ export default defineLaunchMode({
   holdsTerminal: false,
   startsInBackground: true,
   inUserManager: true,
+  onOwnHost: { ok: false, why: "its cleanup stops the user scope as root (runuser), and a unit started by the user's manager does not carry the run's marker, so run --host could not find it to end it" },
   needs: ['user-manager'],
   line: ({ probe, unitName }) => `systemd-run --user --scope --quiet --unit=${unitName} ${probe} &`,
   // A surviving scope belongs to the user manager, not the session; root's manager never stops.

@@ -12,6 +12,7 @@ export default defineLaunchMode({
   protection: 'system-service',
   holdsTerminal: false,
   needs: ['system-units'],
+  onOwnHost: { ok: false, why: 'a system service needs root (sudo systemd-run) on the server, and run --host never uses root there' },
   line: ({ probe, unitName, cellUser, user }) =>
     user === 'root'
       ? `systemd-run --quiet --unit=${unitName} ${probe}`

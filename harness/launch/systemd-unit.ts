@@ -32,6 +32,7 @@ export default defineLaunchMode({
   protection: 'system-service',
   holdsTerminal: false,
   needs: ['system-units'],
+  onOwnHost: { ok: false, why: 'installing a system unit needs root on the server, and run --host never uses root there' },
   line: ({ unitName, user }) => asRoot(user, `systemctl start ${unitName}`),
   async prepare(ctx) {
     const unit = [

@@ -5,6 +5,8 @@ export default defineLaunchMode({
   name: 'tmux',
   summary: "'tmux new -d': a detached tmux session with its own pseudo-terminal",
   protection: 'terminal-multiplexer',
+  // The user's own tmux server (its socket in /tmp/tmux-UID): the cleanup ends it with the probe.
+  onOwnHost: { ok: true, needsProgram: 'tmux' },
   holdsTerminal: false,
   line: ({ probe, unitName: unit }) => `tmux new -d -s ${unit} '${probe}'`,
   afterWindow: ctx =>

@@ -2,6 +2,7 @@ import type { Cell, Check, UserKind } from '../results.js';
 import type { OpenSession } from '../session/types.js';
 import type { ManagerNeed } from '../target/managers/types.js';
 import type { Target } from '../target/types.js';
+import type { OnOwnHost } from '../core/own-host.js';
 
 export interface LaunchContext {
   cell: Cell;
@@ -14,6 +15,8 @@ export interface LaunchContext {
   unitName: string;
   /** the probe command line (launch modes wrap exactly this) */
   probe: string;
+  /** the probe's log file (a file next to it is in a place the cell's user can write) */
+  probeLog: string;
 }
 
 export interface AfterWindowContext extends LaunchContext {
@@ -69,6 +72,8 @@ export interface LaunchMode {
    * a verdict. The modes with `inUserManager` are the 'user-manager' ones.
    */
   protection?: Protection;
+  /** whether it runs on a server of the user's own (`run --host`: no root there), and what it needs */
+  onOwnHost?: OnOwnHost;
   /** the line typed in the shell (pty) or passed as the remote command (exec) */
   line(ctx: LaunchContext & { user: UserKind }): string;
   /** done as root, out of band, before the session opens (install a unit file) */

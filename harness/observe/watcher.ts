@@ -24,14 +24,15 @@ export class Watcher {
   private readonly proc;
 
   constructor(target: Target, logFile: string, maxSeconds: number) {
-    this.proc = target.spawnExec([`${AGENT}/watch`, logFile, String(maxSeconds)]);
+    this.proc = target.spawnExec([`${target.agentDir ?? AGENT}/watch`, logFile, String(maxSeconds)]);
     this.proc.stderr.resume();
     // Writing to a watcher whose docker exec has ended (its container removed under a cell that
     // was given up) is an EPIPE on this stream: without a listener it would crash the whole run.
     this.proc.stdin.on('error', () => {});
+    const offset = target.monoOffsetMs ?? 0;
     readline.createInterface({ input: this.proc.stdout }).on('line', l => {
       try {
-        this.events.push(JSON.parse(l) as WatchEvent);
+        this.events.push(onLocalClock(JSON.parse(l) as WatchEvent, offset));
       } catch {
         return;
       }
@@ -121,4 +122,16 @@ export class Watcher {
   close(): void {
     this.proc.stdin.end();
   }
+}
+
+/**
+ * An event with its times on this machine's monotonic clock: its own time and, for a line of the
+ * probe's log, the time the line starts with (every line does: containers/agent/probe). `offset`
+ * is how far the target's clock is ahead (0 for a container: the same kernel).
+ */
+export function onLocalClock(e: WatchEvent, offset: number): WatchEvent {
+  if (!offset) return e;
+  const t = Math.round((e.t - offset) * 10) / 10;
+  if (e.e !== 'log') return { ...e, t };
+  return { ...e, t, line: e.line.replace(/^\d+(?:\.\d+)?/, n => (Number(n) - offset).toFixed(1)) };
 }

@@ -14,6 +14,6 @@ export function probeLogPath(user: string): string {
  * The command line a person would type to start the probe. Kept short and shell-neutral: every
  * launch mode wraps exactly this string.
  */
-export function probeCommand(user: string, workload: Workload): string {
-  return `${PROBE_BIN} ${probeLogPath(user)} ${workload}`;
+export function probeCommand(user: string, workload: Workload, at: { bin?: string; log?: string } = {}): string {
+  return `${at.bin ?? PROBE_BIN} ${at.log ?? probeLogPath(user)} ${workload}`;
 }

@@ -3,7 +3,7 @@ import { NOT_FATAL_SIGNALS, parseProbeLine, readText, treeChildren, workloadObse
 import { commandReturned, findSshdMonitor, findSshdSession, parseSnapshot } from '../observe/snapshot.js';
 import { afterSessionPlan, findUserManager } from '../observe/user-manager.js';
 import { Watcher, type WatchEvent } from '../observe/watcher.js';
-import { probeCommand, probeLogPath } from '../probe/command.js';
+import { probeCommand } from '../probe/command.js';
 import type { CaughtSignal, Cell, CellOutcome, Check, ClientOutcome, ProcessInfo, TimelineEvent, TreeProcess } from '../results.js';
 import { interactiveLoginKind } from '../session/registry.js';
 import { monoMs, stripAnsi, TerminalRecording, type ClientEndpoint } from '../session/ssh-client.js';
@@ -11,7 +11,8 @@ import { SessionDeclined, type OpenSession } from '../session/types.js';
 import type { SeverContext, SeverMethod } from '../sever/types.js';
 import type { LaunchContext } from '../launch/types.js';
 import { failedOnItsOwn } from '../client/types.js';
-import { AGENT, type StartedTarget } from '../target/container.js';
+import { AGENT } from '../target/container.js';
+import type { CellTarget } from '../target/types.js';
 import type { Router } from '../target/router.js';
 import { DeadlineError } from '../core/deadline.js';
 import { startBirthTrace, type StartedBirthTrace } from '../observe/birth-trace.js';
@@ -34,7 +35,7 @@ import { caughtSignal, judgeWatch, mattersToWatch, observeWatch, recordWatch, ty
 export const AFTER_SESSION_SETTLE_MS = 3000;
 
 export interface CellRunContext {
-  target: StartedTarget;
+  target: CellTarget;
   /** where the client connects (the target, or the NAT router in front of it) and how */
   endpoint: Omit<ClientEndpoint, 'user' | 'serverAlive'>;
   router: Router | null;
@@ -60,6 +61,12 @@ export interface CellRunContext {
    * (observe/death-witness.ts). Without it such a cell is inconclusive.
    */
   witness?: DeathWitness;
+  /**
+   * A run on a server of the user's own adapts each cell's plan before anything runs: its login
+   * user is the user's own, and a cell that needs root or a change there is not-applicable
+   * (run/host.ts). Absent: the plan as planCell makes it.
+   */
+  adaptPlan?: (plan: CellPlan) => CellPlan;
 }
 
 /**
@@ -115,7 +122,7 @@ class CellAbort extends Error {}
  * inconclusive with the step it was stuck at (it winds down on its own; the run goes on).
  */
 export async function runCell(cell: Cell, ctx: CellRunContext): Promise<CellOutcome> {
-  const plan = planCell(cell);
+  const plan = ctx.adaptPlan ? ctx.adaptPlan(planCell(cell)) : planCell(cell);
   const window = { ...plan.window, ...ctx.windowOverride };
   const budgetMs = ctx.cellTimeoutMs ?? cellBudgetMs(window);
   const step = { what: 'starting', sinceMono: monoMs() };
@@ -254,13 +261,16 @@ async function observeCell(
 }
 
 function launchContext(cell: Cell, ctx: CellRunContext, plan: CellPlan): LaunchContext {
+  const probeLog = ctx.target.probeLogPath(plan.cellUser);
+  const bin = ctx.target.agentDir ? { bin: `${ctx.target.agentDir}/probe` } : {};
   return {
     cell,
     target: ctx.target,
     loginUser: plan.loginUser,
     cellUser: plan.cellUser,
     unitName: `hl-probe-${cell.id}`,
-    probe: probeCommand(plan.cellUser, cell.workload),
+    probe: probeCommand(plan.cellUser, cell.workload, { ...bin, log: probeLog }),
+    probeLog,
   };
 }
 
@@ -269,15 +279,13 @@ function startWatcher({ ctx, plan }: CellScope): Step<Watcher> {
   const user = plan.cellUser;
   return {
     title: 'starting the watcher',
-    run: () => new Watcher(ctx.target, probeLogPath(user), 900),
+    run: () => new Watcher(ctx.target, ctx.target.probeLogPath(user), 900),
     async teardown(watcher) {
-      // Leave nothing of this cell running: its user's processes, session, linger and user manager.
-      // Root cells run in a container of their own, removed after them: root is never pkilled.
-      // The watcher does it (one docker exec less per cell); if it cannot, a docker exec does.
-      const cleaned = await watcher.cleanup(user, monoMs).catch(() => false);
-      watcher.close();
-      if (!cleaned) {
-        await ctx.target.exec([`${AGENT}/cleanup`, user]).catch(() => {});
+      // Leave nothing of this cell running (its target knows what of the user is the cell's).
+      try {
+        await ctx.target.cleanupUser(user, () => watcher.cleanup(user, monoMs));
+      } finally {
+        watcher.close();
       }
     },
   };
@@ -395,15 +403,15 @@ function setupTries(s: CellScope, watcher: Watcher, t: TryTools): SetupSteps<Ope
         `{ id ${u} 2>&1; stat -c '%n %a %U' ${home} ${home}/.ssh ${home}/.ssh/authorized_keys 2>&1; ` +
           `echo "keys: $(grep -c . ${home}/.ssh/authorized_keys 2>&1)"; ${ctx.target.server.loginLog(u, ctx.target.manager.serviceLog)}; } | tr '\\n' '|'`,
         { timeoutMs: 10_000 },
-      );
-      return r.stdout.trim() || null;
+      ).catch(() => null); // a server of the user's own gives no root to read them with
+      return r?.stdout.trim() || null;
     },
     async undo(open) {
       // The next try starts from nothing of this one: no client, no session, no process of the
       // user (the watcher's cleanup also ends linger; prepare() sets it again).
       open?.client.kill('SIGKILL');
       await plan.launch.cleanup?.(launchCtx).catch(() => {});
-      await watcher.cleanup(plan.cellUser, monoMs).catch(() => false);
+      await ctx.target.cleanupUser(plan.cellUser, () => watcher.cleanup(plan.cellUser, monoMs)).catch(() => {});
     },
   };
 }
@@ -878,11 +886,11 @@ function describeEntry(l: ReturnType<typeof parseProbeLine>): string {
 }
 
 /** The user's processes, read by the cell's watcher (no docker exec), else by a docker exec. */
-async function snapshot(target: StartedTarget, user: string, watcher: Watcher): Promise<ProcessInfo[]> {
+async function snapshot(target: CellTarget, user: string, watcher: Watcher): Promise<ProcessInfo[]> {
   const comm = target.server.rootSessionComm;
   const viaWatcher = await watcher.snapshot(user, monoMs, undefined, comm);
   if (viaWatcher) return viaWatcher;
-  const r = await target.exec([`${AGENT}/snapshot`, user, ...(comm ? [comm] : [])]);
+  const r = await target.exec([`${target.agentDir ?? AGENT}/snapshot`, user, ...(comm ? [comm] : [])]);
   if (r.exitCode !== 0) throw new CellAbort(`snapshot of ${user}'s processes failed: ${r.stderr.trim()}`);
   return parseSnapshot(r.stdout);
 }

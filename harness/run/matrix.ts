@@ -188,7 +188,7 @@ function windowOverrideOf(scenario: Scenario) {
   };
 }
 
-interface Finished {
+export interface Finished {
   scenario: Scenario;
   opts: RunOptions;
   startedAt: Date;
@@ -203,7 +203,7 @@ interface Finished {
 }
 
 /** The run as results.json records it. */
-function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, clients, containers, results }: Finished): RunResult {
+export function runResult({ scenario, opts, startedAt, elapsed, strict, repeat, plan, fingerprints, clients, containers, results }: Finished): RunResult {
   const t0 = startedAt.getTime();
   return {
     schemaVersion: SCHEMA_VERSION,

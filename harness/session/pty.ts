@@ -7,9 +7,12 @@ export default defineSessionKind({
   summary: 'ssh -tt: the real OpenSSH client in a pseudo-terminal, an interactive login shell, lines typed',
   remotePty: true,
   shell: true,
+  // The user's own login shell: the run types its prompt (and its marker) as the first line.
+  onOwnHost: { ok: true },
   async start(ep, launchLine, holdsTerminal) {
     const client = new SshClient(ep, { remotePty: true });
-    await loginAndLaunch(client, { what: 'the login shell prompt', promptMs: 20_000, line: launchLine, holdsTerminal });
+    const own = ep.ownHost ? { promptSetup: ep.ownHost.promptSetup } : {};
+    await loginAndLaunch(client, { what: 'the login shell prompt', promptMs: 20_000, line: launchLine, holdsTerminal, ...own });
     return {
       client,
       async logout() {

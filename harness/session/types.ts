@@ -1,3 +1,4 @@
+import type { OnOwnHost } from '../core/own-host.js';
 import type { ClientEndpoint, SshClient } from './ssh-client.js';
 
 /**
@@ -85,6 +86,8 @@ export interface SessionKind {
    * logout, never the command's return (an editor starting its remote server, then a login).
    */
   seversLaterLogin?: boolean;
+  /** whether it runs on a server of the user's own (`run --host`: no root there), and what it needs */
+  onOwnHost?: OnOwnHost;
   /**
    * Why a launch mode cannot run in this kind of session (→ not-applicable), or true. Absent: every
    * one can. (The launch's traits only: launch/types.ts imports this file.)

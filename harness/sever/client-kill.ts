@@ -8,6 +8,8 @@ export default defineSeverMethod({
   detectors: ['close'],
   needsLiveSession: true,
   endsSession: true,
+  // The client is this machine's process: nothing is done on the server.
+  onOwnHost: { ok: true },
   supports: () => true,
   // Audit (issue 12): a local kill at apply(), exact; nothing acts before.
   async apply({ session }) {

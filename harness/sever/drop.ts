@@ -1,4 +1,5 @@
 import { armCut, CUT_MAX_SECONDS, fireCut, healCut } from './iptables.js';
+import { applyLocalCut, healLocalCut } from './local-cut.js';
 import { defineSeverMethod } from './types.js';
 
 export default defineSeverMethod({
@@ -13,13 +14,19 @@ export default defineSeverMethod({
   silentBreak: {},
   needsLiveSession: true,
   endsSession: true,
+  // On a server of the user's own the rules go in this machine's firewall, for this one
+  // connection: only when the user allows it (run --host --allow-local-firewall).
+  onOwnHost: { ok: true, needsFlag: 'allow-local-firewall' },
   supports: () => true,
   // Nothing reaches the connection before apply(): prepare() only starts the cutter agent, whose
   // iptables-restore waits for the rules; they go in at "go", and pathBrokeMs is when they had
   // (the sever's own delay: the line's trip through the engine, plus the commit).
-  prepare: ctx => armCut(ctx, 'DROP', CUT_MAX_SECONDS),
+  // A target without root (a server of the user's own: runsAs) is cut on this machine instead,
+  // at apply(); nothing is armed ahead there (local-cut.ts).
+  prepare: ctx => (ctx.target.runsAs ? Promise.resolve() : armCut(ctx, 'DROP', CUT_MAX_SECONDS)),
   async apply(ctx) {
+    if (ctx.target.runsAs) return applyLocalCut(ctx, 'DROP');
     ctx.pathBroke((await fireCut(ctx)).atMono);
   },
-  heal: healCut,
+  heal: ctx => (ctx.target.runsAs ? healLocalCut(ctx) : healCut(ctx)),
 });

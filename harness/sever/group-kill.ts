@@ -13,6 +13,8 @@ export default defineSeverMethod({
   endsSession: false,
   sendsSignal: 'SIGTERM',
   settleMs: 2000,
+  // Its own probe's group, by the pgid the run read: the user's own kill.
+  onOwnHost: { ok: true },
   supports: () => true,
   async apply(ctx) {
     await killAsUser(ctx, 'TERM', { pgid: ctx.probe.pgid });

@@ -13,6 +13,8 @@ export default defineSeverMethod({
   endsSession: false,
   sendsSignal: 'SIGHUP',
   settleMs: 2000,
+  // Its own probe, by the pid the run read: the user's own kill.
+  onOwnHost: { ok: true },
   supports: () => true,
   async apply(ctx) {
     await killAsUser(ctx, 'HUP', { pid: ctx.probe.pid });

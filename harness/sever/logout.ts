@@ -11,6 +11,7 @@ export default defineSeverMethod({
   needsLiveSession: false,
   endsSession: true,
   ordinaryEnd: true,
+  onOwnHost: { ok: true },
   supports(session, launch) {
     if (!launch.holdsTerminal) return true;
     return session.shell

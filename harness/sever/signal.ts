@@ -14,7 +14,8 @@ export async function killAsUser(ctx: SeverContext, signal: 'HUP' | 'TERM', targ
   const id = 'pid' in target ? target.pid : target.pgid;
   // kill(2) with -1 means every process the sender may signal, and 0 its own group: never that.
   if (!Number.isInteger(id) || id <= 1) throw new Error(`refusing to send SIG${signal} to ${'pid' in target ? 'pid' : 'process group'} ${id}`);
-  const argv = killArgv(ctx.loginUser, signal, target);
+  // A target whose commands already run as the login user (a server of the user's own) needs no setpriv.
+  const argv = ctx.target.runsAs === ctx.loginUser ? killArgv(null, signal, target) : killArgv(ctx.loginUser, signal, target);
   // The shell prints its pid and execs: that pid becomes setpriv, then kill, the signal's sender.
   // kill exits before the probe's handler can read /proc/<sender>/comm, so the sever names it.
   const r = await ctx.target.exec(['sh', '-c', 'echo $$; exec "$@"', 'sh', ...argv]);
@@ -23,7 +24,8 @@ export async function killAsUser(ctx: SeverContext, signal: 'HUP' | 'TERM', targ
   if (Number.isInteger(pid) && pid > 0) ctx.sentBy(pid, 'kill');
 }
 
-export function killArgv(user: string, signal: string, target: { pid: number } | { pgid: number }): string[] {
+export function killArgv(user: string | null, signal: string, target: { pid: number } | { pgid: number }): string[] {
   const who = 'pid' in target ? String(target.pid) : `-${target.pgid}`;
+  if (user === null) return ['/bin/kill', '-s', signal, '--', who];
   return ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', '/bin/kill', '-s', signal, '--', who];
 }

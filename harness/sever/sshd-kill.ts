@@ -10,13 +10,17 @@ export default defineSeverMethod({
   detectors: ['close'],
   needsLiveSession: true,
   endsSession: true,
+  // The per-session process OpenSSH runs as the user (sshd: user@pts/N): the user may kill it, and
+  // the run finds its own session's (snapshot of the session's shell's parent), never another's.
+  onOwnHost: { ok: true },
   // A session held by another process (mosh-server) has no per-session sshd left by then.
   supports: session => (session.heldBy ? `no per-session sshd is left to kill: ${session.heldBy.what}` : true),
   // Audit (issue 12): nothing acts before apply(); the kill runs in a `docker exec` started here,
   // so it lands that exec's start-up after the sever (up to seconds under load), never before.
   async apply({ target, sshdSession }) {
     if (!sshdSession) throw new Error('no per-session sshd process was found to kill');
-    const r = await target.sh(`kill -KILL ${sshdSession.pid}`);
+    // exec, not sh: as root in a container, as the user on a server of theirs (the process is theirs).
+    const r = await target.exec(['kill', '-KILL', String(sshdSession.pid)]);
     if (r.exitCode !== 0) throw new Error(`kill -KILL ${sshdSession.pid} failed: ${r.stderr.trim()}`);
   },
   async heal() {},

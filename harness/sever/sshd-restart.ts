@@ -33,6 +33,7 @@ export default defineSeverMethod({
   // The listener is down during the restart: a neighbour cell connecting then would fail.
   exclusive: true,
   restartsSshd: true,
+  onOwnHost: { ok: false, why: 'restarting sshd needs root on the server and disturbs every session on it' },
   supports: () => true,
   // Audit (issue 12): nothing acts before apply(); `exclusive` only gives the cell its own container.
   async apply(ctx) {

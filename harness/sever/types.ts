@@ -3,6 +3,7 @@ import type { Cell, Check, ProcessInfo } from '../results.js';
 import type { OpenSession, SessionKind } from '../session/types.js';
 import type { Target } from '../target/types.js';
 import type { Router } from '../target/router.js';
+import type { OnOwnHost } from '../core/own-host.js';
 
 export interface SeverContext {
   cell: Cell;
@@ -120,6 +121,8 @@ export interface SeverMethod {
   sendsSignal?: 'SIGHUP' | 'SIGTERM';
   /** the sever restarts the server's sshd while the session is open (whether the session's processes outlive it is the question) */
   restartsSshd?: boolean;
+  /** whether it runs on a server of the user's own (`run --host`: no root there), and what it needs */
+  onOwnHost?: OnOwnHost;
   /** extra watch time this sever needs beyond the keepalive budget (e.g. the nap, the NAT timeout) */
   extraWindowMs?(param: number | null): number;
   /** true, or the reason the sever cannot apply to this combination (→ not-applicable) */

@@ -19,7 +19,8 @@ import { managers } from './managers/registry.js';
 import type { SessionManager } from './managers/types.js';
 import { containerStartError } from './start-error.js';
 import type { TargetSpec } from './targets.js';
-import type { ExecOptions, ExecResult, ServerConfig, Target } from './types.js';
+import { probeLogPath } from '../probe/command.js';
+import type { CellTarget, ExecOptions, ExecResult, ServerConfig } from './types.js';
 import { addUsers, authorizeRoot, prepareUser } from './users.js';
 
 export const AGENT = '/usr/local/lib/hangup-lab';
@@ -150,7 +151,7 @@ function containerGrants(o: Pick<TargetOptions, 'capabilities'>, manager: Pick<S
 }
 
 /** A running target: a session manager + an SSH server configured from the scenario, reachable directly. */
-export class StartedTarget implements Target, AsyncDisposable {
+export class StartedTarget implements CellTarget, AsyncDisposable {
   private constructor(
     readonly spec: TargetSpec,
     readonly image: string,
@@ -212,6 +213,21 @@ export class StartedTarget implements Target, AsyncDisposable {
 
   prepareUser(user: string, o: { linger: boolean; huponexit: boolean }): Promise<void> {
     return prepareUser(this, user, o);
+  }
+
+  probeLogPath(user: string): string {
+    return probeLogPath(user);
+  }
+
+  /**
+   * Every process of the cell's user, its session and linger: the user is the cell's own. Root
+   * cells run in a container of their own, removed after them: root is never pkilled. The watcher
+   * does it (one docker exec less per cell); if it cannot, a docker exec does.
+   */
+  async cleanupUser(user: string, viaWatcher: () => Promise<boolean>): Promise<void> {
+    if (await viaWatcher().catch(() => false)) return;
+    // The same agent the watcher runs (containers/agent/cleanup), by a docker exec of its own.
+    await this.exec([`${AGENT}/cleanup`, user]).catch(() => {});
   }
 
   fingerprint(key: string, config: ServerConfig, networkPath: string, client: string): Promise<TargetFingerprint> {

@@ -5,6 +5,7 @@ import type { SshClient } from '../../harness/session/ssh-client.js';
 import { servers } from '../../harness/server/registry.js';
 import systemd from '../../harness/target/managers/systemd.js';
 import type { Target } from '../../harness/target/types.js';
+import { probeLogPath } from '../../harness/probe/command.js';
 
 export const ID = '0a1b2c3d4e';
 export const CELL_USER = `hl${ID}`;
@@ -48,6 +49,7 @@ export function launchContext(o: { user?: UserKind; workload?: Workload; target?
     cellUser: CELL_USER,
     unitName: UNIT,
     probe: PROBE,
+    probeLog: probeLogPath(CELL_USER),
     user,
   };
 }
