@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../core/errors.js';
+import { readableFile } from '../core/paths.js';
 import { listFlag, parseFlags, stringFlag } from './args.js';
 import type { Command } from './types.js';
 
@@ -32,7 +32,7 @@ export const inspect: Command = {
     const sshOptions = (listFlag(values, 'ssh-option') ?? []).map(parseSshOption);
     const identity = stringFlag(values, 'identity');
     // ssh only warns about a key file it cannot read, then logs in without it: say so before.
-    if (identity !== undefined && !readable(identity)) {
+    if (identity !== undefined && !readableFile(identity)) {
       throw new BadInputError(`hangup-lab inspect: --identity "${identity}": no readable file there; give the private key's path (e.g. ~/.ssh/id_ed25519)`);
     }
     const [{ inspectHost }, { reportsDir, shown }] = await Promise.all([import('../inspect/inspect.js'), import('../core/paths.js')]);
@@ -43,12 +43,3 @@ export const inspect: Command = {
     return 0;
   },
 };
-
-function readable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}

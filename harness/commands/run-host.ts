@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BadInputError, HarnessError, InfrastructureError } from '../core/errors.js';
+import { readableFile } from '../core/paths.js';
 import type { InspectReport } from '../inspect/report.js';
 import type { HostFacts } from '../run/host.js';
 import type { HostLogin } from '../target/host-ssh.js';
@@ -42,7 +43,7 @@ export async function runOnOwnHost(r: HostRunRequest, ctx: CommandContext): Prom
   const { parseDestination, parseSshOption } = await import('../inspect/destination.js');
   const d = asRun(() => parseDestination(r.host, r.port));
   const login: HostLogin = { ...d, ...(r.identity ? { identity: r.identity } : {}), sshOptions: asRun(() => r.sshOptions.map(parseSshOption)) };
-  if (r.identity !== undefined && !readable(r.identity)) {
+  if (r.identity !== undefined && !readableFile(r.identity)) {
     throw new BadInputError(`hangup-lab run --host: --identity "${r.identity}": no readable file there; give the private key's path (e.g. ~/.ssh/id_ed25519)`);
   }
   const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangup-lab-host-'));
@@ -111,13 +112,4 @@ async function runCells(r: HostRunRequest, login: HostLogin, facts: HostFacts, l
     if (host.leftBehind) ctx.say(`could not remove everything from the server: ${host.leftBehind}`);
   }
   return writeReports(result, r.out, ctx);
-}
-
-function readable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
