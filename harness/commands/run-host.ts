@@ -2,10 +2,8 @@
 // on a server of the user's own. The server's facts come from one read-only inspect login; then an
 // observer login, the agent in a temporary directory of the user's home, the cells one at a time,
 // and everything removed. `--dry-run` prints every command and runs none.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { BadInputError, HarnessError, InfrastructureError } from '../core/errors.js';
+import { makeRunDir } from '../core/cleanup.js';
 import { readableFile } from '../core/paths.js';
 import type { InspectReport } from '../inspect/report.js';
 import type { HostFacts } from '../run/host.js';
@@ -46,7 +44,10 @@ export async function runOnOwnHost(r: HostRunRequest, ctx: CommandContext): Prom
   if (r.identity !== undefined && !readableFile(r.identity)) {
     throw new BadInputError(`hangup-lab run --host: --identity "${r.identity}": no readable file there; give the private key's path (e.g. ~/.ssh/id_ed25519)`);
   }
-  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hangup-lab-host-'));
+  // The observer's control socket lives here. A run's own dir (core/cleanup.ts), so that a SIGTERM
+  // or SIGINT removes it too, as a finally block could not: the own-server-run test's interrupt
+  // case left one per run in /tmp.
+  const { dir: localDir, remove } = makeRunDir('host');
   try {
     if (r.dryRun) {
       const { dryRunLines } = await import('../run/host-dry.js');
@@ -59,7 +60,7 @@ export async function runOnOwnHost(r: HostRunRequest, ctx: CommandContext): Prom
     ctx.say(`${facts.user}@${d.host}: ${facts.fingerprint.serverVersion}, KillUserProcesses=${facts.fingerprint.config.killUserProcesses}, linger ${facts.linger}, huponexit ${facts.huponexit}`);
     return await runCells(r, login, facts, localDir, ctx);
   } finally {
-    fs.rmSync(localDir, { recursive: true, force: true });
+    await remove();
   }
 }
 

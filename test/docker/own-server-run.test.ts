@@ -8,6 +8,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { parseResults } from '../../harness/results-file.js';
@@ -153,6 +154,8 @@ t.test('SIGTERM in the middle of a cell: everything it made on the server is rem
   t.match(stderr, /SIGTERM: stopping, removing what this run created\nhangup-lab: nothing left behind/);
   await untilNoUserProcesses(server);
   t.equal(listing(), files, 'no directory of the run left in the home');
+  // Nor on this machine: its observer's socket directory went with the interrupt too.
+  t.same(fs.readdirSync(os.tmpdir()).filter(n => n.startsWith(`hangup-lab-${p.pid}-`)), [], 'no temp dir of the run left here');
 });
 
 t.test('bad input: one line each, the right exit code, nothing left', async t => {
