@@ -3,20 +3,16 @@
 // (bench/scaling.ts, scaling-text.ts). The target images are built before the first run, so that no
 // run's wall holds an image build; a target whose base image is not on this machine is left out and
 // named (seeding a base is a minute of debootstrap, not part of what a run costs).
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { RunResult } from '../results.js';
 import { scenarioCells } from '../run/matrix.js';
 import { loadScenario } from '../scenario/load.js';
-import { ensureImage } from '../target/image.js';
+import { ensureImage, imageExists } from '../target/image.js';
 import { targetSpec } from '../target/targets.js';
 import { benchFigures } from './figures.js';
 import { CI_BUDGET_MS, chooseTargets, largestShard, SCALING_SCHEMA_VERSION, scalingPoint, shardsNeeded } from './scaling.js';
 import { scalingFits, scalingText, type ScalingRun } from './scaling-text.js';
-
-const run = promisify(execFile);
 
 export interface ScalingOptions {
   file: string;
@@ -27,22 +23,13 @@ export interface ScalingOptions {
   runOne: (targets: string[], resultsFile: string) => Promise<RunResult>;
 }
 
-async function imagePresent(image: string): Promise<boolean> {
-  try {
-    await run('docker', ['image', 'inspect', image], { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function runScaling(o: ScalingOptions): Promise<{ text: string; withheld: boolean }> {
   const scenario = loadScenario(o.file);
   const targets = scenario.axes.target;
   const why = new Map<string, string | null>();
   for (const t of targets) {
     const spec = targetSpec(t);
-    why.set(t, (await imagePresent(spec.base)) ? null : `its base image ${spec.base} is not on this machine (seed it: containers/engine/seed-base.sh ${spec.suite})`);
+    why.set(t, (await imageExists(spec.base)) ? null : `its base image ${spec.base} is not on this machine (seed it: containers/engine/seed-base.sh ${spec.suite})`);
   }
   const { choices, notes } = chooseTargets(targets, t => targetSpec(t).suite, t => why.get(t) ?? null, o.sizes);
   // Built (or found) before any run is timed.

@@ -42,7 +42,8 @@ export function imageTag(spec: TargetSpec): string {
   return `hangup-lab/${spec.name}:${h.digest('hex').slice(0, 12)}`;
 }
 
-async function imageExists(tag: string): Promise<boolean> {
+/** An image (a tag or a base such as debian:bookworm) this machine's engine has. */
+export async function imageExists(tag: string): Promise<boolean> {
   try {
     await run('docker', ['image', 'inspect', tag], { timeout: 20_000 });
     return true;
