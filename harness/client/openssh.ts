@@ -1,3 +1,4 @@
+import { ownLoginArgs } from '../core/own-login.js';
 import { defineClient, type ClientEndpoint, type SessionRequest } from './types.js';
 
 /** ssh options for a ServerAlive setting ("off" → interval 0, which disables it). */
@@ -50,16 +51,7 @@ function sshOptions(ep: ClientEndpoint): string[] {
  * theirs), the cell's ServerAlive. ConnectTimeout after theirs, so theirs wins.
  */
 function ownHostOptions(ep: ClientEndpoint, own: NonNullable<ClientEndpoint['ownHost']>): string[] {
-  return [
-    '-o', 'BatchMode=yes',
-    '-o', 'ControlMaster=no',
-    '-o', 'ControlPath=none',
-    ...serverAliveOptions(ep.serverAlive),
-    ...own.sshOptions.flatMap(o => ['-o', o]),
-    '-o', 'ConnectTimeout=15',
-    ...(own.port !== null ? ['-p', String(own.port)] : []),
-    ...(own.identity ? ['-i', own.identity] : []),
-  ];
+  return ownLoginArgs(own, ['-o', 'ControlMaster=no', '-o', 'ControlPath=none', ...serverAliveOptions(ep.serverAlive)]);
 }
 
 export default defineClient({

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { trackProcess } from '../core/cleanup.js';
 import { InfrastructureError } from '../core/errors.js';
+import { ownLoginArgs } from '../core/own-login.js';
 import type { Destination } from './destination.js';
 
 export interface LoginOptions {
@@ -21,12 +22,7 @@ const LOGIN_TIMEOUT_MS = 90_000;
  */
 export function sshArgs(d: Destination, o: LoginOptions): string[] {
   return [
-    '-o', 'BatchMode=yes',
-    ...o.sshOptions.flatMap(opt => ['-o', opt]),
-    '-o', 'ConnectTimeout=15',
-    '-T',
-    ...(d.port !== null ? ['-p', String(d.port)] : []),
-    ...(o.identity ? ['-i', o.identity] : []),
+    ...ownLoginArgs({ port: d.port, ...(o.identity ? { identity: o.identity } : {}), sshOptions: o.sshOptions }, [], ['-T']),
     '--',
     d.user ? `${d.user}@${d.host}` : d.host,
     'sh -s',

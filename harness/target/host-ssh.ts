@@ -1,5 +1,6 @@
 // The ssh command lines of a run on a server of the user's own (`run --host`): pure, so a test and
 // `--dry-run` read exactly what the run executes.
+import { ownLoginArgs } from '../core/own-login.js';
 
 /** How the user reaches their server: their ssh config and agent apply; these are the flags they gave. */
 export interface HostLogin {
@@ -23,15 +24,9 @@ export function destinationOf(l: Pick<HostLogin, 'user' | 'host'>): string {
  * run's own, and ConnectTimeout comes after the user's options, so theirs wins.
  */
 export function hostSshArgs(l: HostLogin, o: { controlPath: string; master: boolean }, command: string | null): string[] {
+  const forced = ['-S', o.controlPath, ...(o.master ? ['-M', '-N', '-o', 'ControlPersist=no'] : ['-o', 'ControlMaster=no'])];
   return [
-    '-o', 'BatchMode=yes',
-    '-S', o.controlPath,
-    ...(o.master ? ['-M', '-N', '-o', 'ControlPersist=no'] : ['-o', 'ControlMaster=no']),
-    ...l.sshOptions.flatMap(opt => ['-o', opt]),
-    '-o', 'ConnectTimeout=15',
-    '-T',
-    ...(l.port !== null ? ['-p', String(l.port)] : []),
-    ...(l.identity ? ['-i', l.identity] : []),
+    ...ownLoginArgs(l, forced, ['-T']),
     '--',
     destinationOf(l),
     ...(command === null ? [] : [command]),
